@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class GridsConfig(AppConfig):
+    """Tenants, the grid tree, posts and jurisdiction: the app every other app builds on."""
+
+    name = "grids"
+    verbose_name = _("Grids and jurisdiction")

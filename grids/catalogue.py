@@ -1,0 +1,41 @@
+"""The default post catalogue of the 1+4+N staffing model, installed into a new tenant and editable after."""
+
+from django.db import transaction
+
+from .choices import Action, NodeKind, PostTier
+from .services import save_post
+
+ALL_LEVELS = list(NodeKind.values)
+OFFICER_ACTIONS = [Action.VIEW, Action.REPORT, Action.DISPATCH, Action.VERIFY, Action.MANAGE_ROSTER, Action.ASSESS]
+
+# (code, name, tier, required on, actions, duties)
+DEFAULT_POSTS = [
+    ("grid_head", "网格长", PostTier.HEAD, ALL_LEVELS, OFFICER_ACTIONS,
+     "统筹本网格（或本级）各类力量，组织巡查、议事和事件处置，对本网格治理负总责。"),
+    ("grid_worker", "专职网格员", PostTier.MEMBER, [NodeKind.GRID], [Action.VIEW, Action.REPORT, Action.VERIFY],
+     "定人定岗定责：每日巡查网格，采集人地事物信息，发现并上报事件，跟踪处置并核查结果。"),
+    ("law_enforcement", "执法队员", PostTier.MEMBER, [], [Action.VIEW, Action.HANDLE],
+     "负责网格内市容秩序、违章搭建等执法事项的处置。"),
+    ("police", "社区民警", PostTier.MEMBER, [NodeKind.GRID], [Action.VIEW, Action.HANDLE, Action.MEDIATE],
+     "负责网格内治安防控、矛盾纠纷排查化解和信警联治。"),
+    ("property", "物业人员", PostTier.MEMBER, [], [Action.VIEW, Action.HANDLE],
+     "负责小区设施维护、环境卫生等物业事项的处置与反馈。"),
+    ("informant", "信息员", PostTier.MEMBER, [], [Action.VIEW, Action.REPORT],
+     "收集社情民意，及时向网格员报告问题线索。"),
+    ("instructor", "网格指导员", PostTier.SUPPORT, [], [Action.VIEW, Action.ASSESS],
+     "指导网格工作，督促网格员履职，参与考核评价。"),
+    ("market_supervisor", "市场监管员", PostTier.SUPPORT, [], [Action.VIEW, Action.HANDLE],
+     "负责网格内食品安全、市场秩序等监管事项。"),
+]
+
+
+@transaction.atomic
+def install_post_catalogue(tenant, *, actor=None):
+    """Create (or bring up to date) the default posts of a tenant; returns them by code."""
+    posts = {}
+    for order, (code, name, tier, required_on, actions, duties) in enumerate(DEFAULT_POSTS, start=1):
+        posts[code] = save_post(
+            tenant=tenant, code=code, name=name, tier=tier, duties=duties, actions=actions,
+            required_on=required_on, sort_order=order * 10, actor=actor,
+        )
+    return posts

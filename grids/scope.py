@@ -1,0 +1,95 @@
+"""Jurisdiction: what a user may see or do, as one Q over the ancestor stamps that scoped records carry.
+
+A user's scope for an action is the union of the subtrees of the nodes where they hold a current post that
+grants the action, intersected with their tenant. A tenant admin holds the whole tenant; a superuser holds
+every tenant. The scope is computed once per user object and action (one query) and cached on the object.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.utils import timezone
+
+from .choices import LEVELS, Action
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The nodes a user's jurisdiction hangs from, grouped by level, inside one tenant."""
+
+    everything: bool = False
+    tenant_id: int | None = None
+    whole_tenant: bool = False
+    node_ids: dict[str, frozenset[int]] = field(default_factory=dict)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.everything or self.whole_tenant or any(self.node_ids.values()))
+
+    def q(self, prefix: str = "") -> Q:
+        """A filter for records carrying `tenant`, `district`, `street`, `community`, `grid` (under `prefix`)."""
+        if self.everything:
+            return Q()
+        if self.is_empty or self.tenant_id is None:
+            return Q(pk__in=[])
+        tenant = Q(**{f"{prefix}tenant_id": self.tenant_id})
+        if self.whole_tenant:
+            return tenant
+        subtrees = Q()
+        for level in LEVELS:
+            ids = self.node_ids.get(level)
+            if ids:
+                subtrees |= Q(**{f"{prefix}{level}_id__in": sorted(ids)})
+        return tenant & subtrees
+
+    def covers(self, record) -> bool:
+        """The same test as `q()`, for one record already in memory (no query)."""
+        if self.everything:
+            return True
+        if self.is_empty or record.tenant_id != self.tenant_id:
+            return False
+        if self.whole_tenant:
+            return True
+        return any(getattr(record, f"{level}_id") in self.node_ids.get(level, ()) for level in LEVELS)
+
+
+NO_SCOPE = Scope()
+
+
+def scope_for(user, action: str = Action.VIEW) -> Scope:
+    """The user's scope for `action`, cached on the user object for the life of the request."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return NO_SCOPE
+    cache = user.__dict__.setdefault("_scope_cache", {})
+    if action not in cache:
+        cache[action] = _compute_scope(user, action)
+    return cache[action]
+
+
+def _compute_scope(user, action: str) -> Scope:
+    if user.is_superuser:
+        return Scope(everything=True)
+    if user.tenant_id is None:
+        return NO_SCOPE
+    if user.is_tenant_admin:
+        return Scope(tenant_id=user.tenant_id, whole_tenant=True)
+    from .models import Assignment
+
+    node_ids: dict[str, set[int]] = defaultdict(set)
+    rows = (
+        Assignment.objects.current(timezone.localdate())
+        .filter(user=user, tenant_id=user.tenant_id, node__is_archived=False)
+        .values_list("node_id", "node__kind", "post__actions")
+    )
+    for node_id, kind, actions in rows:
+        if action in (actions or ()):
+            node_ids[kind].add(node_id)
+    return Scope(tenant_id=user.tenant_id, node_ids={k: frozenset(v) for k, v in node_ids.items()})
+
+
+def forget_scope(user) -> None:
+    """Drop the cached scope, after the user's assignments change within the same request."""
+    user.__dict__.pop("_scope_cache", None)

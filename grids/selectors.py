@@ -1,0 +1,111 @@
+"""Reads of the tree and the roster, each taking the actor whose jurisdiction bounds it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from . import geo
+from .choices import Action, NodeKind
+from .models import Assignment, GridNode, Post, User
+from .scope import scope_for
+
+
+def visible_nodes(*, actor: User, action: str = Action.VIEW):
+    """The live nodes the actor may see."""
+    return GridNode.objects.visible_to(actor, action).filter(is_archived=False)
+
+
+def home_nodes(*, actor: User) -> list[GridNode]:
+    """The top nodes of the actor's jurisdiction: where their dashboards and rosters start."""
+    scope = scope_for(actor)
+    if scope.everything or scope.whole_tenant:
+        roots = GridNode.objects.filter(parent__isnull=True, is_archived=False)
+        if not scope.everything:
+            roots = roots.filter(tenant_id=scope.tenant_id)
+        return list(roots.order_by("code"))
+    ids = {pk for ids in scope.node_ids.values() for pk in ids}
+    nodes = list(GridNode.objects.filter(pk__in=ids, is_archived=False).order_by("tree_id", "lft"))
+    # Drop nodes already inside another held node's subtree.
+    return [
+        n for n in nodes if not any(o.pk != n.pk and o.tree_id == n.tree_id and o.lft < n.lft < o.rght for o in nodes)
+    ]
+
+
+def locate_grid(*, actor: User, lon: float, lat: float) -> GridNode | None:
+    """The grid, among those the actor may see, whose boundary covers the point; None where none does."""
+    for grid in visible_nodes(actor=actor).grids_at(lon, lat).order_by("code"):
+        if grid.boundary and geo.contains_point(grid.boundary, lon, lat):
+            return grid
+    return None
+
+
+@dataclass
+class RosterRow:
+    post: Post
+    holders: list[Assignment]
+
+    @property
+    def is_gap(self) -> bool:
+        return not self.holders
+
+
+@dataclass
+class NodeRoster:
+    node: GridNode
+    rows: list[RosterRow]
+
+    @property
+    def gaps(self) -> list[Post]:
+        return [row.post for row in self.rows if row.is_gap and row.post.required_on and self.node.kind in row.post.required_on]
+
+
+def rosters(*, actor: User, nodes: list[GridNode]) -> list[NodeRoster]:
+    """Who holds which post on each node today, and which required posts stand empty (two queries)."""
+    if not nodes:
+        return []
+    today = timezone.localdate()
+    tenant_ids = {n.tenant_id for n in nodes}
+    posts = list(Post.objects.filter(tenant_id__in=tenant_ids, is_active=True).order_by("sort_order", "code"))
+    current = (
+        Assignment.objects.visible_to(actor)
+        .current(today)
+        .filter(node__in=nodes)
+        .select_related("user", "post")
+        .order_by("post__sort_order", "start_date")
+    )
+    by_node: dict[int, dict[int, list[Assignment]]] = {}
+    for a in current:
+        by_node.setdefault(a.node_id, {}).setdefault(a.post_id, []).append(a)
+    result = []
+    for node in nodes:
+        held = by_node.get(node.pk, {})
+        rows = [
+            RosterRow(post=p, holders=held.get(p.pk, []))
+            for p in posts
+            if p.tenant_id == node.tenant_id and (held.get(p.pk) or node.kind in (p.required_on or ()))
+        ]
+        result.append(NodeRoster(node=node, rows=rows))
+    return result
+
+
+def node_children(*, actor: User, node: GridNode):
+    return visible_nodes(actor=actor).filter(parent=node).order_by("code")
+
+
+def role_of(user: User) -> str:
+    """Which home page a user gets: 'admin', 'officer', 'grid_worker' or 'none'."""
+    if user.is_superuser or user.is_tenant_admin:
+        return "admin"
+    kinds = set(
+        Assignment.objects.current(timezone.localdate())
+        .filter(user=user, node__is_archived=False)
+        .values_list("node__kind", flat=True)
+    )
+    if kinds - {NodeKind.GRID}:
+        return "officer"
+    if kinds:
+        return "grid_worker"
+    return "none"
+

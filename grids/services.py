@@ -1,0 +1,462 @@
+"""Writes to tenants, the grid tree, posts and assignments. The only code that changes the tree.
+
+Every tree write runs in a transaction holding that tree's lock (a PostgreSQL advisory lock; SQLite serialises
+writers by itself), re-reads the rows it builds on after taking the lock, and validates before it writes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import geo
+from .choices import CODE_LENGTH, KIND_OF_SUBKIND, LEVELS, PARENT_KIND, Action, NodeKind, NodeSubkind
+from .models import Assignment, GridNode, Post, ScopedModel, Tenant, User
+
+LOCK_NAMESPACE = 0x59480001  # "YH" + 1: our advisory locks never collide with another application's
+GLOBAL_TREE_KEY = 0  # creating a tree takes a new mptt tree_id: one creator at a time
+
+
+def _advisory_lock(key: int) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, key])
+
+
+@contextmanager
+def tree_lock(tenant_id: int):
+    """Hold the tenant's tree for the rest of the surrounding transaction: one writer per tree."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("tree_lock() must run inside transaction.atomic()")
+    _advisory_lock(tenant_id)
+    yield
+
+
+def _kind_label(kind: str) -> str:
+    return str(NodeKind(kind).label)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Validation shared by the services, the admin forms and the importer
+# ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class NodeFields:
+    """The cleaned fields of a node about to be written."""
+
+    kind: str
+    subkind: str
+    name: str
+    code: str
+    boundary: dict | None
+    bbox: tuple[float, float, float, float] | None
+
+
+def validate_node(
+    *,
+    parent: GridNode | None,
+    subkind: str,
+    name: str,
+    code: str | None,
+    boundary: dict | None,
+    tenant: Tenant | None = None,
+    node: GridNode | None = None,
+    check_children: bool = True,
+) -> NodeFields:
+    """Check one node's fields against the tree rules; raise a ValidationError keyed by field, write nothing."""
+    errors: dict[str, list[str]] = {}
+    tenant_id = parent.tenant_id if parent is not None else (tenant.pk if tenant else None)
+
+    kind = KIND_OF_SUBKIND.get(subkind)
+    if kind is None:
+        errors.setdefault("subkind", []).append(_("Unknown kind “%(subkind)s”.") % {"subkind": subkind})
+    else:
+        wanted = PARENT_KIND[kind]
+        if wanted is None and parent is not None:
+            errors.setdefault("parent", []).append(_("A district is the root of its tree and has no parent."))
+        elif wanted is not None and parent is None:
+            errors.setdefault("parent", []).append(
+                _("A %(kind)s needs a parent %(parent_kind)s.")
+                % {"kind": _kind_label(kind), "parent_kind": _kind_label(wanted)}
+            )
+        elif wanted is not None and parent.kind != wanted:
+            errors.setdefault("parent", []).append(
+                _("A %(kind)s must sit under a %(parent_kind)s, but “%(parent)s” is a %(actual)s.")
+                % {
+                    "kind": _kind_label(kind),
+                    "parent_kind": _kind_label(wanted),
+                    "parent": parent.name,
+                    "actual": _kind_label(parent.kind),
+                }
+            )
+        if node is not None and node.pk and node.kind != kind:
+            errors.setdefault("subkind", []).append(
+                _("A node cannot change level: “%(name)s” stays a %(kind)s.")
+                % {"name": node.name, "kind": _kind_label(node.kind)}
+            )
+    if parent is not None and parent.is_archived:
+        errors.setdefault("parent", []).append(
+            _("“%(parent)s” is archived; restore it first.") % {"parent": parent.name}
+        )
+    if parent is not None and node is not None and node.pk:
+        if parent.pk == node.pk or (
+            parent.tree_id == node.tree_id and node.lft <= parent.lft and parent.rght <= node.rght
+        ):
+            errors.setdefault("parent", []).append(_("A node cannot be moved under itself or its own descendant."))
+        if parent.tenant_id != node.tenant_id:
+            errors.setdefault("parent", []).append(_("A node cannot be moved to another tenant's tree."))
+
+    name = (name or "").strip()
+    if not name:
+        errors.setdefault("name", []).append(_("A name is required."))
+    elif parent is not None:
+        siblings = GridNode.objects.filter(parent=parent, name=name)
+        if node is not None and node.pk:
+            siblings = siblings.exclude(pk=node.pk)
+        if siblings.exists():
+            errors.setdefault("name", []).append(
+                _("“%(parent)s” already has a child named “%(name)s”.") % {"parent": parent.name, "name": name}
+            )
+
+    code = (code or "").strip()
+    if kind is not None and not errors.get("parent"):
+        if not code:
+            code = next_child_code(parent) if parent is not None else ""
+        length = CODE_LENGTH[kind]
+        if not re.fullmatch(r"\d+", code or "") or len(code) != length:
+            errors.setdefault("code", []).append(
+                _("The code of a %(kind)s has exactly %(length)d digits.")
+                % {"kind": _kind_label(kind), "length": length}
+            )
+        elif parent is not None and not code.startswith(parent.code):
+            errors.setdefault("code", []).append(
+                _("The code must start with its parent's code %(prefix)s.") % {"prefix": parent.code}
+            )
+        elif parent is not None and code == parent.code + "000":
+            errors.setdefault("code", []).append(_("The last three digits of a code cannot be 000."))
+        elif tenant_id is not None:
+            clash = GridNode.objects.filter(tenant_id=tenant_id, code=code)
+            if node is not None and node.pk:
+                clash = clash.exclude(pk=node.pk)
+            taken = clash.values_list("name", flat=True).first()
+            if taken is not None:
+                errors.setdefault("code", []).append(
+                    _("Code %(code)s is already used by “%(name)s”.") % {"code": code, "name": taken}
+                )
+
+    bbox = None
+    if boundary in ("", {}):
+        boundary = None
+    if boundary is not None:
+        try:
+            shape = geo.parse_boundary(boundary)
+            if parent is not None and parent.boundary:
+                geo.check_within(shape, geo.parse_boundary(parent.boundary))
+            if check_children and node is not None and node.pk:
+                for child in node.get_children().filter(boundary__isnull=False).only("name", "boundary"):
+                    if not geo.parse_boundary(child.boundary).within(shape.buffer(geo.CONTAINMENT_TOLERANCE)):
+                        raise ValidationError(
+                            _("The boundary would leave child “%(child)s” outside.") % {"child": child.name}
+                        )
+            bbox = shape.bounds
+            if isinstance(boundary, dict) and boundary.get("type") == "Feature":
+                boundary = boundary["geometry"]
+        except ValidationError as exc:
+            errors.setdefault("boundary", []).extend(exc.messages)
+
+    if errors:
+        raise ValidationError(errors)
+    return NodeFields(kind=kind, subkind=subkind, name=name, code=code, boundary=boundary, bbox=bbox)
+
+
+def next_child_code(parent: GridNode) -> str:
+    """The parent's code plus the next free three-digit suffix among its children."""
+    codes = GridNode.objects.filter(parent=parent).values_list("code", flat=True)
+    suffixes = [int(c[len(parent.code) :]) for c in codes if c.startswith(parent.code) and c[len(parent.code) :].isdigit()]
+    nxt = max(suffixes, default=0) + 1
+    if nxt > 999:
+        raise ValidationError({"code": [_("“%(parent)s” has no free child code left.") % {"parent": parent.name}]})
+    return f"{parent.code}{nxt:03d}"
+
+
+def _apply_fields(node: GridNode, fields: NodeFields) -> None:
+    node.kind, node.subkind, node.name, node.code = fields.kind, fields.subkind, fields.name, fields.code
+    node.boundary = fields.boundary
+    node.min_lon, node.min_lat, node.max_lon, node.max_lat = fields.bbox or (None, None, None, None)
+
+
+def _stamp_node(node: GridNode, parent: GridNode | None) -> None:
+    """A node's stamps: its parent's, plus itself at its own level."""
+    for level in LEVELS:
+        setattr(node, f"{level}_id", getattr(parent, f"{level}_id") if parent is not None else None)
+    setattr(node, f"{node.kind}_id", node.pk)
+
+
+def _locked(node: GridNode) -> GridNode:
+    """Re-read a node after taking the tree lock: its lft/rght may have moved since it was loaded."""
+    return GridNode.objects.select_for_update().get(pk=node.pk)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Tenants and nodes
+# ---------------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_tenant(*, name: str, code: str, boundary: dict | None = None, actor: User | None = None) -> Tenant:
+    """Open a district on the platform: the tenant row and the root of its tree, created together."""
+    _advisory_lock(GLOBAL_TREE_KEY)
+    name = (name or "").strip()
+    errors = {}
+    if Tenant.objects.filter(name=name).exists():
+        errors["name"] = [_("A tenant named “%(name)s” already exists.") % {"name": name}]
+    if Tenant.objects.filter(code=code).exists():
+        errors["code"] = [_("A tenant with code %(code)s already exists.") % {"code": code}]
+    if errors:
+        raise ValidationError(errors)
+    fields = validate_node(parent=None, subkind=NodeSubkind.DISTRICT, name=name, code=code, boundary=boundary)
+    tenant = Tenant.objects.create(name=fields.name, code=fields.code)
+    root = GridNode(tenant=tenant, parent=None)
+    _apply_fields(root, fields)
+    root._history_user = actor
+    root.save()
+    root.district_id = root.pk
+    GridNode.objects.filter(pk=root.pk).update(district_id=root.pk)
+    return tenant
+
+
+@transaction.atomic
+def create_node(
+    *,
+    parent: GridNode,
+    subkind: str,
+    name: str,
+    code: str | None = None,
+    boundary: dict | None = None,
+    actor: User | None = None,
+) -> GridNode:
+    """Add a street, community or grid under its parent."""
+    with tree_lock(parent.tenant_id):
+        parent = _locked(parent)
+        fields = validate_node(parent=parent, subkind=subkind, name=name, code=code, boundary=boundary)
+        node = GridNode(tenant_id=parent.tenant_id, parent=parent)
+        _apply_fields(node, fields)
+        _stamp_node(node, parent)
+        node._history_user = actor
+        node.save()
+        setattr(node, f"{node.kind}_id", node.pk)
+        GridNode.objects.filter(pk=node.pk).update(**{f"{node.kind}_id": node.pk})
+        return node
+
+
+@transaction.atomic
+def update_node(
+    *,
+    node: GridNode,
+    name: str | None = None,
+    subkind: str | None = None,
+    code: str | None = None,
+    boundary: dict | None | type[Ellipsis] = ...,
+    actor: User | None = None,
+) -> GridNode:
+    """Rename a node, change its sub-kind, code or boundary (a code change re-codes its subtree)."""
+    with tree_lock(node.tenant_id):
+        node = _locked(node)
+        parent = node.parent
+        old_code = node.code
+        fields = validate_node(
+            parent=parent,
+            tenant=node.tenant,
+            node=node,
+            subkind=subkind if subkind is not None else node.subkind,
+            name=name if name is not None else node.name,
+            code=code if code is not None else node.code,
+            boundary=node.boundary if boundary is ... else boundary,
+        )
+        _apply_fields(node, fields)
+        node._history_user = actor
+        node.save()
+        if fields.code != old_code:
+            _recode_descendants(node, old_code)
+        return node
+
+
+def _recode_descendants(node: GridNode, old_code: str) -> None:
+    descendants = list(node.get_descendants().only("id", "code"))
+    for child in descendants:
+        child.code = node.code + child.code[len(old_code) :]
+    GridNode.objects.bulk_update(descendants, ["code"], batch_size=500)
+
+
+@transaction.atomic
+def move_node(*, node: GridNode, new_parent: GridNode, actor: User | None = None) -> GridNode:
+    """Hang a node (and its subtree) under another parent of the right kind; re-code and re-stamp the subtree."""
+    with tree_lock(node.tenant_id):
+        node = _locked(node)
+        new_parent = _locked(new_parent)
+        if new_parent.pk == node.parent_id:
+            return node
+        old_code = node.code
+        validate_node(
+            parent=new_parent,
+            node=node,
+            subkind=node.subkind,
+            name=node.name,
+            code=next_child_code(new_parent) if new_parent.tenant_id == node.tenant_id else "",
+            boundary=node.boundary,
+            check_children=False,
+        )
+        node.code = next_child_code(new_parent)
+        node.parent = new_parent
+        node._history_user = actor
+        node.save()
+        node = _locked(node)
+        _recode_descendants(node, old_code)
+        restamp_subtree(node)
+        return GridNode.objects.get(pk=node.pk)
+
+
+def restamp_subtree(node: GridNode) -> None:
+    """After a move: the subtree's nodes, and every scoped record under them, take the new ancestors."""
+    parent = node.parent
+    above = LEVELS[: LEVELS.index(node.kind)]
+    new_stamps = {f"{level}_id": getattr(parent, f"{level}_id") for level in above}
+    node.get_descendants(include_self=True).update(**new_stamps)
+    for model in scoped_models():
+        model._base_manager.filter(**{f"{node.kind}_id": node.pk}).update(**new_stamps)
+
+
+def scoped_models() -> Iterable[type]:
+    """Every concrete model that carries the ancestor stamps of one node."""
+    return [m for m in apps.get_models() if issubclass(m, ScopedModel) and not m._meta.abstract]
+
+
+@transaction.atomic
+def archive_node(*, node: GridNode, actor: User | None = None) -> int:
+    """Take a node and its subtree out of service; nothing is deleted. Returns how many nodes were archived."""
+    with tree_lock(node.tenant_id):
+        node = _locked(node)
+        if node.parent_id is None:
+            raise ValidationError(_("A district's root cannot be archived."))
+        now = timezone.now()
+        count = 0
+        for each in node.get_descendants(include_self=True).filter(is_archived=False):
+            each.is_archived, each.archived_at = True, now
+            each._history_user = actor
+            each.save(update_fields=["is_archived", "archived_at", "updated_at"])
+            count += 1
+        return count
+
+
+@transaction.atomic
+def restore_node(*, node: GridNode, actor: User | None = None) -> GridNode:
+    """Bring an archived node back (its subtree stays archived until restored one by one)."""
+    with tree_lock(node.tenant_id):
+        node = _locked(node)
+        if node.parent is not None and node.parent.is_archived:
+            raise ValidationError(_("“%(parent)s” is archived; restore it first.") % {"parent": node.parent.name})
+        node.is_archived, node.archived_at = False, None
+        node._history_user = actor
+        node.save(update_fields=["is_archived", "archived_at", "updated_at"])
+        return node
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Posts and assignments
+# ---------------------------------------------------------------------------------------------------------
+
+
+def _clean_post_lists(actions: Iterable[str], required_on: Iterable[str]) -> tuple[list[str], list[str]]:
+    actions, required_on = list(dict.fromkeys(actions)), list(dict.fromkeys(required_on))
+    errors = {}
+    bad = [a for a in actions if a not in Action.values]
+    if bad:
+        errors["actions"] = [_("Unknown actions: %(actions)s.") % {"actions": ", ".join(bad)}]
+    bad = [k for k in required_on if k not in NodeKind.values]
+    if bad:
+        errors["required_on"] = [_("Unknown levels: %(levels)s.") % {"levels": ", ".join(bad)}]
+    if errors:
+        raise ValidationError(errors)
+    return actions, required_on
+
+
+@transaction.atomic
+def save_post(
+    *,
+    tenant: Tenant,
+    code: str,
+    name: str,
+    tier: str,
+    duties: str = "",
+    actions: Iterable[str] = (),
+    required_on: Iterable[str] = (),
+    sort_order: int = 100,
+    actor: User | None = None,
+) -> Post:
+    """Add a post to the tenant's catalogue, or update the one with this code."""
+    actions, required_on = _clean_post_lists(actions, required_on)
+    post = Post.objects.select_for_update().filter(tenant=tenant, code=code).first() or Post(tenant=tenant, code=code)
+    post.name, post.tier, post.duties = name, tier, duties
+    post.actions, post.required_on, post.sort_order = actions, required_on, sort_order
+    post.full_clean()
+    post._history_user = actor
+    post.save()
+    return post
+
+
+@transaction.atomic
+def assign(
+    *,
+    user: User,
+    post: Post,
+    node: GridNode,
+    start_date: date,
+    end_date: date | None = None,
+    duties: str = "",
+    actor: User | None = None,
+) -> Assignment:
+    """三定: put a person in a post on a node from a date."""
+    errors = {}
+    if not (user.tenant_id == post.tenant_id == node.tenant_id):
+        errors["user"] = [_("The person, the post and the node must belong to the same tenant.")]
+    if node.is_archived:
+        errors["node"] = [_("“%(node)s” is archived.") % {"node": node.name}]
+    if end_date is not None and end_date < start_date:
+        errors["end_date"] = [_("The end date cannot come before the start date.")]
+    overlapping = Assignment.objects.filter(user=user, post=post, node=node).exclude(end_date__lt=start_date)
+    if end_date is not None:
+        overlapping = overlapping.filter(start_date__lte=end_date)
+    if overlapping.exists():
+        errors["start_date"] = [_("This person already holds this post on this node in that period.")]
+    if errors:
+        raise ValidationError(errors)
+    assignment = Assignment(
+        user=user, post=post, node=node, start_date=start_date, end_date=end_date, duties=duties
+    )
+    assignment.stamp_from(node)
+    assignment.node = node
+    assignment._history_user = actor
+    assignment.save()
+    return assignment
+
+
+@transaction.atomic
+def end_assignment(*, assignment: Assignment, end_date: date, actor: User | None = None) -> Assignment:
+    """Close an assignment on a date; the row stays as history of who held the post."""
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if end_date < assignment.start_date:
+        raise ValidationError({"end_date": [_("The end date cannot come before the start date.")]})
+    assignment.end_date = end_date
+    assignment._history_user = actor
+    assignment.save(update_fields=["end_date"])
+    return assignment

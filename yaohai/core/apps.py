@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    """Model-free helpers shared by the apps: template tags, the base views, xlsx writing."""
+
+    name = "yaohai.core"
+    label = "core"
