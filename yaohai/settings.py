@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "simple_history",
     "yaohai.core",
     "grids",
+    "events",
 ]
 
 MIDDLEWARE = [
