@@ -9,17 +9,21 @@ from mptt.admin import MPTTModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
+from .admin_scope import TenantScopedAdminMixin, is_platform_admin
 from .forms import GridNodeAdminForm
 from .models import Assignment, GridNode, Post, Tenant, User
 
 
 @admin.register(Tenant)
-class TenantAdmin(admin.ModelAdmin):
+class TenantAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "code", "is_active", "created_at"]
     search_fields = ["name", "code"]
 
     def get_readonly_fields(self, request, obj=None):
         return ["code"] if obj else []
+
+    def has_add_permission(self, request):
+        return is_platform_admin(request)
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -33,7 +37,7 @@ class TenantAdmin(admin.ModelAdmin):
 
 
 @admin.register(GridNode)
-class GridNodeAdmin(SimpleHistoryAdmin, MPTTModelAdmin):
+class GridNodeAdmin(TenantScopedAdminMixin, SimpleHistoryAdmin, MPTTModelAdmin):
     form = GridNodeAdminForm
     list_display = ["name", "code", "kind", "subkind", "tenant", "is_archived"]
     list_filter = ["tenant", "kind", "subkind", "is_archived"]
@@ -99,7 +103,7 @@ class GridNodeAdmin(SimpleHistoryAdmin, MPTTModelAdmin):
 
 
 @admin.register(Post)
-class PostAdmin(SimpleHistoryAdmin):
+class PostAdmin(TenantScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "code", "tier", "tenant", "sort_order", "is_active"]
     list_filter = ["tenant", "tier", "is_active"]
     search_fields = ["name", "code"]
@@ -116,7 +120,7 @@ class PostAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(SimpleHistoryAdmin):
+class AssignmentAdmin(TenantScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["user", "post", "node", "start_date", "end_date"]
     list_filter = ["tenant", "post", "node__kind"]
     search_fields = ["user__username", "user__display_name", "node__name", "node__code"]
@@ -140,7 +144,7 @@ class AssignmentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(User)
-class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
+class UserAdmin(TenantScopedAdminMixin, SimpleHistoryAdmin, BaseUserAdmin):
     list_display = ["username", "display_name", "tenant", "is_tenant_admin", "is_active", "last_login"]
     list_filter = ["tenant", "is_tenant_admin", "is_staff", "is_active"]
     search_fields = ["username", "display_name", "phone"]
@@ -149,8 +153,19 @@ class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
         (_("Platform"), {"fields": ("tenant", "display_name", "phone", "is_tenant_admin")}),
     )
 
+    def get_readonly_fields(self, request, obj=None):
+        if is_platform_admin(request):
+            return []
+        return ["tenant", "is_superuser", "groups", "user_permissions", "last_login", "date_joined"]
 
-class HistoryLogAdmin(admin.ModelAdmin):
+    def save_model(self, request, obj, form, change):
+        if not is_platform_admin(request):
+            obj.tenant_id = request.user.tenant_id  # a tenant admin only ever creates people of their tenant
+            obj.is_superuser = False
+        super().save_model(request, obj, form, change)
+
+
+class HistoryLogAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
     """Read-only: who changed what, when — the audit trail of the tree, posts and assignments."""
 
     list_display = ["history_date", "history_user", "history_type", "__str__", "history_change_reason"]

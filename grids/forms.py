@@ -23,7 +23,9 @@ class GridNodeAdminForm(forms.ModelForm):
             "Leave blank to take the next free code. A moved node is re-coded under its new parent."
         )
         self.fields["parent"].required = not (self.instance.pk and self.instance.parent_id is None)
-        self.fields["parent"].queryset = GridNode.objects.filter(is_archived=False).exclude(kind="grid")
+        # Narrow, never replace: the admin has already scoped the choices to the user's tenant.
+        parent = self.fields["parent"]
+        parent.queryset = parent.queryset.filter(is_archived=False).exclude(kind="grid")
 
     @property
     def moving(self) -> bool:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from . import geo
 from .choices import CODE_LENGTH, KIND_OF_SUBKIND, LEVELS, PARENT_KIND, Action, NodeKind, NodeSubkind
 from .models import Assignment, GridNode, Post, ScopedModel, Tenant, User
+from .scope import scope_for
 
 LOCK_NAMESPACE = 0x59480001  # "YH" + 1: our advisory locks never collide with another application's
 GLOBAL_TREE_KEY = 0  # creating a tree takes a new mptt tree_id: one creator at a time
@@ -202,6 +203,14 @@ def _stamp_node(node: GridNode, parent: GridNode | None) -> None:
     setattr(node, f"{node.kind}_id", node.pk)
 
 
+def check_tree_editor(actor: User | None, tenant_id: int) -> None:
+    """Only the system (actor None), a superuser or the tenant's own admins write a tree."""
+    if actor is None or actor.is_superuser:
+        return
+    if not (actor.is_active and actor.is_tenant_admin and actor.tenant_id == tenant_id):
+        raise ValidationError(_("You may not change this tenant's grid tree."), code="not_tree_editor")
+
+
 def _locked(node: GridNode) -> GridNode:
     """Re-read a node after taking the tree lock: its lft/rght may have moved since it was loaded."""
     return GridNode.objects.select_for_update().get(pk=node.pk)
@@ -246,6 +255,7 @@ def create_node(
     actor: User | None = None,
 ) -> GridNode:
     """Add a street, community or grid under its parent."""
+    check_tree_editor(actor, parent.tenant_id)
     with tree_lock(parent.tenant_id):
         parent = _locked(parent)
         fields = validate_node(parent=parent, subkind=subkind, name=name, code=code, boundary=boundary)
@@ -270,6 +280,7 @@ def update_node(
     actor: User | None = None,
 ) -> GridNode:
     """Rename a node, change its sub-kind, code or boundary (a code change re-codes its subtree)."""
+    check_tree_editor(actor, node.tenant_id)
     with tree_lock(node.tenant_id):
         node = _locked(node)
         parent = node.parent
@@ -301,6 +312,8 @@ def _recode_descendants(node: GridNode, old_code: str) -> None:
 @transaction.atomic
 def move_node(*, node: GridNode, new_parent: GridNode, actor: User | None = None) -> GridNode:
     """Hang a node (and its subtree) under another parent of the right kind; re-code and re-stamp the subtree."""
+    check_tree_editor(actor, node.tenant_id)
+    check_tree_editor(actor, new_parent.tenant_id)
     with tree_lock(node.tenant_id):
         node = _locked(node)
         new_parent = _locked(new_parent)
@@ -344,6 +357,7 @@ def scoped_models() -> Iterable[type]:
 @transaction.atomic
 def archive_node(*, node: GridNode, actor: User | None = None) -> int:
     """Take a node and its subtree out of service; nothing is deleted. Returns how many nodes were archived."""
+    check_tree_editor(actor, node.tenant_id)
     with tree_lock(node.tenant_id):
         node = _locked(node)
         if node.parent_id is None:
@@ -361,6 +375,7 @@ def archive_node(*, node: GridNode, actor: User | None = None) -> int:
 @transaction.atomic
 def restore_node(*, node: GridNode, actor: User | None = None) -> GridNode:
     """Bring an archived node back (its subtree stays archived until restored one by one)."""
+    check_tree_editor(actor, node.tenant_id)
     with tree_lock(node.tenant_id):
         node = _locked(node)
         if node.parent is not None and node.parent.is_archived:
@@ -426,6 +441,8 @@ def assign(
     actor: User | None = None,
 ) -> Assignment:
     """三定: put a person in a post on a node from a date."""
+    if actor is not None and not scope_for(actor, Action.MANAGE_ROSTER).covers(node):
+        raise ValidationError(_("You may not change the roster of “%(node)s”.") % {"node": node.name})
     errors = {}
     if not (user.tenant_id == post.tenant_id == node.tenant_id):
         errors["user"] = [_("The person, the post and the node must belong to the same tenant.")]
@@ -454,6 +471,8 @@ def assign(
 def end_assignment(*, assignment: Assignment, end_date: date, actor: User | None = None) -> Assignment:
     """Close an assignment on a date; the row stays as history of who held the post."""
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if actor is not None and not scope_for(actor, Action.MANAGE_ROSTER).covers(assignment):
+        raise ValidationError(_("You may not change the roster of “%(node)s”.") % {"node": assignment.node.name})
     if end_date < assignment.start_date:
         raise ValidationError({"end_date": [_("The end date cannot come before the start date.")]})
     assignment.end_date = end_date

@@ -64,7 +64,7 @@ def build_world(start: dt.date | None = None) -> World:
                     )
                     path = f"{key}/S{s}/C{c}/G{g}"
                     world.nodes[path] = grid
-                    _staff(world, path, grid, posts, start, codes=("grid_worker", "police"))
+                    _staff(world, path, grid, posts, start, codes=("grid_head", "grid_worker", "police"))
     return world
 
 

@@ -106,3 +106,28 @@ def test_archive_hides_subtree_and_restore(world):
     services.restore_node(node=community)
     with pytest.raises(ValidationError):
         services.archive_node(node=world.node("A"))
+
+
+def test_only_tenant_admins_write_the_tree(world):
+    with pytest.raises(ValidationError):
+        services.create_node(parent=world.node("A/S1"), subkind="community", name="X", actor=world.user("A/S1:grid_head"))
+    with pytest.raises(ValidationError):
+        services.create_node(parent=world.node("A/S1"), subkind="community", name="X", actor=world.user("B:admin"))
+    node = services.create_node(parent=world.node("A/S1"), subkind="community", name="X", actor=world.user("A:admin"))
+    assert node.history.first().history_user == world.user("A:admin")
+
+
+def test_roster_changes_need_manage_roster_over_the_node(world):
+    import datetime as dt
+
+    post = world.posts["A"]["informant"]
+    person = world.user("A/S1/C1/G1:police")
+    grid = world.node("A/S1/C1/G1")
+    with pytest.raises(ValidationError):
+        services.assign(user=person, post=post, node=grid, start_date=dt.date(2025, 1, 1),
+                        actor=world.user("A/S1/C2:grid_head"))
+    a = services.assign(user=person, post=post, node=grid, start_date=dt.date(2025, 1, 1),
+                        actor=world.user("A/S1/C1:grid_head"))
+    assert (a.community_id, a.grid_id) == (grid.community_id, grid.pk)
+    with pytest.raises(ValidationError):
+        services.assign(user=person, post=post, node=grid, start_date=dt.date(2025, 6, 1))  # overlaps
