@@ -1,0 +1,128 @@
+# e网清 — every command the README names.
+#   make demo   first run: a venv, the pinned packages, SQLite, the demo district, a server on :8000
+#   make test   every check CI runs: ruff, migrations up to date, the whole pytest suite
+# Production processes (used as-is by docker-compose.yml): make serve, make worker, make beat.
+#
+# Variables (set on the command line or in the environment):
+#   PYTHON        interpreter that creates the venv (python3.11 if present)
+#   VENV          where the venv lives (.venv; the Docker image uses /opt/venv)
+#   DATABASE_URL  make test / serve / worker / beat use it when set; unset means SQLite
+#   REDIS_URL     make test / serve / worker / beat use it when set; unset means tasks run in-process
+#   DEMO_DATABASE_URL  the database of make demo (SQLite db.sqlite3 in the checkout)
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip --disable-pip-version-check
+MANAGE := $(BIN)/python manage.py
+
+HOST ?= 0.0.0.0
+PORT ?= 8000
+DEMO_DATABASE_URL ?= sqlite:///$(CURDIR)/db.sqlite3
+# xdist workers for make test; the suite is xdist-safe (each worker gets its own test database).
+PYTEST_WORKERS ?= 2
+PYTEST_ARGS ?=
+WEB_CONCURRENCY ?= 3
+GUNICORN_TIMEOUT ?= 60
+CELERY_CONCURRENCY ?= 2
+CELERY_BEAT_SCHEDULE_FILE ?= $(CURDIR)/celerybeat-schedule
+
+# The install stamps carry the lock file's hash: installing again is a no-op until the lock file changes.
+RUNTIME_STAMP := $(VENV)/.installed-runtime-$(shell sha256sum requirements.lock 2>/dev/null | cut -c1-16)
+DEV_STAMP := $(VENV)/.installed-dev-$(shell sha256sum requirements-dev.lock 2>/dev/null | cut -c1-16)
+
+.PHONY: help demo test lint migrate serve worker beat install install-dev lock clean
+
+help:
+	@echo "make demo      run the demo on http://localhost:$(PORT)/ (SQLite, demo district, DEBUG on)"
+	@echo "make test      ruff, makemigrations --check, the whole pytest suite (DATABASE_URL/REDIS_URL honoured)"
+	@echo "make lint      ruff only"
+	@echo "make serve     gunicorn on $(HOST):$(PORT) (production settings: see .env.example)"
+	@echo "make worker    a Celery worker (needs REDIS_URL)"
+	@echo "make beat      the Celery beat scheduler, one per deployment (needs REDIS_URL)"
+	@echo "make migrate   apply migrations to DATABASE_URL"
+	@echo "make lock      regenerate requirements.lock and requirements-dev.lock from pyproject.toml"
+
+$(BIN)/python:
+	@test -n "$(PYTHON)" || { echo "Python 3.11 not found: apt-get install python3.11 python3.11-venv" >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(RUNTIME_STAMP): requirements.lock | $(BIN)/python
+	$(PIP) install -q -r requirements.lock
+	rm -f $(VENV)/.installed-runtime-*
+	touch $@
+
+$(DEV_STAMP): requirements-dev.lock | $(BIN)/python
+	$(PIP) install -q -r requirements-dev.lock
+	rm -f $(VENV)/.installed-dev-*
+	touch $@
+
+install: $(RUNTIME_STAMP)
+install-dev: $(DEV_STAMP)
+
+# ---- first run -------------------------------------------------------------------------------------------------
+demo: install
+	@echo "==> migrate ($(DEMO_DATABASE_URL))"
+	env -u REDIS_URL DJANGO_DEBUG=1 DATABASE_URL=$(DEMO_DATABASE_URL) $(MANAGE) migrate --noinput
+	@echo "==> load the demo district"
+	env -u REDIS_URL DJANGO_DEBUG=1 DATABASE_URL=$(DEMO_DATABASE_URL) $(MANAGE) load_demo
+	@echo "==> http://localhost:$(PORT)/  (Ctrl-C stops)"
+	env -u REDIS_URL DJANGO_DEBUG=1 DATABASE_URL=$(DEMO_DATABASE_URL) $(MANAGE) runserver $(HOST):$(PORT)
+
+# ---- checks ----------------------------------------------------------------------------------------------------
+lint: install-dev
+	$(BIN)/ruff check .
+
+# Tests run with DJANGO_DEBUG=1 (plain-HTTP cookies, no HTTPS redirect, a throwaway key); pytest-django still runs
+# each test with DEBUG off. tests/test_deploy_settings.py checks the production settings in a subprocess.
+test: install-dev
+	@echo "==> ruff"
+	$(BIN)/ruff check .
+	@echo "==> migrations up to date"
+	DJANGO_DEBUG=1 $(MANAGE) makemigrations --check --dry-run
+	@echo "==> pytest (database: $${DATABASE_URL:-SQLite}, redis: $${REDIS_URL:-none})"
+	DJANGO_DEBUG=1 $(BIN)/python -m pytest -n $(PYTEST_WORKERS) -p no:cacheprovider $(PYTEST_ARGS)
+
+# ---- production processes --------------------------------------------------------------------------------------
+migrate: install
+	$(MANAGE) migrate --noinput
+
+serve: install
+	$(BIN)/gunicorn yaohai.wsgi:application --bind $(HOST):$(PORT) --workers $(WEB_CONCURRENCY) \
+		--timeout $(GUNICORN_TIMEOUT) --access-logfile - --error-logfile -
+
+worker: install
+	$(BIN)/celery -A yaohai worker --loglevel=INFO --concurrency=$(CELERY_CONCURRENCY)
+
+beat: install
+	$(BIN)/celery -A yaohai beat --loglevel=INFO --schedule=$(CELERY_BEAT_SCHEDULE_FILE)
+
+# ---- maintenance -----------------------------------------------------------------------------------------------
+# Installs pyproject's ranges (newest allowed versions) into a scratch venv and freezes it.
+LOCK_VENV := $(CURDIR)/.lock-venv
+LOCK_HEADER = printf '%s\n' \
+	"\# Pinned $(1) of pyproject.toml, with every transitive dependency, for Linux and CPython 3.11." \
+	"\# Install with: pip install -r $(2)" \
+	"\# Regenerate after changing pyproject.toml: make lock (installs pyproject's ranges into a scratch venv" \
+	"\# and freezes it; review the diff, then run make test)."
+lock:
+	rm -rf $(LOCK_VENV)
+	$(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/python -c 'import tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; \
+		print("\n".join(p["dependencies"]))' > $(LOCK_VENV)/runtime.in
+	$(LOCK_VENV)/bin/python -c 'import tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; \
+		print("\n".join(p["optional-dependencies"]["dev"]))' > $(LOCK_VENV)/dev.in
+	$(LOCK_VENV)/bin/pip install -q --disable-pip-version-check -r $(LOCK_VENV)/runtime.in
+	{ $(call LOCK_HEADER,runtime dependencies ([project].dependencies),requirements.lock); \
+	  $(LOCK_VENV)/bin/pip freeze --exclude-editable; } > requirements.lock
+	$(LOCK_VENV)/bin/pip install -q --disable-pip-version-check -r $(LOCK_VENV)/runtime.in -r $(LOCK_VENV)/dev.in
+	{ $(call LOCK_HEADER,runtime + dev dependencies ([project].dependencies and the "dev" extra),requirements-dev.lock); \
+	  $(LOCK_VENV)/bin/pip freeze --exclude-editable; } > requirements-dev.lock
+	rm -rf $(LOCK_VENV)
+	git diff --stat -- requirements.lock requirements-dev.lock
+
+clean:
+	rm -rf test-artifacts staticfiles .pytest_cache .ruff_cache
