@@ -2,14 +2,19 @@
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from mptt.admin import MPTTModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import services
-from .admin_scope import TenantScopedAdminMixin, is_platform_admin
+from yaohai.core.xlsx import xlsx_response
+
+from . import services, tree_io
+from .admin_scope import TenantScopedAdminMixin, is_platform_admin, is_tenant_admin
 from .forms import GridNodeAdminForm
 from .models import Assignment, GridNode, Post, Tenant, User
 
@@ -48,9 +53,123 @@ class GridNodeAdmin(TenantScopedAdminMixin, SimpleHistoryAdmin, MPTTModelAdmin):
     actions = ["archive_nodes", "restore_nodes"]
     readonly_fields = ["kind", "is_archived", "archived_at"]
     autocomplete_fields = ["parent"]
+    change_list_template = "admin/grids/gridnode/change_list.html"
 
     def has_delete_permission(self, request, obj=None):
         return False  # nodes are archived, never deleted: records keep pointing at them
+
+    # -- the whole tree as .xlsx: export, and import with a preview (grids.tree_io) --------------------------
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        wrap = self.admin_site.admin_view
+        return [
+            path("tree-export/", wrap(self.tree_export_view), name="{}_{}_tree_export".format(*info)),
+            path("tree-import/", wrap(self.tree_import_view), name="{}_{}_tree_import".format(*info)),
+            path(
+                "tree-import/<str:token>/",
+                wrap(self.tree_import_preview_view),
+                name="{}_{}_tree_import_preview".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def _tree_tenants(self, request):
+        """The tenants whose tree this user may export or import: all for a superuser, else their own."""
+        tenants = Tenant.objects.filter(is_active=True)
+        if is_platform_admin(request):
+            return tenants
+        return tenants.filter(pk=request.user.tenant_id) if is_tenant_admin(request) else tenants.none()
+
+    def _tree_context(self, request, title, **extra):
+        return {**self.admin_site.each_context(request), "opts": self.opts, "title": title, **extra}
+
+    def _check_import_rights(self, request):
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+
+    def tree_export_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        tenants = self._tree_tenants(request)
+        wanted = request.GET.get("tenant") or request.GET.get("tenant__id__exact")
+        if wanted or tenants.count() == 1:
+            tenant = tenants.filter(pk=wanted).first() if str(wanted or "").isdigit() else None
+            if not wanted:
+                tenant = tenants.first()
+            if tenant is None:
+                raise PermissionDenied
+            return xlsx_response(tree_io.export_filename(tenant), tree_io.export_tree(tenant))
+        return TemplateResponse(
+            request,
+            "admin/grids/gridnode/tree_export.html",
+            self._tree_context(request, gettext("Export a grid tree"), tenants=tenants),
+        )
+
+    def tree_import_view(self, request):
+        self._check_import_rights(request)
+        form = tree_io.TreeUploadForm(
+            request.POST or None, request.FILES or None, tenants=self._tree_tenants(request)
+        )
+        if request.method == "POST" and form.is_valid():
+            token = tree_io.stash_upload(
+                request, form.cleaned_data["tenant"], form.content, form.cleaned_data["file"].name
+            )
+            return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_tree_import_preview", token=token)
+        return TemplateResponse(
+            request,
+            "admin/grids/gridnode/tree_import.html",
+            self._tree_context(request, gettext("Import a grid tree"), form=form),
+        )
+
+    def tree_import_preview_view(self, request, token):
+        self._check_import_rights(request)
+        prefix = f"admin:{self.opts.app_label}_{self.opts.model_name}"
+        stashed = tree_io.load_upload(request, token)
+        if stashed is None:
+            self.message_user(request, gettext("This upload has expired; upload the file again."), messages.WARNING)
+            return redirect(f"{prefix}_tree_import")
+        entry, content = stashed
+        tenant = self._tree_tenants(request).filter(pk=entry["tenant"]).first()
+        if tenant is None:
+            raise PermissionDenied
+        if request.method == "POST" and "cancel" in request.POST:
+            tree_io.drop_upload(request, token)
+            return redirect(f"{prefix}_changelist")
+        rows, parse_errors = tree_io.parse_tree_workbook(content)
+        file_errors = [e for e in parse_errors if e.row is None]
+        plan = tree_io.ImportPlan()
+        if request.method == "POST" and "confirm" in request.POST and not file_errors:
+            try:
+                plan = tree_io.apply(tenant, rows, actor=request.user)
+            except tree_io.TreeImportError as exc:
+                plan = tree_io.ImportPlan(errors=exc.errors)
+            else:
+                tree_io.drop_upload(request, token)
+                self.message_user(
+                    request,
+                    gettext("Imported into %(tenant)s: %(created)s created, %(updated)s updated.")
+                    % {"tenant": tenant.name, "created": plan.created, "updated": plan.updated},
+                    messages.SUCCESS,
+                )
+                return redirect(reverse(f"{prefix}_changelist") + f"?tenant__id__exact={tenant.pk}")
+        elif not file_errors:
+            plan = tree_io.preview(tenant, rows, actor=request.user)
+        return TemplateResponse(
+            request,
+            "admin/grids/gridnode/tree_import_preview.html",
+            self._tree_context(
+                request,
+                gettext("Import preview: %(tenant)s") % {"tenant": tenant.name},
+                tenant=tenant,
+                filename=entry["filename"],
+                plan=plan,
+                file_errors=file_errors,
+                errors=sorted(plan.errors, key=lambda e: (e.row or 0)),
+                can_confirm=not file_errors and plan.ok and bool(rows),
+                row_count=len(rows),
+            ),
+        )
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
