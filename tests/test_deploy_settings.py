@@ -5,6 +5,7 @@ per process and the test process itself runs with DJANGO_DEBUG=1.
 """
 
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -22,6 +23,7 @@ CLEARED = (
     "DJANGO_SECURE_COOKIES",
     "DJANGO_HSTS_SECONDS",
     "DJANGO_SETTINGS_MODULE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by tests/browser/conftest.py for Playwright; never in production
 )
 
 
@@ -77,3 +79,11 @@ def test_check_deploy_catches_a_weakened_setting(override, warning):
     result = manage("check", "--deploy", "--fail-level", "WARNING", **env)
     assert result.returncode != 0
     assert warning in result.stdout + result.stderr
+
+
+def test_env_example_lists_every_variable_the_settings_read():
+    settings_py = (BASE_DIR / "yaohai" / "settings.py").read_text()
+    read = set(re.findall(r"env(?:\.\w+)?\(\s*\"([A-Z][A-Z0-9_]*)\"", settings_py))
+    listed = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]*)=", (BASE_DIR / ".env.example").read_text(), re.M))
+    assert read, "no env reads found in settings.py"
+    assert not read - listed, f"add these to .env.example with a comment: {sorted(read - listed)}"
