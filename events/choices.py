@@ -1,0 +1,178 @@
+"""Event statuses, the workflow transition table (data), and the other choice lists of the events app.
+
+The workflow, as a table: (status, action) → (new status, who may do it).
+
+    from          action       to            who
+    ------------  -----------  ------------  -------------------------------------------------------------
+    reported      accept       accepted      dispatcher: a post granting `dispatch` over the event's node
+    reported      reject       rejected      dispatcher (reason: duplicate of another event / out of scope /
+    accepted      reject       rejected        invalid; a duplicate names the other event, looked up in scope)
+    accepted      dispatch     dispatched    dispatcher (to a handling unit of the tenant, and/or a person)
+    dispatched    sign         in_progress   handler: the assigned person, a member of the assigned unit, or —
+                                               for a unit of the grid's own staff — a post granting `handle`
+    dispatched    return       accepted      handler (a misdispatch: back to the dispatcher, with a reason)
+    in_progress   return       accepted      handler
+    in_progress   handle       handled       handler (notes + evidence photos)
+    rework        handle       handled       handler
+    handled       verify       closed        verifier: a post granting `verify`, and not the one who handled it
+                                               (passed, with a typed close reason)
+    handled       verify       rework        verifier (failed: back to the handler)
+    closed        reopen       accepted      reporter, within REOPEN_DAYS of closing
+
+自处置 (handled on the spot) is not a transition of an existing event: `report_event` files it already
+closed, logging report and handle_on_spot in one go.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+REOPEN_DAYS = 7  # the reporter may reopen a closed event this many calendar days after it was closed
+NEAR_DEADLINE_HOURS = 4  # an open event whose deadline is closer than this is flagged near-deadline
+
+
+class Status(models.TextChoices):
+    REPORTED = "reported", _("Reported")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+    DISPATCHED = "dispatched", _("Dispatched")
+    IN_PROGRESS = "in_progress", _("In progress")
+    HANDLED = "handled", _("Handled")
+    REWORK = "rework", _("Rework")
+    CLOSED = "closed", _("Closed")
+
+
+OPEN_STATUSES = (
+    Status.REPORTED,
+    Status.ACCEPTED,
+    Status.DISPATCHED,
+    Status.IN_PROGRESS,
+    Status.HANDLED,
+    Status.REWORK,
+)
+FINAL_STATUSES = (Status.REJECTED, Status.CLOSED)
+
+
+class Transition(models.TextChoices):
+    """The actions a user takes on an event; each is one service in events.services."""
+
+    ACCEPT = "accept", _("Accept")
+    REJECT = "reject", _("Reject")
+    DISPATCH = "dispatch", _("Dispatch")
+    SIGN = "sign", _("Sign for")
+    RETURN = "return", _("Return")
+    HANDLE = "handle", _("Handle")
+    VERIFY = "verify", _("Verify")
+    REOPEN = "reopen", _("Reopen")
+
+
+class LogAction(models.TextChoices):
+    """What a log row records: the transitions, plus the steps that are not user transitions."""
+
+    REPORT = "report", _("Reported")
+    HANDLE_ON_SPOT = "handle_on_spot", _("Handled on the spot")
+    ACCEPT = "accept", _("Accepted")
+    REJECT = "reject", _("Rejected")
+    DISPATCH = "dispatch", _("Dispatched")
+    SIGN = "sign", _("Signed for")
+    RETURN = "return", _("Returned")
+    HANDLE = "handle", _("Handled")
+    VERIFY_PASS = "verify_pass", _("Verified: passed")
+    VERIFY_FAIL = "verify_fail", _("Verified: failed")
+    REOPEN = "reopen", _("Reopened")
+    ESCALATE = "escalate", _("Escalated")
+
+
+class Who(models.TextChoices):
+    """Who may take a transition, decided against the event in events.services."""
+
+    DISPATCHER = "dispatcher", _("dispatcher")
+    HANDLER = "handler", _("handler")
+    VERIFIER = "verifier", _("verifier")
+    REPORTER = "reporter", _("reporter")
+
+
+@dataclass(frozen=True)
+class Rule:
+    to: tuple[str, ...]  # the status(es) the transition may lead to; verify has two outcomes
+    who: str
+
+
+TRANSITIONS: dict[tuple[str, str], Rule] = {
+    (Status.REPORTED, Transition.ACCEPT): Rule((Status.ACCEPTED,), Who.DISPATCHER),
+    (Status.REPORTED, Transition.REJECT): Rule((Status.REJECTED,), Who.DISPATCHER),
+    (Status.ACCEPTED, Transition.REJECT): Rule((Status.REJECTED,), Who.DISPATCHER),
+    (Status.ACCEPTED, Transition.DISPATCH): Rule((Status.DISPATCHED,), Who.DISPATCHER),
+    (Status.DISPATCHED, Transition.SIGN): Rule((Status.IN_PROGRESS,), Who.HANDLER),
+    (Status.DISPATCHED, Transition.RETURN): Rule((Status.ACCEPTED,), Who.HANDLER),
+    (Status.IN_PROGRESS, Transition.RETURN): Rule((Status.ACCEPTED,), Who.HANDLER),
+    (Status.IN_PROGRESS, Transition.HANDLE): Rule((Status.HANDLED,), Who.HANDLER),
+    (Status.REWORK, Transition.HANDLE): Rule((Status.HANDLED,), Who.HANDLER),
+    (Status.HANDLED, Transition.VERIFY): Rule((Status.CLOSED, Status.REWORK), Who.VERIFIER),
+    (Status.CLOSED, Transition.REOPEN): Rule((Status.ACCEPTED,), Who.REPORTER),
+}
+
+
+def allowed_from(status: str) -> list[str]:
+    """The transitions the table allows from a status, in table order."""
+    return [action for (src, action) in TRANSITIONS if src == status]
+
+
+class Urgency(models.IntegerChoices):
+    NORMAL = 1, _("Normal")
+    URGENT = 2, _("Urgent")
+    CRITICAL = 3, _("Critical")
+
+
+class Source(models.TextChoices):
+    GRID_WORKER = "grid_worker", _("Grid worker")
+    HOTLINE = "hotline", _("Hotline")
+    WALK_IN = "walk_in", _("Walk-in")
+
+
+class RejectReason(models.TextChoices):
+    DUPLICATE = "duplicate", _("Duplicate of another event")
+    OUT_OF_SCOPE = "out_of_scope", _("Out of scope")
+    INVALID = "invalid", _("Invalid")
+
+
+class CloseReason(models.TextChoices):
+    FIXED = "fixed", _("Fixed")
+    CANNOT_FIX = "cannot_fix", _("Cannot be fixed")
+    NOT_RESPONSIBLE = "not_responsible", _("Not our responsibility")
+    REFERRED = "referred", _("Referred")
+
+
+CLOSE_REASONS_NAMING_A_PARTY = (CloseReason.NOT_RESPONSIBLE, CloseReason.REFERRED)
+
+
+class TimeUnit(models.TextChoices):
+    WORKING_HOURS = "working_hours", _("Working hours")
+    WORKING_DAYS = "working_days", _("Working days")
+
+
+class UnitKind(models.TextChoices):
+    DEPARTMENT = "department", _("Department")
+    PROPERTY = "property", _("Property company")
+    GRID_STAFF = "grid_staff", _("Grid staff")
+
+
+class PhotoKind(models.TextChoices):
+    REPORT = "report", _("Report")
+    BEFORE = "before", _("Before")
+    AFTER = "after", _("After")
+    EVIDENCE = "evidence", _("Evidence")
+
+
+class NotificationKind(models.TextChoices):
+    ASSIGNED = "assigned", _("Assigned to you")
+    RETURNED = "returned", _("Returned")
+    REWORK = "rework", _("Sent back for rework")
+    TO_VERIFY = "to_verify", _("Waiting for your check")
+    NEAR_DEADLINE = "near_deadline", _("Near its deadline")
+    OVERDUE = "overdue", _("Overdue")
+    ESCALATED = "escalated", _("Escalated to you")
+    REOPENED = "reopened", _("Reopened")

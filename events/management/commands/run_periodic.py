@@ -1,0 +1,24 @@
+"""Run the periodic jobs in this process, for deployments without Redis/Celery beat (e.g. from cron)."""
+
+import time
+
+from django.core.management.base import BaseCommand
+
+from events import services
+
+
+class Command(BaseCommand):
+    help = "Run the deadline sweep (and escalation) once, or every --every seconds until stopped."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--every", type=int, default=0, help="Repeat every N seconds (0: run once).")
+
+    def handle(self, *args, every, **options):
+        while True:
+            result = services.sweep_deadlines()
+            self.stdout.write(
+                f"sweep: {result.near} near deadline, {result.overdue} overdue, {result.escalated} escalated"
+            )
+            if every <= 0:
+                return
+            time.sleep(every)

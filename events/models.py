@@ -1,0 +1,351 @@
+"""Events filed from the grids, their categories and time limits, handling units, the immutable log, photos,
+the working calendar and in-app notifications. Written only by events.services (and the admin for catalogues)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from grids.models import ScopedModel, Tenant
+from grids.querysets import TenantQuerySet
+
+from .choices import (
+    CloseReason,
+    LogAction,
+    NotificationKind,
+    PhotoKind,
+    RejectReason,
+    Source,
+    Status,
+    TimeUnit,
+    UnitKind,
+    Urgency,
+)
+from .querysets import EventQuerySet
+
+
+def _in(field: str, choices) -> Q:
+    return Q(**{f"{field}__in": list(choices.values)})
+
+
+class Category(models.Model):
+    """A tenant's two-level event taxonomy (大类 / 小类); subcategories carry the time limits."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+", verbose_name=_("tenant"))
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("main category"),
+        help_text=_("Empty for a main category (大类); a subcategory (小类) names its main category."),
+    )
+    name = models.CharField(_("name"), max_length=50)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=100)
+    is_active = models.BooleanField(_("active"), default=True)
+    accept_limit = models.PositiveIntegerField(_("acceptance limit"), default=2)
+    accept_unit = models.CharField(
+        _("acceptance unit"), max_length=14, choices=TimeUnit.choices, default=TimeUnit.WORKING_HOURS
+    )
+    handle_limit = models.PositiveIntegerField(_("handling limit"), default=3)
+    handle_unit = models.CharField(
+        _("handling unit of time"), max_length=14, choices=TimeUnit.choices, default=TimeUnit.WORKING_DAYS
+    )
+    verify_limit = models.PositiveIntegerField(_("verification limit"), default=1)
+    verify_unit = models.CharField(
+        _("verification unit"), max_length=14, choices=TimeUnit.choices, default=TimeUnit.WORKING_DAYS
+    )
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("event category")
+        verbose_name_plural = _("event categories")
+        ordering = ["tenant", "sort_order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "name"], condition=Q(parent__isnull=True), name="event_main_category_unique"
+            ),
+            models.UniqueConstraint(fields=["parent", "name"], name="event_subcategory_unique"),
+            models.CheckConstraint(condition=_in("accept_unit", TimeUnit), name="category_accept_unit_valid"),
+            models.CheckConstraint(condition=_in("handle_unit", TimeUnit), name="category_handle_unit_valid"),
+            models.CheckConstraint(condition=_in("verify_unit", TimeUnit), name="category_verify_unit_valid"),
+            models.CheckConstraint(
+                condition=Q(accept_limit__gt=0, handle_limit__gt=0, verify_limit__gt=0),
+                name="category_limits_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.parent.name} / {self.name}" if self.parent_id else self.name
+
+
+class HandlingUnit(models.Model):
+    """A department, property company or the grid's own staff that events are dispatched to; members act for it."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+", verbose_name=_("tenant"))
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=12, choices=UnitKind.choices, default=UnitKind.DEPARTMENT)
+    node = models.ForeignKey(
+        "grids.GridNode",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("serves node"),
+        help_text=_("Optional: the node whose area this unit serves."),
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="handling_units", verbose_name=_("members")
+    )
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("handling unit")
+        verbose_name_plural = _("handling units")
+        ordering = ["tenant", "kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "name"], name="handling_unit_name_unique"),
+            models.CheckConstraint(condition=_in("kind", UnitKind), name="handling_unit_kind_valid"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Event(ScopedModel):
+    """An issue filed from a grid, carried through the workflow in events.choices until it is closed."""
+
+    reference = models.CharField(_("reference"), max_length=20, editable=False)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+", verbose_name=_("category"))
+    title = models.CharField(_("title"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+    lon = models.FloatField(_("longitude"), null=True, blank=True)
+    lat = models.FloatField(_("latitude"), null=True, blank=True)
+    urgency = models.PositiveSmallIntegerField(_("urgency"), choices=Urgency.choices, default=Urgency.NORMAL)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.REPORTED)
+    source = models.CharField(_("source"), max_length=12, choices=Source.choices, default=Source.GRID_WORKER)
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("reporter")
+    )
+    resident_name = models.CharField(_("resident's name"), max_length=50, blank=True)
+    resident_phone = models.CharField(_("resident's phone"), max_length=30, blank=True)
+    handled_on_spot = models.BooleanField(_("handled on the spot"), default=False)
+
+    current_unit = models.ForeignKey(
+        HandlingUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("handling unit")
+    )
+    current_handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("handler"),
+    )
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("handled by"),
+    )
+
+    accept_due = models.DateTimeField(_("accept by"), null=True, blank=True)
+    handle_due = models.DateTimeField(_("handle by"), null=True, blank=True)
+    verify_due = models.DateTimeField(_("verify by"), null=True, blank=True)
+    due_at = models.DateTimeField(_("current deadline"), null=True, blank=True, editable=False)
+    is_near_deadline = models.BooleanField(_("near deadline"), default=False)
+    is_overdue = models.BooleanField(_("overdue"), default=False)
+    escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
+    escalated_to = models.ForeignKey(
+        "grids.GridNode",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("escalated to"),
+    )
+    escalated_deadline = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="The deadline the last escalation was for."
+    )
+
+    reject_reason = models.CharField(_("reject reason"), max_length=12, choices=RejectReason.choices, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("duplicate of")
+    )
+    close_reason = models.CharField(_("close reason"), max_length=16, choices=CloseReason.choices, blank=True)
+    responsible_party = models.CharField(_("responsible party"), max_length=100, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("reported at"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "reference"], name="event_reference_unique"),
+            models.UniqueConstraint(
+                fields=["tenant", "idempotency_key"],
+                condition=Q(idempotency_key__isnull=False),
+                name="event_idempotency_key_unique",
+            ),
+            models.CheckConstraint(condition=_in("status", Status), name="event_status_valid"),
+            models.CheckConstraint(condition=_in("source", Source), name="event_source_valid"),
+            models.CheckConstraint(condition=_in("urgency", Urgency), name="event_urgency_valid"),
+            models.CheckConstraint(
+                condition=Q(reject_reason="") | _in("reject_reason", RejectReason), name="event_reject_reason_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(close_reason="") | _in("close_reason", CloseReason), name="event_close_reason_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.CLOSED) | ~Q(close_reason=""), name="event_closed_has_reason"
+            ),
+            models.CheckConstraint(
+                condition=(Q(lon__isnull=True) & Q(lat__isnull=True))
+                | Q(lon__gte=-180, lon__lte=180, lat__gte=-90, lat__lte=90),
+                name="event_location_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["tenant", "community", "status"], name="event_community_status"),
+            models.Index(fields=["tenant", "street", "status"], name="event_street_status"),
+            models.Index(fields=["tenant", "grid", "status"], name="event_grid_status"),
+            models.Index(fields=["tenant", "status", "due_at"], name="event_status_due"),
+            models.Index(fields=["status", "due_at"], name="event_sweep"),
+            models.Index(fields=["current_unit", "status"], name="event_unit_status"),
+            models.Index(fields=["current_handler", "status"], name="event_handler_status"),
+            models.Index(fields=["reporter", "status"], name="event_reporter_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} {self.title}"
+
+
+class EventSequence(models.Model):
+    """The last reference number given out per tenant and day (YH20261126-0001, -0002, …)."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["tenant", "day"], name="event_sequence_unique")]
+
+    def __str__(self):
+        return f"{self.tenant_id} {self.day} {self.last}"
+
+
+class EventLog(models.Model):
+    """One step of an event's history: who did what, from which status to which, when. Never changed."""
+
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="logs", verbose_name=_("event"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("by"),
+    )
+    action = models.CharField(_("action"), max_length=16, choices=LogAction.choices)
+    from_status = models.CharField(_("from"), max_length=12, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=12, choices=Status.choices)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("event log")
+        verbose_name_plural = _("event logs")
+        ordering = ["event", "id"]
+        constraints = [
+            models.CheckConstraint(condition=_in("action", LogAction), name="event_log_action_valid"),
+            models.CheckConstraint(condition=_in("to_status", Status), name="event_log_to_valid"),
+            models.CheckConstraint(
+                condition=Q(from_status="") | _in("from_status", Status), name="event_log_from_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.event_id} {self.action}"
+
+    def save(self, *args, **kwargs):
+        # A guard, not logic: the log is append-only.
+        if not self._state.adding:
+            raise ValueError("EventLog rows are immutable.")
+        super().save(*args, **kwargs)
+
+
+def _photo_path(instance, filename):
+    return f"events/{instance.event_id}/{filename}"
+
+
+class EventPhoto(models.Model):
+    """A photo of an event (at reporting, before/after an on-the-spot fix, or handling evidence), metadata stripped."""
+
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="photos", verbose_name=_("event"))
+    log = models.ForeignKey(
+        EventLog, null=True, blank=True, on_delete=models.PROTECT, related_name="photos", verbose_name=_("step")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=PhotoKind.choices, default=PhotoKind.REPORT)
+    image = models.ImageField(_("image"), upload_to=_photo_path, width_field="width", height_field="height")
+    width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("event photo")
+        verbose_name_plural = _("event photos")
+        ordering = ["event", "id"]
+        constraints = [models.CheckConstraint(condition=_in("kind", PhotoKind), name="event_photo_kind_valid")]
+
+    def __str__(self):
+        return f"{self.event_id} {self.kind}"
+
+
+class CalendarDay(models.Model):
+    """One day of the working calendar: whether it is a working day (public holidays, 调休 weekends)."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_workday = models.BooleanField(_("working day"))
+    note = models.CharField(_("note"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("working calendar")
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d}"
+
+
+class Notification(models.Model):
+    """An in-app message to one user about one event (assignment, return, overdue, escalation …)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=16, choices=NotificationKind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(condition=_in("kind", NotificationKind), name="notification_kind_valid")
+        ]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
+
+    def __str__(self):
+        return f"{self.user_id} {self.kind} {self.event_id}"

@@ -1,0 +1,46 @@
+"""Event reads start here: the tree scope, plus the per-event grants of the people working on an event."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from grids.choices import Action
+from grids.querysets import ScopedQuerySet
+from grids.scope import scope_for
+
+
+def unit_ids_of(user) -> frozenset[int]:
+    """The handling units the user acts for (one query, cached on the user object for the request)."""
+    if user is None or not user.is_authenticated:
+        return frozenset()
+    cache = user.__dict__.setdefault("_scope_cache", {})
+    if "_handling_units" not in cache:
+        from .models import HandlingUnit
+
+        cache["_handling_units"] = frozenset(
+            HandlingUnit.objects.filter(members=user, is_active=True).values_list("id", flat=True)
+        )
+    return cache["_handling_units"]
+
+
+def personal_q(user) -> Q:
+    """Events someone sees because of their part in them, wherever in the tree: reporter, handler, unit member.
+
+    These are the design's per-object exceptions (a handling unit on one event), kept as direct foreign keys on
+    the event rather than one permission row per record."""
+    q = Q(reporter_id=user.pk) | Q(current_handler_id=user.pk)
+    units = unit_ids_of(user)
+    if units:
+        q |= Q(current_unit_id__in=sorted(units))
+    return q
+
+
+class EventQuerySet(ScopedQuerySet):
+    def visible_to(self, user, action: str = Action.VIEW):
+        scope = scope_for(user, action)
+        if scope.everything:
+            return self.all()
+        scope_q = scope.q()
+        if action == Action.VIEW and user is not None and user.is_authenticated and user.is_active:
+            return self.filter(scope_q | (Q(tenant_id=user.tenant_id) & personal_q(user)))
+        return self.filter(scope_q)
