@@ -30,11 +30,42 @@ GUNICORN_TIMEOUT ?= 60
 CELERY_CONCURRENCY ?= 2
 CELERY_BEAT_SCHEDULE_FILE ?= $(CURDIR)/celerybeat-schedule
 
-# The install stamps carry the lock file's hash: installing again is a no-op until the lock file changes.
-RUNTIME_STAMP := $(VENV)/.installed-runtime-$(shell sha256sum requirements.lock 2>/dev/null | cut -c1-16)
-DEV_STAMP := $(VENV)/.installed-dev-$(shell sha256sum requirements-dev.lock 2>/dev/null | cut -c1-16)
+# The install stamps carry the hash of the lock file and pyproject.toml: installing again is a no-op until either
+# changes.
+RUNTIME_STAMP := $(VENV)/.installed-runtime-$(shell cat requirements.lock pyproject.toml 2>/dev/null | sha256sum | cut -c1-16)
+DEV_STAMP := $(VENV)/.installed-dev-$(shell cat requirements-dev.lock pyproject.toml 2>/dev/null | sha256sum | cut -c1-16)
 
-.PHONY: help demo test lint migrate serve worker beat install install-dev lock clean
+# Prints pyproject.toml's requirements that the venv does not satisfy (argument "dev": the dev extra too).
+define UNMET_PY
+import sys, tomllib
+from importlib.metadata import PackageNotFoundError, version
+from packaging.requirements import Requirement
+project = tomllib.load(open("pyproject.toml", "rb"))["project"]
+reqs = project["dependencies"] + (project["optional-dependencies"]["dev"] if sys.argv[1:] == ["dev"] else [])
+for req in map(Requirement, reqs):
+    try:
+        met = req.specifier.contains(version(req.name), prereleases=True)
+    except PackageNotFoundError:
+        met = False
+    if not met:
+        print(req)
+endef
+export UNMET_PY
+
+# Install a lock file, then anything pyproject.toml asks for that the lock file does not have yet (a dependency
+# added without `make lock`): loudly, constrained by the lock, so the venv still matches pyproject.toml.
+# $(1): lock file, $(2): "dev" or "runtime".
+define INSTALL_LOCK
+	$(PIP) install -q -r $(1)
+	unmet="$$($(BIN)/python -c "$$UNMET_PY" $(2))"; \
+	if [ -n "$$unmet" ]; then \
+		echo "WARNING: $(1) lacks what pyproject.toml asks for: $$unmet -- installing it; run make lock" >&2; \
+		printf '%s\n' "$$unmet" > $(VENV)/.unmet.txt; \
+		$(PIP) install -q -c $(1) -r $(VENV)/.unmet.txt; \
+	fi
+endef
+
+.PHONY: help demo test lint migrate static serve worker beat install install-dev lock clean
 
 help:
 	@echo "make demo      run the demo on http://localhost:$(PORT)/ (SQLite, demo district, DEBUG on)"
@@ -44,19 +75,20 @@ help:
 	@echo "make worker    a Celery worker (needs REDIS_URL)"
 	@echo "make beat      the Celery beat scheduler, one per deployment (needs REDIS_URL)"
 	@echo "make migrate   apply migrations to DATABASE_URL"
+	@echo "make static    collectstatic into DJANGO_STATIC_ROOT (served by WhiteNoise)"
 	@echo "make lock      regenerate requirements.lock and requirements-dev.lock from pyproject.toml"
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.11 not found: apt-get install python3.11 python3.11-venv" >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
-$(RUNTIME_STAMP): requirements.lock | $(BIN)/python
-	$(PIP) install -q -r requirements.lock
+$(RUNTIME_STAMP): requirements.lock pyproject.toml | $(BIN)/python
+	$(call INSTALL_LOCK,requirements.lock,runtime)
 	rm -f $(VENV)/.installed-runtime-*
 	touch $@
 
-$(DEV_STAMP): requirements-dev.lock | $(BIN)/python
-	$(PIP) install -q -r requirements-dev.lock
+$(DEV_STAMP): requirements-dev.lock pyproject.toml | $(BIN)/python
+	$(call INSTALL_LOCK,requirements-dev.lock,dev)
 	rm -f $(VENV)/.installed-dev-*
 	touch $@
 
@@ -89,6 +121,9 @@ test: install-dev
 # ---- production processes --------------------------------------------------------------------------------------
 migrate: install
 	$(MANAGE) migrate --noinput
+
+static: install
+	$(MANAGE) collectstatic --noinput
 
 serve: install
 	$(BIN)/gunicorn yaohai.wsgi:application --bind $(HOST):$(PORT) --workers $(WEB_CONCURRENCY) \
