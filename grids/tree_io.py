@@ -15,7 +15,6 @@ import re
 import secrets
 import tempfile
 import time
-import zipfile
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
@@ -77,6 +76,8 @@ TRUE_WORDS = {YES, "y", "yes", "true", "1", "x", "√"}
 FALSE_WORDS = {NO, "n", "no", "false", "0"}
 
 MAX_ROWS = 20_000
+MAX_LINES = 50_000  # blank lines included: a sheet padded with empty rows is not read forever
+NAME_LENGTH = GridNode._meta.get_field("name").max_length
 HEADER_SEARCH_ROWS = 10  # the header row is among the first rows (an exported sheet has a title row above it)
 
 
@@ -178,9 +179,7 @@ def parse_tree_workbook(file) -> tuple[list[TreeRow], list[RowError]]:
     data = file if isinstance(file, bytes | bytearray) else _read(file)
     try:
         workbook = load_workbook(BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        return [], [RowError(None, _("The file is not a readable .xlsx workbook (%(error)s).") % {"error": exc})]
-    except Exception as exc:  # openpyxl raises its own kinds for broken packages
+    except Exception as exc:  # zipfile, XML and openpyxl's own errors: a broken package fails in many ways
         return [], [RowError(None, _("The file is not a readable .xlsx workbook (%(error)s).") % {"error": exc})]
     try:
         sheet = workbook.worksheets[0] if workbook.worksheets else None
@@ -221,6 +220,9 @@ def _parse_sheet(sheet) -> tuple[list[TreeRow], list[RowError]]:
     rows: list[TreeRow] = []
     errors: list[RowError] = []
     for number, values in enumerate(lines, start=header_at + 1):
+        if number > MAX_LINES:
+            errors.append(RowError(None, _("The sheet has more than %(max)d lines.") % {"max": MAX_LINES}))
+            break
         cells = {name: _cell(values[i] if values and i < len(values) else None) for name, i in columns.items()}
         if not any(cells.get(c) for c in COLUMNS):
             continue  # blank line
@@ -274,6 +276,10 @@ def _parse_row(number: int, cells: dict[str, str]) -> TreeRow:
         code=cells.get(COL_CODE, ""),
         parent_code=cells.get(COL_PARENT, ""),
     )
+    if len(row.name) > NAME_LENGTH:
+        row.errors.append(
+            RowError(number, _("A name has at most %(length)d characters.") % {"length": NAME_LENGTH}, COL_NAME)
+        )
     kind_text, subkind_text = cells.get(COL_KIND, ""), cells.get(COL_SUBKIND, "")
     row.kind = _lookup(kind_text, KIND_NAMES, NodeKind)
     if kind_text and row.kind is None:

@@ -267,9 +267,7 @@ def test_admin_import_refuses_what_is_not_an_xlsx(admin_client, world):
 
 def test_admin_import_needs_staff_rights_on_the_tenant(world, client):
     # A tenant admin may import into their own tenant only; the other tenant is not offered.
-    user = world.user("A:admin")
-    user.user_permissions.add(*_node_permissions())
-    client.force_login(user)
+    client.force_login(world.user("A:admin"))
     url = reverse("admin:grids_gridnode_tree_import")
     page = client.get(url)
     assert page.status_code == 200
@@ -278,13 +276,21 @@ def test_admin_import_needs_staff_rights_on_the_tenant(world, client):
     content = sheet([["街道", "街道", "越权街道", "340103009", "340103", "", ""]])
     response = client.post(url, {"tenant": world.tenants["B"].pk, "file": SimpleUploadedFile("t.xlsx", content)})
     assert response.status_code == 200 and "tenant" in response.context["form"].errors
+    assert client.get(reverse("admin:grids_gridnode_tree_export"), {"tenant": world.tenants["B"].pk}).status_code == 403
+    assert client.get(reverse("admin:grids_gridnode_tree_export")).status_code == 200  # their one tree
 
 
-def _node_permissions():
-    from django.contrib.auth.models import Permission
+def test_tree_pages_are_closed_to_other_staff(world, client):
+    client.force_login(make_user("clerk", world.tenants["A"], is_staff=True))
+    for name in ("tree_export", "tree_import"):
+        assert client.get(reverse(f"admin:grids_gridnode_{name}")).status_code == 403
 
-    return Permission.objects.filter(content_type__app_label="grids", codename__in=["add_gridnode", "change_gridnode",
-                                                                                     "view_gridnode"])
+
+def test_names_too_long_for_the_column_are_row_errors(world):
+    rows, errors = tree_io.parse_tree_workbook(
+        sheet([["街道", "街道", "长" * 101, "340102009", "340102", "", ""]])
+    )
+    assert [(e.row, e.column) for e in errors] == [(2, "名称")]
 
 
 def tree_io_xlsx_type():
