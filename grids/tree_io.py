@@ -425,6 +425,7 @@ class _Importer:
         self.first_row: dict[str, int] = {}
         self.later_row: dict[str, int] = {}
         self.restored: set[int] = set()  # row numbers whose node was brought back into service
+        self.by_row: dict[int, GridNode] = {}  # row number → the node it created or updated
         for row in rows:
             if row.code:
                 self.later_row.setdefault(row.code, row.row)
@@ -464,7 +465,7 @@ class _Importer:
             if row.code not in self.failed:
                 self._write(row)
         for row in good:
-            if row.archived and row.code not in self.failed:
+            if row.archived and row.row in self.by_row:
                 self._archive(row)
         for planned in self.plan.rows:
             if planned.row in self.restored:
@@ -526,7 +527,7 @@ class _Importer:
             parent=parent, subkind=row.subkind, name=row.name, code=row.code or None, boundary=row.boundary,
             actor=self.actor,
         )
-        self.nodes[node.code] = node
+        self.nodes[node.code] = self.by_row[row.row] = node
         self._plan(row, CREATE, node, parent.code)
 
     def _update(self, row: TreeRow, node: GridNode) -> None:
@@ -551,6 +552,7 @@ class _Importer:
                 node=node, name=row.name, subkind=row.subkind, boundary=row.boundary, actor=self.actor
             )
             self.nodes[node.code] = node
+        self.by_row[row.row] = node
         self._plan(row, UPDATE if changes else UNCHANGED, node, node.parent.code if node.parent_id else "",
                    changes)
 
@@ -578,8 +580,8 @@ class _Importer:
         self.restored.add(row.row)
 
     def _archive(self, row: TreeRow) -> None:
-        node = self.nodes.get(row.code)
-        if node is None or _is_archived(node):
+        node = self.by_row[row.row]
+        if _is_archived(node):
             return
         try:
             services.archive_node(node=node, actor=self.actor)

@@ -106,7 +106,7 @@ def test_labels_codes_and_updates(world):
             ["街道", "镇", "新镇", "340102009", "340102", "", ""],
             ["社区", "village", "新村", "340102009001", "340102009", json.dumps(INSIDE), "否"],
             ["网格", "专属网格", "医院", 340102009001001, 340102009001, "", ""],  # codes typed as numbers
-            ["", "居民网格", "自动编码网格", "", "340102009001", "", ""],
+            ["", "居民网格", "自动编码网格", "", "340102009001", "", "是"],
             ["社区", "社区", "改名社区", community.code, street.code, "", ""],
         ]
     )
@@ -115,7 +115,8 @@ def test_labels_codes_and_updates(world):
     plan = tree_io.apply(tenant, rows)
     assert (plan.created, plan.updated) == (4, 1)
     assert GridNode.objects.get(tenant=tenant, code="340102009001001").subkind == "exclusive"
-    assert GridNode.objects.get(tenant=tenant, name="自动编码网格").code == "340102009001002"
+    auto = GridNode.objects.get(tenant=tenant, name="自动编码网格")
+    assert auto.code == "340102009001002" and auto.is_archived
     assert GridNode.objects.get(tenant=tenant, code="340102009001").boundary == INSIDE
     assert world.node("A/S1/C1").name == "改名社区"
 
