@@ -1,3 +1,16 @@
+from django.urls import path
+
+from . import views
+
 app_name = "events"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.event_list, name="list"),
+    path("export.xlsx", views.export, name="export"),
+    path("report/", views.report, name="report"),
+    path("todo/", views.todo, name="todo"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/read/", views.notifications_read, name="notifications-read"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/<slug:action>/", views.transition, name="transition"),
+]

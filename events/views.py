@@ -1,0 +1,217 @@
+"""HTML pages of events: report (上报), work queue (待办), the officers' list and export, detail with its steps.
+
+Thin: every read goes through selectors (which start from `Event.objects.visible_to`), every write through one
+service. Out of scope is 404; a step the table refuses is 409, one the user may not take is 403.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from grids import selectors as grid_selectors
+from yaohai.core.xlsx import build_ledger, xlsx_response
+
+from . import selectors, services
+from .choices import Transition
+from .forms import TRANSITION_FORMS, EventFilterForm, ReportForm
+from .models import Event
+
+EXPORT_LIMIT = 20000
+
+
+def _common(request) -> dict:
+    """What every events page shows in its header: the unread-notification count; the phone tabs for grid workers."""
+    return {
+        "unread": selectors.unread_count(actor=request.user),
+        "phone_tabs": grid_selectors.role_of(request.user) == "grid_worker",
+    }
+
+
+@login_required
+def report(request):
+    """上报: file an event from the phone."""
+    form = ReportForm(request.POST or None, request.FILES or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        grid = data["grid"]
+        if data.get("lon") is not None:
+            located = grid_selectors.locate_grid(actor=request.user, lon=data["lon"], lat=data["lat"])
+            if located is not None and form.fields["grid"].queryset.filter(pk=located.pk).exists():
+                grid = located
+        try:
+            event = services.report_event(
+                actor=request.user,
+                node=grid,
+                category=data["category"],
+                title=data["title"],
+                description=data["description"],
+                lon=data.get("lon"),
+                lat=data.get("lat"),
+                urgency=data["urgency"],
+                source=data["source"],
+                resident_name=data["resident_name"],
+                resident_phone=data["resident_phone"],
+                handled_on_spot=data["handled_on_spot"],
+                photos=form.photo_list(),
+                idempotency_key=data["idempotency_key"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Event %(ref)s filed.") % {"ref": event.reference})
+            return redirect(reverse("events:detail", args=[event.pk]) + "?filed=1")
+    status = 400 if form.is_bound else 200
+    return render(request, "events/report.html", {"form": form, **_common(request)}, status=status)
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            for message in errors:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+@login_required
+def todo(request):
+    """待办: what waits for the user, soonest deadline first."""
+    rows = selectors.work_queue(actor=request.user)
+    return render(request, "events/todo.html", {"events": rows, "now": timezone.now(), **_common(request)})
+
+
+@login_required
+def event_list(request):
+    """The officers' list: filters, keyset pagination, export of the same filter."""
+    form = EventFilterForm(request.GET or None, actor=request.user)
+    rows = selectors.filtered_events(actor=request.user, filters=form.filters())
+    try:
+        after = int(request.GET.get("after") or 0) or None
+    except ValueError:
+        after = None
+    page, next_after = selectors.page_after(rows, after=after)
+    query = request.GET.copy()
+    query.pop("after", None)
+    return render(
+        request,
+        "events/list.html",
+        {
+            "form": form,
+            "events": page,
+            "next_url": f"?{urlencode({**query.dict(), 'after': next_after})}" if next_after else None,
+            "export_query": query.urlencode(),
+            **_common(request),
+        },
+    )
+
+
+@login_required
+def export(request):
+    """The filtered list as an .xlsx ledger."""
+    form = EventFilterForm(request.GET or None, actor=request.user)
+    rows = (
+        selectors.filtered_events(actor=request.user, filters=form.filters())
+        .select_related(*selectors.LIST_RELATED)[:EXPORT_LIMIT]
+    )
+    local = timezone.localtime
+    content = build_ledger(
+        _("Events"),
+        [_("Reference"), _("Title"), _("Main category"), _("Subcategory"), _("Grid"), _("Community"),
+         _("Status"), _("Urgency"), _("Reported at"), _("Deadline"), _("Overdue"), _("Handling unit"),
+         _("Close reason")],
+        (
+            [e.reference, e.title, e.category.parent.name if e.category.parent_id else "", e.category.name,
+             e.node.name, e.node.parent.name if e.node.parent_id else "", e.get_status_display(),
+             e.get_urgency_display(), local(e.created_at).strftime("%Y-%m-%d %H:%M"),
+             local(e.due_at).strftime("%Y-%m-%d %H:%M") if e.due_at else "",
+             _("yes") if e.is_overdue else "", e.current_unit.name if e.current_unit_id else "",
+             e.get_close_reason_display()]
+            for e in rows
+        ),
+    )
+    return xlsx_response(f"events-{timezone.localdate():%Y%m%d}.xlsx", content)
+
+
+def _event_or_404(request, pk) -> Event:
+    try:
+        return selectors.event_detail(actor=request.user, pk=pk)
+    except Event.DoesNotExist as exc:
+        raise Http404(_("No such event.")) from exc
+
+
+def _detail_context(request, event, forms=None, error=None):
+    allowed = services.allowed_transitions(actor=request.user, event=event)
+    forms = forms or {}
+    step_forms = [
+        (action, Transition(action).label,
+         forms.get(action) or TRANSITION_FORMS[action](event=event, actor=request.user, prefix=action))
+        for action in allowed
+    ]
+    return {
+        "event": event,
+        "logs": event.logs.all(),
+        "step_forms": step_forms,
+        "show_contact": services.can_see_contact(actor=request.user, event=event),
+        "error": error,
+        **_common(request),
+    }
+
+
+@login_required
+def detail(request, pk):
+    """An event: its facts, its timeline with photos, and a form for each step the user may take."""
+    event = _event_or_404(request, pk)
+    return render(request, "events/detail.html", _detail_context(request, event))
+
+
+@login_required
+@require_POST
+def transition(request, pk, action):
+    """One workflow step, posted from the detail page's form for it."""
+    if action not in Transition.values:
+        raise Http404
+    event = _event_or_404(request, pk)
+    form = TRANSITION_FORMS[action](request.POST, request.FILES, event=event, actor=request.user, prefix=action)
+    if form.is_valid():
+        try:
+            services.TRANSITION_SERVICES[action](actor=request.user, event=event.pk, **form.kwargs())
+        except Event.DoesNotExist as exc:
+            raise Http404 from exc
+        except services.TransitionError as exc:
+            event = _event_or_404(request, pk)
+            context = _detail_context(request, event, error=exc.message)
+            return render(request, "events/detail.html", context, status=exc.status_code)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Done: %(step)s.") % {"step": Transition(action).label})
+            return redirect("events:detail", pk=event.pk)
+    context = _detail_context(request, event, forms={action: form}, error=_("Please correct the errors below."))
+    return render(request, "events/detail.html", context, status=400)
+
+
+@login_required
+def notifications(request):
+    """The user's own notifications (the bell)."""
+    return render(
+        request,
+        "events/notifications.html",
+        {"notifications": selectors.notifications(actor=request.user), **_common(request)},
+    )
+
+
+@login_required
+@require_POST
+def notifications_read(request):
+    services.mark_notifications_read(actor=request.user)
+    return redirect("events:notifications")
