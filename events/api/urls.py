@@ -1,1 +1,13 @@
-urlpatterns = []
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from . import views
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False  # grids.api.urls serves the API root
+router.register("events", views.EventViewSet, basename="event")
+router.register("event-categories", views.CategoryViewSet, basename="event-category")
+router.register("handling-units", views.HandlingUnitViewSet, basename="handling-unit")
+router.register("notifications", views.NotificationViewSet, basename="notification")
+
+urlpatterns = [path("", include(router.urls))]

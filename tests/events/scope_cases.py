@@ -44,3 +44,58 @@ SCOPE_CASES = {
         "method": "post",
     },
 }
+
+
+def categories(w):
+    from events.models import Category
+
+    for tenant in w.tenants.values():
+        install_event_catalogue(tenant)
+    return {
+        "inside": Category.objects.filter(tenant=w.tenants["A"]).order_by("id").first(),
+        "sibling": None,
+        "foreign": Category.objects.filter(tenant=w.tenants["B"]).order_by("id").first(),
+    }
+
+
+def units(w):
+    from events.models import HandlingUnit
+
+    return {
+        "inside": HandlingUnit.objects.create(tenant=w.tenants["A"], name="甲区城管"),
+        "sibling": None,
+        "foreign": HandlingUnit.objects.create(tenant=w.tenants["B"], name="乙区城管"),
+    }
+
+
+def notifications(w):
+    """The viewer's own notification (filing an event notifies the community's head), and other heads'."""
+    from events.models import Notification
+
+    found = events(w)
+    heads = {"inside": "A/S1/C1:grid_head", "sibling": "A/S1/C2:grid_head", "foreign": "B/S1/C1:grid_head"}
+    return {
+        which: Notification.objects.get(event=found[which], user=w.user(heads[which])) for which in heads
+    }
+
+
+def _api_step(_name):
+    return {"kind": "object", "objects": events, "method": "post"}
+
+
+SCOPE_CASES.update(
+    {
+        "event-list": {"kind": "list", "objects": events, "marker": by_id},
+        "event-detail": {"kind": "object", "objects": events},
+        **{f"event-{step}": _api_step(step) for step in
+           ("accept", "reject", "dispatch", "sign", "return", "handle", "verify", "reopen")},
+        "event-category-list": {"kind": "list", "objects": categories, "marker": by_id},
+        "event-category-detail": {"kind": "object", "objects": categories},
+        "handling-unit-list": {"kind": "list", "objects": units, "marker": by_id},
+        "handling-unit-detail": {"kind": "object", "objects": units},
+        "notification-list": {"kind": "list", "objects": notifications, "marker": by_id},
+        "notification-detail": {"kind": "object", "objects": notifications},
+        # POST-only and touches nothing but the caller's own notifications.
+        "notification-read-all": {"kind": "public"},
+    }
+)

@@ -1,0 +1,193 @@
+"""Events API: read-only viewsets plus one named POST action per workflow step, through the same services.
+
+An illegal step answers 409 with the translated message, a step the caller may not take 403, an event outside
+the caller's scope 404 — exactly like the pages.
+"""
+
+import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.pagination import CursorPagination
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from events import selectors, services
+from events.choices import Transition
+from events.images import clean_images
+from events.models import Category, Event, HandlingUnit, Notification
+from grids.api.base import ScopedReadOnlyViewSet, as_drf_error
+
+from .serializers import (
+    CategorySerializer,
+    DispatchSerializer,
+    EventDetailSerializer,
+    EventSerializer,
+    HandlingUnitSerializer,
+    NoteSerializer,
+    NotificationSerializer,
+    RejectSerializer,
+    ReportSerializer,
+    VerifySerializer,
+)
+
+
+class NewestFirst(CursorPagination):
+    ordering = ("-id",)
+
+
+class IdCursor(CursorPagination):
+    ordering = ("id",)
+
+
+class EventFilter(django_filters.FilterSet):
+    class Meta:
+        model = Event
+        fields = {"status": ["exact"], "category": ["exact"], "node": ["exact"], "is_overdue": ["exact"],
+                  "created_at": ["gte", "lt"]}
+
+
+class EventViewSet(ScopedReadOnlyViewSet):
+    """Events within the caller's jurisdiction (plus those they report or handle); POST files one."""
+
+    model = Event
+    pagination_class = NewestFirst
+    filterset_class = EventFilter
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        return self.scoped_queryset().select_related(*selectors.LIST_RELATED)
+
+    def get_serializer_class(self):
+        return EventDetailSerializer if self.action == "retrieve" else EventSerializer
+
+    def _detail(self, pk, status_code=status.HTTP_200_OK):
+        try:
+            event = selectors.event_detail(actor=self.request.user, pk=pk)
+        except Event.DoesNotExist as exc:
+            raise NotFound from exc
+        context = {
+            "request": self.request,
+            "show_contact": services.can_see_contact(actor=self.request.user, event=event),
+            "allowed": services.allowed_transitions(actor=self.request.user, event=event),
+        }
+        return Response(EventDetailSerializer(event, context=context).data, status=status_code)
+
+    def retrieve(self, request, pk=None):
+        return self._detail(self.get_object().pk)
+
+    @extend_schema(request=ReportSerializer, responses={201: EventDetailSerializer})
+    def create(self, request):
+        """File an event (multipart for photos); the same idempotency_key returns the first event."""
+        data = ReportSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        try:
+            photos = [("before" if values["handled_on_spot"] else "report", p)
+                      for p in clean_images(request.FILES.getlist("photos"))]
+            photos += [("after", p) for p in clean_images(request.FILES.getlist("after_photos"))]
+            event = services.report_event(actor=request.user, photos=photos, **values)
+        except DjangoValidationError as exc:
+            raise as_drf_error(exc) from exc
+        return self._detail(event.pk, status.HTTP_201_CREATED)
+
+    def _step(self, request, step, serializer_class, **extra):
+        event = self.get_object()
+        data = serializer_class(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            if step == Transition.HANDLE:
+                extra["photos"] = clean_images(request.FILES.getlist("photos"))
+            services.TRANSITION_SERVICES[step](actor=request.user, event=event.pk, **data.validated_data, **extra)
+        except Event.DoesNotExist as exc:
+            raise NotFound from exc
+        except services.TransitionError as exc:
+            return Response({"detail": exc.message}, status=exc.status_code)
+        except DjangoValidationError as exc:
+            raise as_drf_error(exc) from exc
+        return self._detail(event.pk)
+
+    @extend_schema(request=NoteSerializer, responses=EventDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        """受理."""
+        return self._step(request, Transition.ACCEPT, NoteSerializer)
+
+    @extend_schema(request=RejectSerializer, responses=EventDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        """不予受理: duplicate (name the other event), out of scope, invalid."""
+        return self._step(request, Transition.REJECT, RejectSerializer)
+
+    @extend_schema(request=DispatchSerializer, responses=EventDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="dispatch", url_name="dispatch")
+    def dispatch_event(self, request, pk=None):
+        """派遣 to a handling unit and/or a person of the same tenant (`dispatch` itself is APIView's entry point)."""
+        return self._step(request, Transition.DISPATCH, DispatchSerializer)
+
+    @extend_schema(request=NoteSerializer, responses=EventDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def sign(self, request, pk=None):
+        """签收."""
+        return self._step(request, Transition.SIGN, NoteSerializer)
+
+    @extend_schema(request=NoteSerializer, responses=EventDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_event(self, request, pk=None):
+        """退回 a misdispatched event to the dispatcher (note required)."""
+        return self._step(request, Transition.RETURN, NoteSerializer)
+
+    @extend_schema(request=NoteSerializer, responses=EventDetailSerializer)
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser, JSONParser])
+    def handle(self, request, pk=None):
+        """处置: notes and evidence photos (multipart files named `photos`)."""
+        return self._step(request, Transition.HANDLE, NoteSerializer)
+
+    @extend_schema(request=VerifySerializer, responses=EventDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def verify(self, request, pk=None):
+        """核查: passed closes with a typed reason; failed sends it back to rework."""
+        return self._step(request, Transition.VERIFY, VerifySerializer)
+
+    @extend_schema(request=NoteSerializer, responses=EventDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        """The reporter reopens a closed event within the allowed days."""
+        return self._step(request, Transition.REOPEN, NoteSerializer)
+
+
+class CategoryViewSet(ScopedReadOnlyViewSet):
+    """The event categories (大类/小类, with time limits) of the caller's tenant."""
+
+    model = Category
+    serializer_class = CategorySerializer
+    pagination_class = IdCursor
+
+
+class HandlingUnitViewSet(ScopedReadOnlyViewSet):
+    """The handling units of the caller's tenant."""
+
+    model = HandlingUnit
+    serializer_class = HandlingUnitSerializer
+    pagination_class = IdCursor
+
+
+class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
+    """The caller's own notifications, newest first."""
+
+    serializer_class = NotificationSerializer
+    pagination_class = NewestFirst
+    queryset = Notification.objects.none()  # for the schema; requests use get_queryset()
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Notification.objects.none()
+        return Notification.objects.filter(user=self.request.user).select_related("event")
+
+    @extend_schema(request=None, responses={200: None})
+    @action(detail=False, methods=["post"], url_path="read", url_name="read-all")
+    def read_all(self, request):
+        """Mark all the caller's notifications read."""
+        return Response({"marked": services.mark_notifications_read(actor=request.user)})

@@ -1,0 +1,90 @@
+"""The API: same scope and services as the pages; an illegal step is a 409 with the message."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from events.models import Event
+
+from .conftest import GRID, HEAD, WORKER
+from .images import jpeg_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def test_file_and_walk_the_whole_workflow(ev, client_for):
+    worker, head, unit = client_for(WORKER), client_for(HEAD), client_for("unit")
+    category = ev.category()
+    payload = {"node": ev.world.nodes[GRID].pk, "category": category.pk, "title": "路灯不亮", "idempotency_key": "api-1",
+               "photos": [SimpleUploadedFile("p.jpg", jpeg_bytes(), content_type="image/jpeg")]}
+    created = worker.post(reverse("event-list"), payload)
+    assert created.status_code == 201, created.content
+    pk = created.json()["id"]
+    payload["photos"] = [SimpleUploadedFile("p.jpg", jpeg_bytes(), content_type="image/jpeg")]
+    assert worker.post(reverse("event-list"), payload).json()["id"] == pk  # idempotent
+    assert Event.objects.count() == 1
+
+    refused = head.post(reverse("event-sign", args=[pk]), {}, content_type="application/json")
+    assert refused.status_code == 409 and refused.json()["detail"]
+    assert worker.post(reverse("event-accept", args=[pk]), {}, content_type="application/json").status_code == 403
+    steps = [
+        (head, "event-accept", {}),
+        (head, "event-dispatch", {"unit": ev.unit.pk}),
+        (unit, "event-sign", {}),
+        (unit, "event-handle", {"note": "已修复"}),
+        (worker, "event-verify", {"passed": True, "close_reason": "fixed"}),
+    ]
+    for client, name, data in steps:
+        response = client.post(reverse(name, args=[pk]), data, content_type="application/json")
+        assert response.status_code == 200, (name, response.content)
+    body = worker.get(reverse("event-detail", args=[pk])).json()
+    assert body["status"] == "closed"
+    assert [log["action"] for log in body["logs"]] == ["report", "accept", "dispatch", "sign", "handle", "verify_pass"]
+    assert body["allowed_transitions"] == ["reopen"]
+
+
+def test_validation_errors_are_400_and_change_nothing(ev, client_for):
+    event = ev.event_in("accepted")
+    head = client_for(HEAD)
+    response = head.post(reverse("event-dispatch", args=[event.pk]), {"unit": ev.foreign_unit.pk},
+                         content_type="application/json")
+    assert response.status_code == 400 and "unit" in response.json()
+    response = head.post(reverse("event-reject", args=[event.pk]), {"reason": "duplicate", "duplicate_of": 10**6},
+                         content_type="application/json")
+    assert response.status_code == 400
+    assert Event.objects.get(pk=event.pk).status == "accepted"
+
+
+def test_api_is_404_outside_the_subtree(ev, client_for):
+    event = ev.event_in("reported")
+    for outsider in ("A/S1/C2:grid_head", "B/S1/C1:grid_head"):
+        client = client_for(outsider)
+        assert client.get(reverse("event-detail", args=[event.pk])).status_code == 404
+        assert client.post(reverse("event-accept", args=[event.pk])).status_code == 404
+        assert f'"id":{event.pk},' not in client.get(reverse("event-list")).content.decode()
+    assert Event.objects.get(pk=event.pk).status == "reported"
+
+
+def test_upload_through_api_refuses_non_images(ev, client_for):
+    payload = {"node": ev.world.nodes[GRID].pk, "category": ev.category().pk, "title": "x",
+               "photos": [SimpleUploadedFile("p.jpg", b"not an image", content_type="image/jpeg")]}
+    response = client_for(WORKER).post(reverse("event-list"), payload)
+    assert response.status_code == 400 and not Event.objects.exists()
+
+
+def test_resident_contact_is_hidden_from_those_who_do_not_need_it(ev, client_for):
+    event = ev.report(source="hotline", resident_name="王女士", resident_phone="13800000000")
+    assert client_for(HEAD).get(reverse("event-detail", args=[event.pk])).json()["resident_phone"] == "13800000000"
+    police = client_for("A/S1/C1/G1:police").get(reverse("event-detail", args=[event.pk]))
+    assert police.status_code == 200 and police.json()["resident_phone"] == ""
+
+
+def test_schema_builds(client_for, world):
+    response = client_for(HEAD).get(reverse("api-schema"))
+    assert response.status_code == 200
+    assert b"/api/v1/events/{id}/dispatch/" in response.content
