@@ -57,7 +57,7 @@ export UNMET_PY
 # $(1): lock file, $(2): "dev" or "runtime".
 define INSTALL_LOCK
 	$(PIP) install -q -r $(1)
-	unmet="$$($(BIN)/python -c "$$UNMET_PY" $(2))"; \
+	@unmet="$$($(BIN)/python -c "$$UNMET_PY" $(2))"; \
 	if [ -n "$$unmet" ]; then \
 		echo "WARNING: $(1) lacks what pyproject.toml asks for: $$unmet -- installing it; run make lock" >&2; \
 		printf '%s\n' "$$unmet" > $(VENV)/.unmet.txt; \
