@@ -127,7 +127,7 @@ static: install
 
 serve: install
 	$(BIN)/gunicorn yaohai.wsgi:application --bind $(HOST):$(PORT) --workers $(WEB_CONCURRENCY) \
-		--timeout $(GUNICORN_TIMEOUT) --access-logfile - --error-logfile -
+		--timeout $(GUNICORN_TIMEOUT) --access-logfile - --error-logfile - --no-control-socket
 
 worker: install
 	$(BIN)/celery -A yaohai worker --loglevel=INFO --concurrency=$(CELERY_CONCURRENCY)
