@@ -130,8 +130,9 @@ class GridNode(MPTTModel, ScopeStamps):
     objects = GridNodeManager()
     history = HistoricalRecords(excluded_fields=["lft", "rght", "tree_id", "level", "updated_at"])
 
-    class MPTTMeta:
-        order_insertion_by = ["code"]
+    # No `order_insertion_by`: with it, mptt inserts a new root among the others and renumbers the tree_id of
+    # every later tree, which would write to other tenants' trees without their locks. Children are appended;
+    # pages order siblings by code.
 
     class Meta:
         verbose_name = _("grid node")
