@@ -54,9 +54,9 @@ def test_corrupted_lft_rght_is_found_and_rebuilt(world):
     assert integrity.check_tree(tenant) == []
     repaired = world.node("A/S1/C1/G2")
     assert repaired.get_ancestors().count() == 3
-    assert list(world.node("A/S1/C1").get_children().values_list("pk", flat=True)) == [
+    assert set(world.node("A/S1/C1").get_children().values_list("pk", flat=True)) == {
         world.nodes["A/S1/C1/G1"].pk, grid.pk
-    ]
+    }
     ok, _ = run()
     assert ok
 
