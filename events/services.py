@@ -309,7 +309,6 @@ def report_event(
     )
     event.stamp_from(grid)
     event.node = grid
-    event.reference = _next_reference(grid.tenant_id, timezone.localdate(now))
     if handled_on_spot:
         event.status, event.close_reason, event.handled_by, event.closed_at = (
             Status.CLOSED, CloseReason.FIXED, actor, now,
@@ -318,12 +317,16 @@ def report_event(
         event.accept_due = _stage_due(now, cat, "accept")
         _set_due(event, event.accept_due)
     try:
+        # One savepoint for the number and the row: a double submit that lost the race takes back its number.
         with transaction.atomic():
+            event.reference = _next_reference(grid.tenant_id, timezone.localdate(now))
+            # The counter row is locked now, so a concurrent twin of this submission has committed or waits.
+            if key and Event.objects.filter(tenant_id=grid.tenant_id, idempotency_key=key).exists():
+                raise _AlreadyFiled
             event.save()
-    except IntegrityError:
+    except (IntegrityError, _AlreadyFiled):
         if key is None:
             raise
-        # A concurrent double submit won the race: return its event.
         return _same_submission(Event.objects.get(tenant_id=grid.tenant_id, idempotency_key=key), actor)
 
     if handled_on_spot:
@@ -336,6 +339,10 @@ def report_event(
         _notify(_dispatchers_of(event), event, NotificationKind.ASSIGNED, skip=actor.pk)
     _save_photos(event, log, actor, photos)
     return event
+
+
+class _AlreadyFiled(Exception):
+    """A concurrent submission with the same idempotency key committed first."""
 
 
 def _same_submission(first: Event, actor: User) -> Event:
