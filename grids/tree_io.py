@@ -87,12 +87,23 @@ HEADER_SEARCH_ROWS = 10  # the header row is among the first rows (an exported s
 
 
 def export_rows(tenant: Tenant) -> list[list]:
-    """The tenant's nodes in tree order, as sheet rows (one query)."""
-    nodes = (
+    """The tenant's nodes as sheet rows: every parent before its children, siblings by code (one query)."""
+    nodes = list(
         GridNode.objects.filter(tenant=tenant)
         .order_by("tree_id", "lft")
-        .values_list("kind", "subkind", "name", "code", "parent__code", "boundary", "is_archived")
+        .values_list("id", "parent_id", "kind", "subkind", "name", "code", "parent__code", "boundary", "is_archived")
     )
+    children: dict[int | None, list] = {}
+    for node in nodes:
+        children.setdefault(node[1], []).append(node)
+    ids = {node[0] for node in nodes}
+    # Walk from the roots (and, should the tree be broken, from any node whose parent is elsewhere).
+    stack = sorted((n for n in nodes if n[1] is None or n[1] not in ids), key=lambda n: n[5], reverse=True)
+    ordered = []
+    while stack:
+        node = stack.pop()
+        ordered.append(node)
+        stack.extend(sorted(children.get(node[0], ()), key=lambda n: n[5], reverse=True))
     return [
         [
             KIND_NAMES.get(kind, kind),
@@ -103,7 +114,7 @@ def export_rows(tenant: Tenant) -> list[list]:
             _dump_boundary(boundary),
             YES if archived else NO,
         ]
-        for kind, subkind, name, code, parent_code, boundary, archived in nodes
+        for _id, _parent, kind, subkind, name, code, parent_code, boundary, archived in ordered
     ]
 
 
