@@ -187,30 +187,30 @@ def test_an_existing_code_under_another_parent_is_not_a_move(world):
 
 
 @pytest.fixture
-def admin_client(world, client):
+def superuser_client(world, client):
     user = make_user("root", None, is_staff=True, is_superuser=True)
     client.force_login(user)
     return client
 
 
-def test_changelist_offers_export_and_import(admin_client):
-    page = admin_client.get(reverse("admin:grids_gridnode_changelist")).content.decode()
+def test_changelist_offers_export_and_import(superuser_client):
+    page = superuser_client.get(reverse("admin:grids_gridnode_changelist")).content.decode()
     assert reverse("admin:grids_gridnode_tree_export") in page
     assert reverse("admin:grids_gridnode_tree_import") in page
 
 
-def test_admin_export(admin_client, world):
+def test_admin_export(superuser_client, world):
     tenant = world.tenants["B"]
-    response = admin_client.get(reverse("admin:grids_gridnode_tree_export"), {"tenant": tenant.pk})
+    response = superuser_client.get(reverse("admin:grids_gridnode_tree_export"), {"tenant": tenant.pk})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     rows, errors = tree_io.parse_tree_workbook(response.content)
     assert errors == [] and len(rows) == 15 and rows[0].code == tenant.code
-    chooser = admin_client.get(reverse("admin:grids_gridnode_tree_export"))
+    chooser = superuser_client.get(reverse("admin:grids_gridnode_tree_export"))
     assert chooser.status_code == 200 and tenant.name in chooser.content.decode()
 
 
-def test_admin_import_preview_then_confirm(admin_client, world):
+def test_admin_import_preview_then_confirm(superuser_client, world):
     tenant = world.tenants["A"]
     street = world.node("A/S1")
     content = sheet(
@@ -220,47 +220,47 @@ def test_admin_import_preview_then_confirm(admin_client, world):
         ]
     )
     url = reverse("admin:grids_gridnode_tree_import")
-    assert admin_client.get(url).status_code == 200
+    assert superuser_client.get(url).status_code == 200
     upload = SimpleUploadedFile("tree.xlsx", content, content_type=tree_io_xlsx_type())
-    response = admin_client.post(url, {"tenant": tenant.pk, "file": upload})
+    response = superuser_client.post(url, {"tenant": tenant.pk, "file": upload})
     assert response.status_code == 302
     preview_url = response["Location"]
-    page = admin_client.get(preview_url)
+    page = superuser_client.get(preview_url)
     assert page.status_code == 200
     html = page.content.decode()
     assert "导入社区" in html and "导入网格" in html and 'name="confirm"' in html
     assert not GridNode.objects.filter(name="导入社区").exists()  # the preview saved nothing
 
-    done = admin_client.post(preview_url, {"confirm": "1"})
+    done = superuser_client.post(preview_url, {"confirm": "1"})
     assert done.status_code == 302
     community = GridNode.objects.get(tenant=tenant, name="导入社区")
     assert GridNode.objects.get(name="导入网格").parent_id == community.pk
     # The token is spent: confirming twice imports nothing more.
-    assert admin_client.post(preview_url, {"confirm": "1"}).status_code in (302, 404)
+    assert superuser_client.post(preview_url, {"confirm": "1"}).status_code in (302, 404)
     assert GridNode.objects.filter(name="导入网格").count() == 1
 
 
-def test_admin_import_shows_errors_and_has_no_confirm(admin_client, world):
+def test_admin_import_shows_errors_and_has_no_confirm(superuser_client, world):
     tenant = world.tenants["A"]
     content = sheet([["网格", "居民网格", "孤儿", "340102777001001", "340102777001", "", ""]])
     url = reverse("admin:grids_gridnode_tree_import")
-    response = admin_client.post(
+    response = superuser_client.post(
         url, {"tenant": tenant.pk, "file": SimpleUploadedFile("t.xlsx", content)}
     )
-    page = admin_client.get(response["Location"]).content.decode()
+    page = superuser_client.get(response["Location"]).content.decode()
     assert "340102777001" in page and 'name="confirm"' not in page
     assert re.search(r"\b2\b", page)
-    assert admin_client.post(response["Location"], {"confirm": "1"}).status_code == 200
+    assert superuser_client.post(response["Location"], {"confirm": "1"}).status_code == 200
     assert not GridNode.objects.filter(name="孤儿").exists()
 
 
-def test_admin_import_refuses_what_is_not_an_xlsx(admin_client, world):
+def test_admin_import_refuses_what_is_not_an_xlsx(superuser_client, world):
     url = reverse("admin:grids_gridnode_tree_import")
-    response = admin_client.post(
+    response = superuser_client.post(
         url, {"tenant": world.tenants["A"].pk, "file": SimpleUploadedFile("t.xlsx", b"PK\x03\x04 but no zip")}
     )
     assert response.status_code == 200 and response.context["form"].errors
-    response = admin_client.post(
+    response = superuser_client.post(
         url, {"tenant": world.tenants["A"].pk, "file": SimpleUploadedFile("t.csv", b"a,b")}
     )
     assert response.status_code == 200 and "file" in response.context["form"].errors
