@@ -1,17 +1,71 @@
 import pytest
+from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import override_settings
 
 from tests.world import PASSWORD, build_world
 
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-@pytest.fixture(autouse=True)
-def _fast_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+def pytest_collection_modifyitems(items):
+    # `world` asks for the database dynamically; mark its users so pytest-django sets the database up.
+    for item in items:
+        if "world" in getattr(item, "fixturenames", ()) and item.get_closest_marker("django_db") is None:
+            item.add_marker(pytest.mark.django_db)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_hashing():
+    """Hashing with PBKDF2 would dominate the suite's time; the real hashers are exercised in production settings."""
+    with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        yield
+
+
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    wants_transaction = bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+    return wants_transaction or bool({"transactional_db", "live_server"} & set(item.fixturenames))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _module_world(request, django_db_blocker):
+    """One world per test module, built in a transaction that is rolled back when the module ends.
+
+    It is module-scoped and autouse so that it starts before pytest-django opens each test's transaction;
+    each test then runs in a savepoint inside it, isolated from the others, while the tree is built once per
+    module instead of once per test. Modules whose world tests need committed data (threads, live servers)
+    build a fresh world per test instead, and may not mix the two kinds.
+    """
+    items = [i for i in request.session.items if getattr(i, "module", None) is request.module]
+    users = [i for i in items if "world" in i.fixturenames]
+    if not users or all(_is_transactional(i) for i in users):
+        yield None
+        return
+    if any(_is_transactional(i) for i in items):
+        raise pytest.UsageError(f"{request.module.__name__} mixes transactional tests with the shared world")
+    request.getfixturevalue("django_db_setup")
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            world = build_world()
+            # Check the deferred foreign keys now, once, instead of at every test's teardown.
+            connection.check_constraints()
+            yield world
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
 @pytest.fixture
-def world(db):
+def world(request, _module_world):
     """The shared tree: 2 districts × 2 streets × 2 communities × 2 grids with staff on every level."""
+    if _module_world is not None and not _is_transactional(request.node):
+        request.getfixturevalue("db")
+        return _module_world
+    # Threads and live servers need committed rows: a fresh world that the test's flush removes.
+    request.getfixturevalue("transactional_db")
     return build_world()
 
 
