@@ -118,8 +118,13 @@ def validate_node(
             errors.setdefault("parent", []).append(_("A node cannot be moved to another tenant's tree."))
 
     name = (name or "").strip()
+    max_name = GridNode._meta.get_field("name").max_length
     if not name:
         errors.setdefault("name", []).append(_("A name is required."))
+    elif len(name) > max_name:
+        errors.setdefault("name", []).append(
+            _("A name has at most %(max)d characters.") % {"max": max_name}
+        )
     elif parent is not None:
         siblings = GridNode.objects.filter(parent=parent, name=name)
         if node is not None and node.pk:

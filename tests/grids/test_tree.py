@@ -131,3 +131,9 @@ def test_roster_changes_need_manage_roster_over_the_node(world):
     assert (a.community_id, a.grid_id) == (grid.community_id, grid.pk)
     with pytest.raises(ValidationError):
         services.assign(user=person, post=post, node=grid, start_date=dt.date(2025, 6, 1))  # overlaps
+
+
+def test_overlong_name_is_a_validation_error_not_a_database_error(world):
+    with pytest.raises(ValidationError) as exc:
+        services.create_node(parent=world.node("A/S1/C1"), subkind="resident", name="长" * 101)
+    assert "name" in exc.value.message_dict
