@@ -30,9 +30,9 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """One headless Chromium per test process (per xdist worker)."""
+    """A headless Chromium per test module: Playwright's event loop stops when the module's tests are done."""
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium fonts-wqy-microhei (CI installs both)")
     from playwright.sync_api import sync_playwright
