@@ -1,0 +1,258 @@
+"""Event KPIs as code: each definition says its numerator, denominator and exclusions, and is computed in SQL.
+
+Every KPI is built from a handful of conditional counts (`COUNT(*) FILTER (WHERE ...)`) and one average, evaluated
+in one aggregate query over an Event queryset — the whole set, or grouped by a child level's stamp column, a
+category, a status or a period. The rates are then divided in Python from those few numbers (never by looping
+over events). docs/kpis.md says the same in prose; the dashboard's tooltips show `Kpi.definition`.
+
+The population is always "events reported in the chosen date range" (by `created_at`, in Asia/Shanghai), read
+through the actor's scope by the caller.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.db.models import Aggregate, Avg, Count, DurationField, ExpressionWrapper, F, Q
+from django.db.models.expressions import Star
+from django.db.models.functions import TruncDay, TruncMonth, TruncWeek
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from .choices import OPEN_STATUSES, LogAction, Status
+from .models import EventLog
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+# The child level a node's dashboard groups by: the stamp column of the level below.
+CHILD_COLUMN = {"district": "street_id", "street": "community_id", "community": "grid_id", "grid": None}
+
+PERIODS = {"day": TruncDay, "week": TruncWeek, "month": TruncMonth}
+
+HANDLED_STATUSES = (Status.HANDLED, Status.REWORK, Status.CLOSED)
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """One indicator: its key, label, unit ("count", "percent", "hours") and the written definition."""
+
+    key: str
+    label: Promise
+    unit: str
+    definition: Promise
+    available: bool = True
+
+    @property
+    def is_rate(self) -> bool:
+        return self.unit == "percent"
+
+
+class CountWhere(Count):
+    """`COUNT(*) FILTER (WHERE condition)`: Django's Count refuses a star with a filter, and COUNT(*) skips the
+    per-row null check COUNT(id) makes (both PostgreSQL and SQLite ≥ 3.30 support FILTER)."""
+
+    def __init__(self, condition: Q):
+        Aggregate.__init__(self, Star(), filter=condition)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The conditional counts every KPI is made of
+# ---------------------------------------------------------------------------------------------------------
+
+
+def reworked_q() -> Q:
+    """Events that failed verification at least once (a `verify_fail` step in their immutable log).
+
+    An uncorrelated IN: PostgreSQL hashes the log's event ids once rather than probing per event."""
+    return Q(pk__in=EventLog.objects.filter(action=LogAction.VERIFY_FAIL).values("event_id"))
+
+
+def on_time_q() -> Q:
+    """Closed without ever passing a deadline: never escalated, and closed by the verification deadline.
+
+    An event handled on the spot has no deadline and counts as on time."""
+    return Q(status=Status.CLOSED, escalation_level=0) & (
+        Q(verify_due__isnull=True) | Q(closed_at__lte=F("verify_due"))
+    )
+
+
+def went_through_handling_q() -> Q:
+    """Events a handling unit worked on and handed in (handled, sent back, or closed), not fixed on the spot."""
+    return Q(status__in=HANDLED_STATUSES, handled_on_spot=False)
+
+
+def aggregates(now: dt.datetime) -> dict:
+    """The aggregate expressions of one KPI row; `now` decides what is overdue."""
+    handling_time = ExpressionWrapper(F("closed_at") - F("created_at"), output_field=DurationField())
+    return {
+        "events": Count("*"),
+        "rejected": CountWhere(Q(status=Status.REJECTED)),
+        "open": CountWhere(Q(status__in=OPEN_STATUSES)),
+        "closed": CountWhere(Q(status=Status.CLOSED)),
+        "closed_on_time": CountWhere(on_time_q()),
+        "went_through_handling": CountWhere(went_through_handling_q()),
+        "reworked": CountWhere(went_through_handling_q() & reworked_q()),
+        "overdue": CountWhere(Q(status__in=OPEN_STATUSES, due_at__lte=now)),
+        "avg_handling": Avg(handling_time, filter=Q(status=Status.CLOSED)),
+    }
+
+
+def _rate(numerator: int, denominator: int) -> float | None:
+    return round(100.0 * numerator / denominator, 1) if denominator else None
+
+
+def derive(row: dict) -> dict:
+    """Add the rates and the hours to one row of counts (in place) and return it."""
+    row["closure_rate"] = _rate(row["closed"], row["events"] - row["rejected"])
+    row["on_time_rate"] = _rate(row["closed_on_time"], row["closed"])
+    row["rework_rate"] = _rate(row["reworked"], row["went_through_handling"])
+    avg = row.get("avg_handling")
+    if isinstance(avg, dt.timedelta):
+        avg = avg.total_seconds()
+    elif avg is not None:  # some backends hand back microseconds
+        avg = float(avg) / 1e6
+    row["avg_handling_hours"] = round(avg / 3600, 1) if avg is not None else None
+    row["extension_rate"] = None
+    row["satisfaction"] = None
+    return row
+
+
+def totals(events, *, now: dt.datetime | None = None) -> dict:
+    """One row of KPIs for the whole queryset (one query)."""
+    return derive(events.order_by().aggregate(**aggregates(now or timezone.now())))
+
+
+def grouped(events, *fields: str, now: dt.datetime | None = None) -> list[dict]:
+    """One row of KPIs per distinct value of `fields` (one GROUP BY query)."""
+    rows = events.order_by().values(*fields).annotate(**aggregates(now or timezone.now())).order_by(*fields)
+    return [derive(row) for row in rows]
+
+
+def by_child(events, node, *, now: dt.datetime | None = None) -> dict[int, dict]:
+    """KPIs per child of `node`, keyed by child id: grouped on the child level's stamp column (one query)."""
+    column = CHILD_COLUMN[node.kind]
+    if column is None:
+        return {}
+    return {row[column]: row for row in grouped(events, column, now=now) if row[column] is not None}
+
+
+def by_category(events, *, now: dt.datetime | None = None) -> list[dict]:
+    """KPIs per main category (大类), biggest first (one query)."""
+    rows = grouped(events, "category__parent_id", "category__parent__name", now=now)
+    return sorted(rows, key=lambda r: (-r["events"], r["category__parent__name"] or ""))
+
+
+def by_status(events) -> list[dict]:
+    """How many events are in each status, in workflow order (one query)."""
+    counts = {r["status"]: r["n"] for r in events.order_by().values("status").annotate(n=Count("*")).order_by()}
+    return [{"status": s.value, "label": s.label, "events": counts.get(s.value, 0)} for s in Status]
+
+
+def by_period(events, period: str, *, now: dt.datetime | None = None) -> list[dict]:
+    """KPIs per day, week (starting Monday) or month of reporting, in Asia/Shanghai (one query)."""
+    trunc = PERIODS[period]("created_at", tzinfo=SHANGHAI)
+    rows = (
+        events.order_by()
+        .annotate(period=trunc)
+        .values("period")
+        .annotate(**aggregates(now or timezone.now()))
+        .order_by("period")
+    )
+    out = []
+    for row in rows:
+        start = row["period"]
+        if isinstance(start, dt.datetime):
+            start = start.astimezone(SHANGHAI).date()
+        row["period"] = start
+        out.append(derive(row))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The catalogue of KPIs, in the order the dashboard shows them
+# ---------------------------------------------------------------------------------------------------------
+
+KPIS: tuple[Kpi, ...] = (
+    Kpi(
+        "events",
+        _("events"),
+        "count",
+        _("Events reported in the date range. Numerator: every event whose reporting time falls in the range, "
+          "whatever its status. No denominator. Nothing excluded."),
+    ),
+    Kpi(
+        "open",
+        _("open"),
+        "count",
+        _("Events reported in the range still in the workflow now: reported, accepted, dispatched, in progress, "
+          "handled (waiting for the check) or in rework. Rejected and closed events are excluded."),
+    ),
+    Kpi(
+        "closed",
+        _("closed"),
+        "count",
+        _("Events reported in the range that are closed now (verified, or handled on the spot). Rejected "
+          "events are not closed; a reopened event counts again only once it is closed again."),
+    ),
+    Kpi(
+        "closure_rate",
+        _("closure rate"),
+        "percent",
+        _("Closure rate (结案率) = closed events ÷ (events reported in the range − rejected events). Rejected "
+          "events (duplicates, out of scope, invalid) are excluded from the denominator."),
+    ),
+    Kpi(
+        "on_time_rate",
+        _("on-time closure rate"),
+        "percent",
+        _("On-time closure rate (按期结案率) = closed events that never passed a deadline ÷ closed events. On "
+          "time: never escalated for being overdue, and closed by the verification deadline. Events handled on "
+          "the spot have no deadline and count as on time. Open and rejected events are excluded."),
+    ),
+    Kpi(
+        "rework_rate",
+        _("rework rate"),
+        "percent",
+        _("Rework rate (返工率) = events sent back for rework at least once (a failed verification in their log) "
+          "÷ events a handling unit handed in (now handled, in rework or closed). Events handled on the spot, "
+          "rejected events and events not yet handled are excluded."),
+    ),
+    Kpi(
+        "extension_rate",
+        _("extension rate"),
+        "percent",
+        _("Extension rate (延期率): not yet available — the workflow has no deadline-extension step yet, so there "
+          "is nothing to count."),
+        available=False,
+    ),
+    Kpi(
+        "overdue",
+        _("overdue now"),
+        "count",
+        _("Events reported in the range that are open now and past their current deadline (accept, handle or "
+          "verify, counted in working time). Closed and rejected events are excluded."),
+    ),
+    Kpi(
+        "avg_handling_hours",
+        _("average handling time"),
+        "hours",
+        _("Average handling time = mean of (closed at − reported at), in calendar hours, over the closed events "
+          "reported in the range. Open and rejected events are excluded; events handled on the spot count with "
+          "their (near-zero) time."),
+    ),
+    Kpi(
+        "satisfaction",
+        _("satisfaction"),
+        "percent",
+        _("Resident satisfaction: not yet collected — events carry no resident rating yet."),
+        available=False,
+    ),
+)
+
+KPI_BY_KEY = {k.key: k for k in KPIS}
+
+# The KPIs a ranking table or the map can be sorted or coloured by.
+RANKABLE = tuple(k for k in KPIS if k.available)
