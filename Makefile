@@ -154,7 +154,7 @@ lock:
 	{ $(call LOCK_HEADER,runtime dependencies ([project].dependencies),requirements.lock); \
 	  $(LOCK_VENV)/bin/pip freeze --exclude-editable; } > requirements.lock
 	$(LOCK_VENV)/bin/pip install -q --disable-pip-version-check -r $(LOCK_VENV)/runtime.in -r $(LOCK_VENV)/dev.in
-	{ $(call LOCK_HEADER,runtime + dev dependencies ([project].dependencies and the "dev" extra),requirements-dev.lock); \
+	{ $(call LOCK_HEADER,runtime + dev dependencies ([project].dependencies and the dev extra),requirements-dev.lock); \
 	  $(LOCK_VENV)/bin/pip freeze --exclude-editable; } > requirements-dev.lock
 	rm -rf $(LOCK_VENV)
 	git diff --stat -- requirements.lock requirements-dev.lock
