@@ -18,9 +18,12 @@ The workflow, as a table: (status, action) → (new status, who may do it).
                                                (passed, with a typed close reason)
     handled       verify       rework        verifier (failed: back to the handler)
     closed        reopen       accepted      reporter, within REOPEN_DAYS of closing
+    closed        recheck      closed        verifier, only if the event was sampled for a re-check (passed)
+    closed        recheck      accepted      verifier, sampled events only (failed: back to the dispatcher)
 
 自处置 (handled on the spot) is not a transition of an existing event: `report_event` files it already
-closed, logging report and handle_on_spot in one go.
+closed, logging report and handle_on_spot in one go, and samples ON_SPOT_SAMPLE_PERCENT of them for a re-check
+by someone other than the reporter (`needs_recheck`).
 """
 
 from __future__ import annotations
@@ -31,7 +34,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 REOPEN_DAYS = 7  # the reporter may reopen a closed event this many calendar days after it was closed
-NEAR_DEADLINE_HOURS = 4  # an open event whose deadline is closer than this is flagged near-deadline
+NEAR_DEADLINE_HOURS = 4
+ON_SPOT_SAMPLE_PERCENT = 10  # share of 自处置 events sampled for a re-check  # an open event whose deadline is closer than this is flagged near-deadline
 
 
 class Status(models.TextChoices):
@@ -67,6 +71,7 @@ class Transition(models.TextChoices):
     HANDLE = "handle", _("Handle")
     VERIFY = "verify", _("Verify")
     REOPEN = "reopen", _("Reopen")
+    RECHECK = "recheck", _("Re-check")
 
 
 class LogAction(models.TextChoices):
@@ -83,6 +88,8 @@ class LogAction(models.TextChoices):
     VERIFY_PASS = "verify_pass", _("Verified: passed")
     VERIFY_FAIL = "verify_fail", _("Verified: failed")
     REOPEN = "reopen", _("Reopened")
+    RECHECK_PASS = "recheck_pass", _("Re-checked: passed")
+    RECHECK_FAIL = "recheck_fail", _("Re-checked: failed")
     ESCALATE = "escalate", _("Escalated")
 
 
@@ -99,6 +106,7 @@ class Who(models.TextChoices):
 class Rule:
     to: tuple[str, ...]  # the status(es) the transition may lead to; verify has two outcomes
     who: str
+    only_if: str = ""  # a boolean field of the event that must be true as well (else the step is refused, 409)
 
 
 TRANSITIONS: dict[tuple[str, str], Rule] = {
@@ -113,6 +121,7 @@ TRANSITIONS: dict[tuple[str, str], Rule] = {
     (Status.REWORK, Transition.HANDLE): Rule((Status.HANDLED,), Who.HANDLER),
     (Status.HANDLED, Transition.VERIFY): Rule((Status.CLOSED, Status.REWORK), Who.VERIFIER),
     (Status.CLOSED, Transition.REOPEN): Rule((Status.ACCEPTED,), Who.REPORTER),
+    (Status.CLOSED, Transition.RECHECK): Rule((Status.CLOSED, Status.ACCEPTED), Who.VERIFIER, "needs_recheck"),
 }
 
 

@@ -213,6 +213,16 @@ class VerifyForm(NoteForm):
                 "responsible_party": data.get("responsible_party", "")}
 
 
+class RecheckForm(NoteForm):
+    passed = forms.TypedChoiceField(
+        choices=[("1", gettext_lazy("Passed: the fix holds")), ("0", gettext_lazy("Failed: back to the dispatcher"))],
+        coerce=lambda v: v == "1", widget=forms.RadioSelect, initial="1", label=gettext_lazy("Result"),
+    )
+
+    def kwargs(self):
+        return {**super().kwargs(), "passed": self.cleaned_data["passed"]}
+
+
 TRANSITION_FORMS = {
     Transition.ACCEPT: NoteForm,
     Transition.REJECT: RejectForm,
@@ -222,4 +232,5 @@ TRANSITION_FORMS = {
     Transition.HANDLE: HandleForm,
     Transition.VERIFY: VerifyForm,
     Transition.REOPEN: RequiredNoteForm,
+    Transition.RECHECK: RecheckForm,
 }

@@ -137,6 +137,9 @@ class Event(ScopedModel):
     resident_name = models.CharField(_("resident's name"), max_length=50, blank=True)
     resident_phone = models.CharField(_("resident's phone"), max_length=30, blank=True)
     handled_on_spot = models.BooleanField(_("handled on the spot"), default=False)
+    needs_recheck = models.BooleanField(
+        _("sampled for a re-check"), default=False, help_text=_("A 自处置 event picked for a check by someone else.")
+    )
 
     current_unit = models.ForeignKey(
         HandlingUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("handling unit")

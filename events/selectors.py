@@ -37,6 +37,7 @@ def work_queue(*, actor: User, limit: int = 200) -> list[Event]:
     check = scope_for(actor, Action.VERIFY)
     if not check.is_empty:
         waiting |= Q(status=Status.HANDLED) & check.q() & ~Q(handled_by_id=actor.pk)
+        waiting |= Q(status=Status.CLOSED, needs_recheck=True) & check.q() & ~Q(handled_by_id=actor.pk)
     rows = (
         Event.objects.visible_to(actor)
         .filter(waiting)

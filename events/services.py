@@ -12,6 +12,7 @@ must be enqueued with transaction.on_commit, ids only.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -29,6 +30,7 @@ from .calendar import add_working_time
 from .choices import (
     CLOSE_REASONS_NAMING_A_PARTY,
     NEAR_DEADLINE_HOURS,
+    ON_SPOT_SAMPLE_PERCENT,
     OPEN_STATUSES,
     REOPEN_DAYS,
     TRANSITIONS,
@@ -175,7 +177,9 @@ def allowed_transitions(*, actor: User, event: Event, now: dt.datetime | None = 
     return [
         action
         for (status, action), rule in TRANSITIONS.items()
-        if status == event.status and actor_may(actor, event, rule.who, now=now)
+        if status == event.status
+        and (not rule.only_if or getattr(event, rule.only_if))
+        and actor_may(actor, event, rule.who, now=now)
     ]
 
 
@@ -200,6 +204,8 @@ def _check(actor: User, event: Event, action: str, now: dt.datetime) -> Rule:
             _("An event that is “%(status)s” cannot be “%(action)s”.")
             % {"status": Status(event.status).label, "action": Transition(action).label}
         )
+    if rule.only_if and not getattr(event, rule.only_if):
+        raise TransitionError(_("This event was not sampled for a re-check."))
     if not actor_may(actor, event, rule.who, now=now):
         if rule.who == Who.REPORTER and actor.pk == event.reporter_id:
             raise NotAllowed(
@@ -320,6 +326,7 @@ def report_event(
         # One savepoint for the number and the row: a double submit that lost the race takes back its number.
         with transaction.atomic():
             event.reference = _next_reference(grid.tenant_id, timezone.localdate(now))
+            event.needs_recheck = handled_on_spot and sampled_for_recheck(event.reference, grid.tenant_id)
             # The counter row is locked now, so a concurrent twin of this submission has committed or waits.
             if key and Event.objects.filter(tenant_id=grid.tenant_id, idempotency_key=key).exists():
                 raise _AlreadyFiled
@@ -339,6 +346,12 @@ def report_event(
         _notify(_dispatchers_of(event), event, NotificationKind.ASSIGNED, skip=actor.pk)
     _save_photos(event, log, actor, photos)
     return event
+
+
+def sampled_for_recheck(reference: str, tenant_id: int) -> bool:
+    """Whether a 自处置 event is picked for a re-check: a stable hash, so the share holds and cannot be gamed."""
+    digest = hashlib.sha256(f"{tenant_id}:{reference}".encode()).digest()
+    return int.from_bytes(digest[:4], "big") % 100 < ON_SPOT_SAMPLE_PERCENT
 
 
 class _AlreadyFiled(Exception):
@@ -560,6 +573,32 @@ def reopen(*, actor: User, event: Event | int, note: str, now: dt.datetime | Non
     return event
 
 
+@transaction.atomic
+def recheck(
+    *, actor: User, event: Event | int, passed: bool, note: str = "", now: dt.datetime | None = None
+) -> Event:
+    """抽查: someone other than the reporter checks a sampled 自处置 event; failed sends it to the dispatcher."""
+    now = now or timezone.now()
+    event = _locked(actor, event)
+    _check(actor, event, Transition.RECHECK, now)
+    before = event.status
+    event.needs_recheck = False
+    if passed:
+        event.save()
+        _log(event, actor, LogAction.RECHECK_PASS, before, note)
+        return event
+    if not (note or "").strip():
+        raise ValidationError({"note": [_("Say what is still wrong.")]})
+    event.status, event.closed_at, event.close_reason, event.responsible_party = Status.ACCEPTED, None, "", ""
+    event.handled_by = None
+    event.handle_due = _stage_due(now, event.category, "handle")
+    _set_due(event, event.handle_due)
+    event.save()
+    _log(event, actor, LogAction.RECHECK_FAIL, before, note)
+    _notify(_dispatchers_of(event), event, NotificationKind.REOPENED, skip=actor.pk)
+    return event
+
+
 TRANSITION_SERVICES = {
     Transition.ACCEPT: accept,
     Transition.REJECT: reject,
@@ -569,6 +608,7 @@ TRANSITION_SERVICES = {
     Transition.HANDLE: handle,
     Transition.VERIFY: verify,
     Transition.REOPEN: reopen,
+    Transition.RECHECK: recheck,
 }
 
 

@@ -7,7 +7,7 @@ from events.models import Category, Event, EventLog, EventPhoto, HandlingUnit, N
 
 EVENT_FIELDS = [
     "id", "reference", "title", "status", "category", "category_name", "main_category_name", "urgency", "source",
-    "node", "node_name", "lon", "lat", "handled_on_spot", "current_unit", "current_handler", "due_at",
+    "node", "node_name", "lon", "lat", "handled_on_spot", "needs_recheck", "current_unit", "current_handler", "due_at",
     "is_near_deadline", "is_overdue", "escalation_level", "escalated_to", "created_at", "closed_at",
 ]
 
@@ -103,6 +103,10 @@ class VerifySerializer(NoteSerializer):
     passed = serializers.BooleanField()
     close_reason = serializers.ChoiceField(choices=CloseReason.choices, required=False, allow_blank=True, default="")
     responsible_party = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
+
+
+class RecheckSerializer(NoteSerializer):
+    passed = serializers.BooleanField()
 
 
 class CategorySerializer(serializers.ModelSerializer):

@@ -28,6 +28,7 @@ from .serializers import (
     HandlingUnitSerializer,
     NoteSerializer,
     NotificationSerializer,
+    RecheckSerializer,
     RejectSerializer,
     ReportSerializer,
     VerifySerializer,
@@ -156,6 +157,12 @@ class EventViewSet(ScopedReadOnlyViewSet):
     def reopen(self, request, pk=None):
         """The reporter reopens a closed event within the allowed days."""
         return self._step(request, Transition.REOPEN, NoteSerializer)
+
+    @extend_schema(request=RecheckSerializer, responses=EventDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def recheck(self, request, pk=None):
+        """抽查 of a sampled 自处置 event by someone other than the reporter."""
+        return self._step(request, Transition.RECHECK, RecheckSerializer)
 
 
 class CategoryViewSet(ScopedReadOnlyViewSet):

@@ -51,6 +51,18 @@ class EventWorld:
         service = services.TRANSITION_SERVICES[action]
         return service(actor=self.user(actor or default_actor), event=event.pk, now=now, **kwargs)
 
+    def sampled_on_spot(self):
+        """A 自处置 event picked for a re-check (the pick itself is a hash; here it is forced)."""
+        from django.core.files.base import ContentFile
+
+        from events.models import Event
+
+        from .images import jpeg_bytes
+
+        event = self.report(handled_on_spot=True, photos=[("after", ContentFile(jpeg_bytes(), name="a.jpg"))])
+        Event.objects.filter(pk=event.pk).update(needs_recheck=True)
+        return Event.objects.get(pk=event.pk)
+
     def event_in(self, status, **kwargs):
         """A fresh event brought to `status` through the services, the way users would."""
         event = self.report(**kwargs)
@@ -68,6 +80,7 @@ DEFAULT_STEP = {
     Transition.HANDLE: ("unit", lambda ev: {"note": "已清理完毕"}),
     Transition.VERIFY: (WORKER, lambda ev: {"passed": True, "close_reason": "fixed"}),
     Transition.REOPEN: (WORKER, lambda ev: {"note": "问题再次出现"}),
+    Transition.RECHECK: (HEAD, lambda ev: {"passed": True}),
 }
 
 _HANDLED = [(Transition.ACCEPT, {}), (Transition.DISPATCH, {}), (Transition.SIGN, {}), (Transition.HANDLE, {})]

@@ -88,7 +88,7 @@ SCOPE_CASES.update(
         "event-list": {"kind": "list", "objects": events, "marker": by_id},
         "event-detail": {"kind": "object", "objects": events},
         **{f"event-{step}": _api_step(step) for step in
-           ("accept", "reject", "dispatch", "sign", "return", "handle", "verify", "reopen")},
+           ("accept", "reject", "dispatch", "sign", "return", "handle", "verify", "reopen", "recheck")},
         "event-category-list": {"kind": "list", "objects": categories, "marker": by_id},
         "event-category-detail": {"kind": "object", "objects": categories},
         "handling-unit-list": {"kind": "list", "objects": units, "marker": by_id},

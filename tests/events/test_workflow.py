@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db
 
 CASES = [(src, action, rule.to[0]) for (src, action), rule in TRANSITIONS.items()]
 CASES.append((Status.HANDLED, Transition.VERIFY, Status.REWORK))  # verify's second outcome
+CASES.append((Status.CLOSED, Transition.RECHECK, Status.ACCEPTED))  # a failed re-check
 
 
 def test_paths_cover_every_status():
@@ -24,9 +25,10 @@ def test_paths_cover_every_status():
 
 @pytest.mark.parametrize("src, action, dst", CASES, ids=[f"{s}-{a}-{d}" for s, a, d in CASES])
 def test_allowed_transition_works_and_logs(ev, src, action, dst):
-    event = ev.event_in(src)
+    event = ev.sampled_on_spot() if action == Transition.RECHECK else ev.event_in(src)
     logs_before = EventLog.objects.filter(event=event).count()
-    extra = {"passed": False, "note": "仍有垃圾"} if dst == Status.REWORK else {}
+    failed = dst == Status.REWORK or (action == Transition.RECHECK and dst == Status.ACCEPTED)
+    extra = {"passed": False, "note": "仍有垃圾"} if failed else {}
     result = ev.step(event, action, **extra)
     assert result.status == dst
     assert Event.objects.get(pk=event.pk).status == dst
@@ -238,3 +240,24 @@ def test_resident_contact_for_hotline_events(ev):
     assert services.can_see_contact(actor=ev.user(HEAD), event=event)
     assert services.can_see_contact(actor=ev.user(WORKER), event=event)
     assert not services.can_see_contact(actor=ev.user("A/S1/C1/G1:police"), event=event)
+
+
+def test_recheck_only_for_sampled_on_spot_events(ev):
+    event = ev.event_in("closed")
+    with pytest.raises(TransitionError) as exc:
+        ev.step(event, Transition.RECHECK)
+    assert type(exc.value) is TransitionError
+    assert Transition.RECHECK not in services.allowed_transitions(actor=ev.user(HEAD), event=event)
+    sampled = ev.sampled_on_spot()
+    assert Transition.RECHECK in services.allowed_transitions(actor=ev.user(HEAD), event=sampled)
+    with pytest.raises(NotAllowed):  # the reporter handled it: someone else must check
+        ev.step(sampled, Transition.RECHECK, actor=WORKER)
+    checked = ev.step(sampled, Transition.RECHECK)
+    assert (checked.status, checked.needs_recheck) == (Status.CLOSED, False)
+    with pytest.raises(TransitionError):  # once only
+        ev.step(sampled, Transition.RECHECK)
+
+
+def test_about_a_tenth_of_on_spot_events_are_sampled():
+    picked = sum(services.sampled_for_recheck(f"YH20261126-{i:04d}", 1) for i in range(1, 2001))
+    assert 140 < picked < 260
