@@ -1,9 +1,41 @@
-"""Admin for event categories (with time limits), handling units, the working calendar, and events (read-only)."""
+"""Admin for event categories (with time limits), handling units, the working calendar, and events (read-only).
 
+Tenant admins see and edit only their own tenant (grids.admin_scope); the working calendar is the whole
+platform's, so only platform admins edit it.
+"""
+
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
+from grids.admin_scope import TenantScopedAdminMixin, is_platform_admin
+from grids.models import User
+
 from .models import CalendarDay, Category, Event, EventLog, EventPhoto, HandlingUnit
+
+
+class CategoryAdminForm(forms.ModelForm):
+    """Two levels only, inside one tenant: a subcategory's main category is a main category of the same tenant."""
+
+    class Meta:
+        model = Category
+        fields = [
+            "tenant", "parent", "name", "sort_order", "is_active",
+            "accept_limit", "accept_unit", "handle_limit", "handle_unit", "verify_limit", "verify_unit",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        parent, tenant = data.get("parent"), data.get("tenant")
+        if parent is not None:
+            if parent.parent_id is not None:
+                self.add_error("parent", _t("Only two levels: choose a main category."))
+            if tenant is not None and parent.tenant_id != tenant.pk:
+                self.add_error("parent", _t("The main category belongs to another district."))
+            if self.instance.pk and parent.pk == self.instance.pk:
+                self.add_error("parent", _t("A category cannot be its own main category."))
+        return data
 
 
 class SubcategoryInline(admin.TabularInline):
@@ -17,7 +49,8 @@ class SubcategoryInline(admin.TabularInline):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
+    form = CategoryAdminForm
     list_display = [
         "__str__", "tenant", "sort_order", "is_active",
         "accept_limit", "accept_unit", "handle_limit", "handle_unit", "verify_limit", "verify_unit",
@@ -26,6 +59,14 @@ class CategoryAdmin(admin.ModelAdmin):
     search_fields = ["name", "parent__name"]
     list_select_related = ["parent", "tenant"]
     inlines = [SubcategoryInline]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "parent" and field is not None:
+            field.queryset = field.queryset.filter(parent__isnull=True)
+            if not is_platform_admin(request):
+                field.queryset = field.queryset.filter(tenant_id=request.user.tenant_id)
+        return field
 
     def save_formset(self, request, form, formset, change):
         for inline_form in formset.forms:
@@ -37,7 +78,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(HandlingUnit)
-class HandlingUnitAdmin(admin.ModelAdmin):
+class HandlingUnitAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "tenant", "node", "phone", "is_active"]
     list_filter = ["tenant", "kind", "is_active"]
     search_fields = ["name"]
@@ -45,9 +86,22 @@ class HandlingUnitAdmin(admin.ModelAdmin):
     autocomplete_fields = ["node"]
     list_select_related = ["tenant", "node"]
 
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "members" and not is_platform_admin(request):
+            kwargs["queryset"] = User.objects.filter(tenant_id=request.user.tenant_id, is_superuser=False)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        strangers = form.instance.members.exclude(tenant_id=form.instance.tenant_id)
+        if strangers.exists():
+            form.instance.members.remove(*strangers)
+
 
 @admin.register(CalendarDay)
 class CalendarDayAdmin(admin.ModelAdmin):
+    """The platform's working calendar: shared by every tenant, so only platform admins edit it."""
+
     list_display = ["date", "weekday", "is_workday", "note"]
     list_editable = ["is_workday", "note"]
     list_filter = ["is_workday"]
@@ -58,6 +112,21 @@ class CalendarDayAdmin(admin.ModelAdmin):
     @admin.display(description=_("weekday"))
     def weekday(self, obj):
         return obj.date.strftime("%a")
+
+    def has_module_permission(self, request):
+        return is_platform_admin(request)
+
+    def has_view_permission(self, request, obj=None):
+        return is_platform_admin(request)
+
+    def has_add_permission(self, request):
+        return is_platform_admin(request)
+
+    def has_change_permission(self, request, obj=None):
+        return is_platform_admin(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_platform_admin(request)
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -84,7 +153,7 @@ class EventPhotoInline(ReadOnlyInline):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
     """Read-only: events change only through their workflow services."""
 
     list_display = ["reference", "title", "status", "category", "node", "due_at", "is_overdue", "created_at"]
