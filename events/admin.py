@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from grids.admin_scope import TenantScopedAdminMixin, is_platform_admin
 from grids.models import User
 
-from .models import CalendarDay, Category, Event, EventLog, EventPhoto, HandlingUnit
+from .models import CalendarDay, Category, Event, EventLog, EventPhoto, ExtensionRequest, HandlingUnit
 
 
 class CategoryAdminForm(forms.ModelForm):
@@ -152,6 +152,12 @@ class EventPhotoInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+class ExtensionRequestInline(ReadOnlyInline):
+    model = ExtensionRequest
+    fields = ["created_at", "requested_by", "amount", "unit", "reason", "status", "decided_by", "decided_at"]
+    readonly_fields = fields
+
+
 @admin.register(Event)
 class EventAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
     """Read-only: events change only through their workflow services."""
@@ -161,7 +167,7 @@ class EventAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["reference", "title"]
     date_hierarchy = "created_at"
     list_select_related = ["category", "category__parent", "node"]
-    inlines = [EventLogInline, EventPhotoInline]
+    inlines = [EventLogInline, EventPhotoInline, ExtensionRequestInline]
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]

@@ -21,6 +21,11 @@ The workflow, as a table: (status, action) → (new status, who may do it).
     closed        recheck      closed        verifier, only if the event was sampled for a re-check (passed)
     closed        recheck      accepted      verifier, sampled events only (failed: back to the dispatcher)
 
+Extension requests run beside the table and never change the status: while an event is being handled
+(dispatched, in_progress, rework) its handler may ask for more time (one pending request at a time); a dispatcher
+approves — the handling deadline moves by the time asked, counted in working time from the later of the old
+deadline and now — or denies it.
+
 自处置 (handled on the spot) is not a transition of an existing event: `report_event` files it already
 closed, logging report and handle_on_spot in one go, and samples ON_SPOT_SAMPLE_PERCENT of them for a re-check
 by someone other than the reporter (`needs_recheck`).
@@ -88,6 +93,9 @@ class LogAction(models.TextChoices):
     VERIFY_PASS = "verify_pass", _("Verified: passed")
     VERIFY_FAIL = "verify_fail", _("Verified: failed")
     REOPEN = "reopen", _("Reopened")
+    EXT_REQUEST = "ext_request", _("More time requested")
+    EXT_APPROVED = "ext_approved", _("More time approved")
+    EXT_DENIED = "ext_denied", _("More time denied")
     RECHECK_PASS = "recheck_pass", _("Re-checked: passed")
     RECHECK_FAIL = "recheck_fail", _("Re-checked: failed")
     ESCALATE = "escalate", _("Escalated")
@@ -128,6 +136,16 @@ TRANSITIONS: dict[tuple[str, str], Rule] = {
 def allowed_from(status: str) -> list[str]:
     """The transitions the table allows from a status, in table order."""
     return [action for (src, action) in TRANSITIONS if src == status]
+
+
+HANDLING_STATUSES = (Status.DISPATCHED, Status.IN_PROGRESS, Status.REWORK)
+MAX_EXTENSION = {"working_hours": 56, "working_days": 30}  # the most one request may ask for
+
+
+class ExtensionStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    DENIED = "denied", _("Denied")
 
 
 class Urgency(models.IntegerChoices):
@@ -185,3 +203,5 @@ class NotificationKind(models.TextChoices):
     OVERDUE = "overdue", _("Overdue")
     ESCALATED = "escalated", _("Escalated to you")
     REOPENED = "reopened", _("Reopened")
+    EXTENSION_REQUESTED = "ext_requested", _("More time requested")
+    EXTENSION_DECIDED = "ext_decided", _("Request for more time decided")

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from grids.models import GridNode
 
 from . import selectors
-from .choices import CloseReason, PhotoKind, RejectReason, Source, Status, Transition, Urgency
+from .choices import CloseReason, PhotoKind, RejectReason, Source, Status, TimeUnit, Transition, Urgency
 from .images import MAX_PHOTOS, clean_images
 from .models import Category, Event
 
@@ -234,3 +234,17 @@ TRANSITION_FORMS = {
     Transition.REOPEN: RequiredNoteForm,
     Transition.RECHECK: RecheckForm,
 }
+
+
+class ExtensionRequestForm(forms.Form):
+    amount = forms.IntegerField(min_value=1, max_value=56, label=gettext_lazy("How much more time"))
+    unit = forms.ChoiceField(choices=TimeUnit.choices, initial=TimeUnit.WORKING_DAYS, label=gettext_lazy("Unit"))
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label=gettext_lazy("Reason"))
+
+
+class ExtensionDecisionForm(forms.Form):
+    approve = forms.TypedChoiceField(
+        choices=[("1", gettext_lazy("Approve")), ("0", gettext_lazy("Deny"))],
+        coerce=lambda v: v == "1", widget=forms.RadioSelect, initial="1", label=gettext_lazy("Decision"),
+    )
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, label=gettext_lazy("Note"))

@@ -13,6 +13,7 @@ from grids.querysets import TenantQuerySet
 
 from .choices import (
     CloseReason,
+    ExtensionStatus,
     LogAction,
     NotificationKind,
     PhotoKind,
@@ -314,6 +315,41 @@ class EventPhoto(models.Model):
 
     def __str__(self):
         return f"{self.event_id} {self.kind}"
+
+
+class ExtensionRequest(models.Model):
+    """A handler's request for more time on an event's handling deadline, approved or denied by a dispatcher."""
+
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="extension_requests")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    amount = models.PositiveIntegerField(_("how much"))
+    unit = models.CharField(_("unit"), max_length=14, choices=TimeUnit.choices)
+    reason = models.TextField(_("reason"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("extension request")
+        verbose_name_plural = _("extension requests")
+        ordering = ["event", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event"], condition=Q(status=ExtensionStatus.PENDING), name="one_pending_extension"
+            ),
+            models.CheckConstraint(condition=_in("status", ExtensionStatus), name="extension_status_valid"),
+            models.CheckConstraint(condition=_in("unit", TimeUnit), name="extension_unit_valid"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="extension_amount_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.event_id} +{self.amount} {self.unit} ({self.status})"
 
 
 class CalendarDay(models.Model):

@@ -29,12 +29,15 @@ from grids.scope import scope_for
 from .calendar import add_working_time
 from .choices import (
     CLOSE_REASONS_NAMING_A_PARTY,
+    HANDLING_STATUSES,
+    MAX_EXTENSION,
     NEAR_DEADLINE_HOURS,
     ON_SPOT_SAMPLE_PERCENT,
     OPEN_STATUSES,
     REOPEN_DAYS,
     TRANSITIONS,
     CloseReason,
+    ExtensionStatus,
     LogAction,
     NotificationKind,
     PhotoKind,
@@ -42,12 +45,22 @@ from .choices import (
     Rule,
     Source,
     Status,
+    TimeUnit,
     Transition,
     UnitKind,
     Urgency,
     Who,
 )
-from .models import Category, Event, EventLog, EventPhoto, EventSequence, HandlingUnit, Notification
+from .models import (
+    Category,
+    Event,
+    EventLog,
+    EventPhoto,
+    EventSequence,
+    ExtensionRequest,
+    HandlingUnit,
+    Notification,
+)
 from .querysets import unit_ids_of
 
 
@@ -610,6 +623,84 @@ TRANSITION_SERVICES = {
     Transition.REOPEN: reopen,
     Transition.RECHECK: recheck,
 }
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Extension requests (beside the table: they move the handling deadline, never the status)
+# ---------------------------------------------------------------------------------------------------------
+
+
+def pending_extension(event: Event) -> ExtensionRequest | None:
+    return ExtensionRequest.objects.filter(event=event, status=ExtensionStatus.PENDING).first()
+
+
+@transaction.atomic
+def request_extension(
+    *,
+    actor: User,
+    event: Event | int,
+    amount: int,
+    unit: str,
+    reason: str,
+    now: dt.datetime | None = None,
+) -> ExtensionRequest:
+    """申请延期: the handler asks for more time; one pending request per event."""
+    now = now or timezone.now()
+    event = _locked(actor, event)
+    if event.status not in HANDLING_STATUSES:
+        raise TransitionError(
+            _("More time can be asked only while an event is being handled, not when it is “%(status)s”.")
+            % {"status": Status(event.status).label}
+        )
+    if not actor_may(actor, event, Who.HANDLER, now=now):
+        raise NotAllowed(_("Only the event's handler may ask for more time."))
+    if pending_extension(event) is not None:
+        raise TransitionError(_("A request for more time is already waiting for a decision."))
+    errors = {}
+    if unit not in TimeUnit.values:
+        errors["unit"] = [_("Choose working hours or working days.")]
+    elif not (0 < int(amount) <= MAX_EXTENSION[unit]):
+        errors["amount"] = [_("Ask for between 1 and %(max)d.") % {"max": MAX_EXTENSION[unit]}]
+    if not (reason or "").strip():
+        errors["reason"] = [_("Say why more time is needed.")]
+    if errors:
+        raise ValidationError(errors)
+    request = ExtensionRequest.objects.create(
+        event=event, requested_by=actor, amount=int(amount), unit=unit, reason=reason.strip()
+    )
+    _log(event, actor, LogAction.EXT_REQUEST, event.status,
+         f"+{amount} {TimeUnit(unit).label}: {reason.strip()}")
+    _notify(_dispatchers_of(event), event, NotificationKind.EXTENSION_REQUESTED, skip=actor.pk)
+    return request
+
+
+@transaction.atomic
+def decide_extension(
+    *, actor: User, event: Event | int, approve: bool, note: str = "", now: dt.datetime | None = None
+) -> ExtensionRequest:
+    """审批延期: a dispatcher approves (the handling deadline moves) or denies the pending request."""
+    now = now or timezone.now()
+    event = _locked(actor, event)
+    request = (
+        ExtensionRequest.objects.select_for_update().filter(event=event, status=ExtensionStatus.PENDING).first()
+    )
+    if request is None:
+        raise TransitionError(_("No request for more time is waiting for a decision."))
+    if not actor_may(actor, event, Who.DISPATCHER, now=now):
+        raise NotAllowed(_("Only a dispatcher of this event may decide on more time."))
+    if event.status not in HANDLING_STATUSES and approve:
+        raise TransitionError(_("The event is no longer being handled; the request can only be denied."))
+    request.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.DENIED
+    request.decided_by, request.decided_at, request.decision_note = actor, now, (note or "").strip()
+    request.save()
+    if approve:
+        start = max(event.handle_due or now, now)
+        event.handle_due = add_working_time(start, request.amount, request.unit)
+        _set_due(event, event.handle_due)
+        event.save()
+    _log(event, actor, LogAction.EXT_APPROVED if approve else LogAction.EXT_DENIED, event.status, note)
+    _notify([request.requested_by_id], event, NotificationKind.EXTENSION_DECIDED, skip=actor.pk)
+    return request
 
 
 # ---------------------------------------------------------------------------------------------------------

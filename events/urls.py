@@ -12,5 +12,7 @@ urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications-read"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/extension/request/", views.extension_request, name="extension-request"),
+    path("<int:pk>/extension/decide/", views.extension_decide, name="extension-decide"),
     path("<int:pk>/<slug:action>/", views.transition, name="transition"),
 ]

@@ -21,8 +21,8 @@ from grids import selectors as grid_selectors
 from yaohai.core.xlsx import build_ledger, xlsx_response
 
 from . import selectors, services
-from .choices import Transition
-from .forms import TRANSITION_FORMS, EventFilterForm, ReportForm
+from .choices import HANDLING_STATUSES, Transition, Who
+from .forms import TRANSITION_FORMS, EventFilterForm, ExtensionDecisionForm, ExtensionRequestForm, ReportForm
 from .models import Event
 
 EXPORT_LIMIT = 20000
@@ -152,6 +152,13 @@ def _event_or_404(request, pk) -> Event:
 def _detail_context(request, event, forms=None, error=None):
     allowed = services.allowed_transitions(actor=request.user, event=event)
     forms = forms or {}
+    pending = services.pending_extension(event)
+    may_ask = (
+        pending is None
+        and event.status in HANDLING_STATUSES
+        and services.actor_may(request.user, event, Who.HANDLER)
+    )
+    may_decide = pending is not None and services.actor_may(request.user, event, Who.DISPATCHER)
     step_forms = [
         (action, Transition(action).label,
          forms.get(action) or TRANSITION_FORMS[action](event=event, actor=request.user, prefix=action))
@@ -162,6 +169,9 @@ def _detail_context(request, event, forms=None, error=None):
         "logs": event.logs.all(),
         "step_forms": step_forms,
         "show_contact": services.can_see_contact(actor=request.user, event=event),
+        "pending_extension": pending,
+        "extension_request_form": (forms.get("ext-request") or ExtensionRequestForm(prefix="ext")) if may_ask else None,
+        "extension_decision_form": (forms.get("ext-decide") or ExtensionDecisionForm(prefix="ext")) if may_decide else None,
         "error": error,
         **_common(request),
     }
@@ -198,6 +208,46 @@ def transition(request, pk, action):
             return redirect("events:detail", pk=event.pk)
     context = _detail_context(request, event, forms={action: form}, error=_("Please correct the errors below."))
     return render(request, "events/detail.html", context, status=400)
+
+
+def _extension_step(request, pk, form_class, key, call):
+    event = _event_or_404(request, pk)
+    form = form_class(request.POST, prefix="ext")
+    if form.is_valid():
+        try:
+            call(event, form.cleaned_data)
+        except Event.DoesNotExist as exc:
+            raise Http404 from exc
+        except services.TransitionError as exc:
+            context = _detail_context(request, _event_or_404(request, pk), error=exc.message)
+            return render(request, "events/detail.html", context, status=exc.status_code)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Done."))
+            return redirect("events:detail", pk=event.pk)
+    context = _detail_context(request, event, forms={key: form}, error=_("Please correct the errors below."))
+    return render(request, "events/detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def extension_request(request, pk):
+    """The handler asks for more time."""
+    return _extension_step(
+        request, pk, ExtensionRequestForm, "ext-request",
+        lambda event, data: services.request_extension(actor=request.user, event=event.pk, **data),
+    )
+
+
+@login_required
+@require_POST
+def extension_decide(request, pk):
+    """A dispatcher approves or denies the pending request for more time."""
+    return _extension_step(
+        request, pk, ExtensionDecisionForm, "ext-decide",
+        lambda event, data: services.decide_extension(actor=request.user, event=event.pk, **data),
+    )
 
 
 @login_required

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from events.choices import CloseReason, RejectReason, Source, Urgency
+from events.choices import CloseReason, RejectReason, Source, TimeUnit, Urgency
 from events.models import Category, Event, EventLog, EventPhoto, HandlingUnit, Notification
 
 EVENT_FIELDS = [
@@ -103,6 +103,16 @@ class VerifySerializer(NoteSerializer):
     passed = serializers.BooleanField()
     close_reason = serializers.ChoiceField(choices=CloseReason.choices, required=False, allow_blank=True, default="")
     responsible_party = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
+
+
+class ExtensionRequestSerializer(serializers.Serializer):
+    amount = serializers.IntegerField(min_value=1)
+    unit = serializers.ChoiceField(choices=TimeUnit.choices)
+    reason = serializers.CharField()
+
+
+class ExtensionDecisionSerializer(NoteSerializer):
+    approve = serializers.BooleanField()
 
 
 class RecheckSerializer(NoteSerializer):

@@ -25,6 +25,8 @@ from .serializers import (
     DispatchSerializer,
     EventDetailSerializer,
     EventSerializer,
+    ExtensionDecisionSerializer,
+    ExtensionRequestSerializer,
     HandlingUnitSerializer,
     NoteSerializer,
     NotificationSerializer,
@@ -98,10 +100,11 @@ class EventViewSet(ScopedReadOnlyViewSet):
         event = self.get_object()
         data = serializer_class(data=request.data)
         data.is_valid(raise_exception=True)
+        service = step if callable(step) else services.TRANSITION_SERVICES[step]
         try:
             if step == Transition.HANDLE:
                 extra["photos"] = clean_images(request.FILES.getlist("photos"))
-            services.TRANSITION_SERVICES[step](actor=request.user, event=event.pk, **data.validated_data, **extra)
+            service(actor=request.user, event=event.pk, **data.validated_data, **extra)
         except Event.DoesNotExist as exc:
             raise NotFound from exc
         except services.TransitionError as exc:
@@ -157,6 +160,18 @@ class EventViewSet(ScopedReadOnlyViewSet):
     def reopen(self, request, pk=None):
         """The reporter reopens a closed event within the allowed days."""
         return self._step(request, Transition.REOPEN, NoteSerializer)
+
+    @extend_schema(request=ExtensionRequestSerializer, responses=EventDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="request-extension", url_name="request-extension")
+    def request_extension(self, request, pk=None):
+        """申请延期: the handler asks for more working time (one pending request at a time)."""
+        return self._step(request, services.request_extension, ExtensionRequestSerializer)
+
+    @extend_schema(request=ExtensionDecisionSerializer, responses=EventDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="decide-extension", url_name="decide-extension")
+    def decide_extension(self, request, pk=None):
+        """审批延期: a dispatcher approves or denies the pending request."""
+        return self._step(request, services.decide_extension, ExtensionDecisionSerializer)
 
     @extend_schema(request=RecheckSerializer, responses=EventDetailSerializer)
     @action(detail=True, methods=["post"])

@@ -37,6 +37,8 @@ SCOPE_CASES = {
     # POST-only and touches nothing but the caller's own notifications.
     "events:notifications-read": {"kind": "public"},
     "events:detail": {"kind": "object", "objects": events},
+    "events:extension-request": {"kind": "object", "objects": events, "method": "post"},
+    "events:extension-decide": {"kind": "object", "objects": events, "method": "post"},
     "events:transition": {
         "kind": "object",
         "objects": events,
@@ -88,7 +90,8 @@ SCOPE_CASES.update(
         "event-list": {"kind": "list", "objects": events, "marker": by_id},
         "event-detail": {"kind": "object", "objects": events},
         **{f"event-{step}": _api_step(step) for step in
-           ("accept", "reject", "dispatch", "sign", "return", "handle", "verify", "reopen", "recheck")},
+           ("accept", "reject", "dispatch", "sign", "return", "handle", "verify", "reopen", "recheck",
+            "request-extension", "decide-extension")},
         "event-category-list": {"kind": "list", "objects": categories, "marker": by_id},
         "event-category-detail": {"kind": "object", "objects": categories},
         "handling-unit-list": {"kind": "list", "objects": units, "marker": by_id},
