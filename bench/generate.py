@@ -174,7 +174,10 @@ def _copy_events(tenant, count: int, *, now: dt.datetime, days: int, log) -> int
 
     from events.models import Event
 
-    columns = [f.column for f in Event._meta.concrete_fields]
+    fields = Event._meta.concrete_fields
+    columns = [f.column for f in fields]
+    # Columns the generator does not know (added by later migrations) take their model default.
+    defaults = {f.column: f.get_default() for f in fields}
     with connection.cursor() as cur:
         cur.execute("SELECT COALESCE(MAX(id), 0) FROM events_event")
         first_id = cur.fetchone()[0] + 1
@@ -192,7 +195,7 @@ def _copy_events(tenant, count: int, *, now: dt.datetime, days: int, log) -> int
             with cur.copy(f"COPY events_event ({', '.join(columns)}) FROM STDIN") as ev_copy:
                 for _ in range(chunk):
                     row, logs = next(rows)
-                    ev_copy.write_row([row[c] for c in columns])
+                    ev_copy.write_row([row[c] if c in row else defaults[c] for c in columns])
                     pending_logs.extend(logs)
             with cur.copy(
                 "COPY events_eventlog (event_id, actor_id, action, from_status, to_status, created_at, note) "

@@ -54,22 +54,34 @@ def _sql(cursor, sql: str, params: dict):
     return run
 
 
-def hand_sql(node, child_column: str | None) -> list[tuple[str, str]]:
-    """The dashboard's panels, written by hand: (panel, SQL with %(name)s parameters)."""
+def hand_sql(node, child_column: str | None, narrow: bool) -> list[tuple[str, str]]:
+    """The dashboard's panels, written by hand: (panel, SQL with %(name)s parameters).
+
+    The rework count takes the same shape as the ORM's (see events.dashboards.rework_within): the log's
+    verify_fail rows of the counted events only when `narrow`, all of them otherwise."""
     level = f"{node.kind}_id"
     where = f"e.tenant_id = %(tenant)s AND e.{level} = %(node)s AND e.created_at >= %(start)s AND e.created_at < %(end)s"
     open_list = ", ".join(f"'{s}'" for s in OPEN)
-    counts = f"""count(*) AS events,
+    if narrow:
+        logs = (
+            "SELECT l.event_id FROM events_eventlog l JOIN events_event x ON x.id = l.event_id "
+            f"WHERE l.action = 'verify_fail' AND x.tenant_id = %(tenant)s AND x.{level} = %(node)s "
+            "AND x.created_at >= %(start)s AND x.created_at < %(end)s"
+        )
+    else:
+        logs = "SELECT event_id FROM events_eventlog WHERE action = 'verify_fail'"
+    base = f"""count(*) AS events,
         count(*) FILTER (WHERE e.status = 'rejected') AS rejected,
         count(*) FILTER (WHERE e.status IN ({open_list})) AS open,
         count(*) FILTER (WHERE e.status = 'closed') AS closed,
         count(*) FILTER (WHERE e.status = 'closed' AND e.escalation_level = 0
                          AND (e.verify_due IS NULL OR e.closed_at <= e.verify_due)) AS closed_on_time,
-        count(*) FILTER (WHERE e.status IN ('handled', 'rework', 'closed') AND NOT e.handled_on_spot) AS handed_in,
-        count(*) FILTER (WHERE e.status IN ('handled', 'rework', 'closed') AND NOT e.handled_on_spot
-                         AND e.id IN (SELECT event_id FROM events_eventlog WHERE action = 'verify_fail')) AS reworked,
         count(*) FILTER (WHERE e.status IN ({open_list}) AND e.due_at <= %(now)s) AS overdue,
         avg(e.closed_at - e.created_at) FILTER (WHERE e.status = 'closed') AS avg_handling"""
+    counts = f"""{base},
+        count(*) FILTER (WHERE e.status IN ('handled', 'rework', 'closed') AND NOT e.handled_on_spot) AS handed_in,
+        count(*) FILTER (WHERE e.status IN ('handled', 'rework', 'closed') AND NOT e.handled_on_spot
+                         AND e.id IN ({logs})) AS reworked"""
     panels = [
         ("path", "SELECT id, name, kind FROM grids_gridnode WHERE id = ANY(%(path)s)"),
         ("totals", f"SELECT {counts} FROM events_event e WHERE {where}"),
@@ -96,7 +108,7 @@ def hand_sql(node, child_column: str | None) -> list[tuple[str, str]]:
         ("by status", f"SELECT e.status, count(*) FROM events_event e WHERE {where} GROUP BY e.status"),
         (
             "trend",
-            f"SELECT date_trunc(%(period)s, e.created_at AT TIME ZONE 'Asia/Shanghai') AS period, {counts} "
+            f"SELECT date_trunc(%(period)s, e.created_at AT TIME ZONE 'Asia/Shanghai') AS period, {base} "
             f"FROM events_event e WHERE {where} GROUP BY 1 ORDER BY 1",
         ),
         (
@@ -114,20 +126,22 @@ def orm_panels(actor_factory, node, filters, now):
     """The same panels through the dashboard's selectors: (panel, callable that evaluates it)."""
     from events import dashboards, kpis
 
+    within = dashboards.rework_within(node, filters)
+
     def events():
         return dashboards.node_events(actor=actor_factory(), node=node, filters=filters)
 
     panels = [
         ("path", lambda: dashboards.node_path(node)),
-        ("totals", lambda: kpis.totals(events(), now=now)),
+        ("totals", lambda: kpis.totals(events(), now=now, rework_within=within)),
     ]
     if kpis.CHILD_COLUMN[node.kind]:
         panels += [
             ("children", lambda: dashboards.child_nodes(actor=actor_factory(), node=node)),
-            ("by child", lambda: kpis.by_child(events(), node, now=now)),
+            ("by child", lambda: kpis.by_child(events(), node, now=now, rework_within=within)),
         ]
     panels += [
-        ("by category", lambda: kpis.by_category(events(), now=now)),
+        ("by category", lambda: kpis.by_category(events(), now=now, rework_within=within)),
         ("by status", lambda: kpis.by_status(events())),
         ("trend", lambda: kpis.by_period(events(), filters.period, now=now)),
         ("overdue list", lambda: list(dashboards.overdue_events(events(), now=now))),
@@ -184,7 +198,8 @@ def bench_dashboard(label, username, node, filters, runs, out):
     actor()  # compute the scope once, outside the panel timings
     dashboards.node_events(actor=user, node=node, filters=filters)
     with connection.cursor() as cursor:
-        sql = dict(hand_sql(node, kpis.CHILD_COLUMN[node.kind]))
+        narrow = dashboards.rework_within(node, filters) is not None
+        sql = dict(hand_sql(node, kpis.CHILD_COLUMN[node.kind], narrow))
         for name, fn in orm_panels(actor, node, filters, now):
             orm_ms = median_ms(fn, runs)
             sql_ms = median_ms(_sql(cursor, sql[name], params), runs)

@@ -162,14 +162,15 @@ def export(request, pk):
     filters = dashboards.DashboardFilters.from_query(request.GET)
     now = timezone.now()
     events = dashboards.node_events(actor=request.user, node=node, filters=filters)
+    within = dashboards.rework_within(node, filters)
     span = f"{filters.date_from:%Y-%m-%d} – {filters.date_to:%Y-%m-%d}"
     if table == "children":
-        rows = dashboards.children_kpis(actor=request.user, node=node, events=events, now=now)
+        rows = dashboards.children_kpis(actor=request.user, node=node, events=events, now=now, within=within)
         title = _("%(node)s · children's KPIs · %(span)s") % {"node": node.name, "span": span}
         headers = [_("Node"), _("Code"), *_kpi_columns()]
         data = [[r.node.name, r.node.code, *_kpi_values(r.kpis)] for r in rows]
     elif table == "categories":
-        rows = kpis.by_category(events, now=now)
+        rows = kpis.by_category(events, now=now, rework_within=within)
         title = _("%(node)s · KPIs by category · %(span)s") % {"node": node.name, "span": span}
         headers = [_("Category"), *_kpi_columns()]
         data = [[r["category__parent__name"] or "", *_kpi_values(r)] for r in rows]

@@ -72,11 +72,30 @@ def dashboard_node(*, actor: User, pk: int) -> GridNode:
     return GridNode.objects.visible_to(actor).filter(is_archived=False).get(pk=pk)
 
 
+def event_lookups(node: GridNode, filters: DashboardFilters) -> dict:
+    """The lookups that select the events under `node` reported in the range."""
+    return {
+        "tenant_id": node.tenant_id,
+        f"{node.kind}_id": node.pk,
+        "created_at__gte": filters.start,
+        "created_at__lt": filters.end,
+    }
+
+
 def node_events(*, actor: User, node: GridNode, filters: DashboardFilters):
     """The events under `node` reported in the range, read through the actor's scope."""
-    return Event.objects.visible_to(actor).filter(
-        **{f"{node.kind}_id": node.pk}, created_at__gte=filters.start, created_at__lt=filters.end
-    )
+    return Event.objects.visible_to(actor).filter(**event_lookups(node, filters))
+
+
+# Below this many days, or below a street, the rework count hashes only the counted events' log rows; above
+# it, hashing every verify_fail once is cheaper than joining (measured in docs/bench.md).
+NARROW_DAYS = 92
+
+
+def rework_within(node: GridNode, filters: DashboardFilters) -> dict | None:
+    """How to restrict the rework subquery for this dashboard (None: not at all)."""
+    narrow = node.kind in ("community", "grid") or (filters.date_to - filters.date_from).days < NARROW_DAYS
+    return event_lookups(node, filters) if narrow else None
 
 
 def node_path(node: GridNode) -> list[GridNode]:
@@ -135,11 +154,13 @@ def empty_kpis() -> dict:
     return kpis.derive(row)
 
 
-def children_kpis(*, actor: User, node: GridNode, events, now: dt.datetime) -> list[ChildRow]:
+def children_kpis(
+    *, actor: User, node: GridNode, events, now: dt.datetime, within: dict | None = None
+) -> list[ChildRow]:
     """Every visible child with its KPIs, zero where it has no events (two queries; none for a grid)."""
     if kpis.CHILD_COLUMN[node.kind] is None:
         return []
-    per_child = kpis.by_child(events, node, now=now)
+    per_child = kpis.by_child(events, node, now=now, rework_within=within)
     return [ChildRow(node=c, kpis=per_child.get(c.pk) or empty_kpis()) for c in child_nodes(actor=actor, node=node)]
 
 
@@ -147,14 +168,15 @@ def dashboard(*, actor: User, node: GridNode, filters: DashboardFilters, now: dt
     """Everything the dashboard shows, in a fixed number of queries (eight, for a node with children)."""
     now = now or timezone.now()
     events = node_events(actor=actor, node=node, filters=filters)
+    within = rework_within(node, filters)
     return Dashboard(
         node=node,
         filters=filters,
         now=now,
         path=node_path(node),
-        totals=kpis.totals(events, now=now),
-        children=children_kpis(actor=actor, node=node, events=events, now=now),
-        categories=kpis.by_category(events, now=now),
+        totals=kpis.totals(events, now=now, rework_within=within),
+        children=children_kpis(actor=actor, node=node, events=events, now=now, within=within),
+        categories=kpis.by_category(events, now=now, rework_within=within),
         statuses=kpis.by_status(events),
         trend=kpis.by_period(events, filters.period, now=now),
         overdue=list(overdue_events(events, now=now)),

@@ -63,11 +63,16 @@ class CountWhere(Count):
 # ---------------------------------------------------------------------------------------------------------
 
 
-def reworked_q() -> Q:
+def reworked_q(within: dict | None = None) -> Q:
     """Events that failed verification at least once (a `verify_fail` step in their immutable log).
 
-    An uncorrelated IN: PostgreSQL hashes the log's event ids once rather than probing per event."""
-    return Q(pk__in=EventLog.objects.filter(action=LogAction.VERIFY_FAIL).values("event_id"))
+    An uncorrelated IN, which PostgreSQL hashes once. Without `within` the hash holds every verify_fail of the
+    database (best for a district over months); `within` (event lookups such as {"community_id": 7,
+    "created_at__gte": …}) restricts it to the events being counted, so a small node pays only for its own."""
+    logs = EventLog.objects.filter(action=LogAction.VERIFY_FAIL)
+    if within:
+        logs = logs.filter(**{f"event__{key}": value for key, value in within.items()})
+    return Q(pk__in=logs.values("event_id"))
 
 
 def on_time_q() -> Q:
@@ -84,20 +89,26 @@ def went_through_handling_q() -> Q:
     return Q(status__in=HANDLED_STATUSES, handled_on_spot=False)
 
 
-def aggregates(now: dt.datetime) -> dict:
-    """The aggregate expressions of one KPI row; `now` decides what is overdue."""
+def aggregates(now: dt.datetime, *, rework: bool = True, rework_within: dict | None = None) -> dict:
+    """The aggregate expressions of one KPI row; `now` decides what is overdue.
+
+    `rework=False` leaves out the rework counts, the one part that reads the log (a hashed scan of its
+    verify_fail rows): the trend, which does not show them, skips that cost."""
     handling_time = ExpressionWrapper(F("closed_at") - F("created_at"), output_field=DurationField())
-    return {
+    row = {
         "events": Count("*"),
         "rejected": CountWhere(Q(status=Status.REJECTED)),
         "open": CountWhere(Q(status__in=OPEN_STATUSES)),
         "closed": CountWhere(Q(status=Status.CLOSED)),
         "closed_on_time": CountWhere(on_time_q()),
         "went_through_handling": CountWhere(went_through_handling_q()),
-        "reworked": CountWhere(went_through_handling_q() & reworked_q()),
+        "reworked": CountWhere(went_through_handling_q() & reworked_q(rework_within)),
         "overdue": CountWhere(Q(status__in=OPEN_STATUSES, due_at__lte=now)),
         "avg_handling": Avg(handling_time, filter=Q(status=Status.CLOSED)),
     }
+    if not rework:
+        del row["went_through_handling"], row["reworked"]
+    return row
 
 
 def _rate(numerator: int, denominator: int) -> float | None:
@@ -108,7 +119,7 @@ def derive(row: dict) -> dict:
     """Add the rates and the hours to one row of counts (in place) and return it."""
     row["closure_rate"] = _rate(row["closed"], row["events"] - row["rejected"])
     row["on_time_rate"] = _rate(row["closed_on_time"], row["closed"])
-    row["rework_rate"] = _rate(row["reworked"], row["went_through_handling"])
+    row["rework_rate"] = _rate(row.get("reworked", 0), row.get("went_through_handling", 0))
     avg = row.get("avg_handling")
     if isinstance(avg, dt.timedelta):
         avg = avg.total_seconds()
@@ -120,28 +131,30 @@ def derive(row: dict) -> dict:
     return row
 
 
-def totals(events, *, now: dt.datetime | None = None) -> dict:
+def totals(events, *, now: dt.datetime | None = None, rework_within: dict | None = None) -> dict:
     """One row of KPIs for the whole queryset (one query)."""
-    return derive(events.order_by().aggregate(**aggregates(now or timezone.now())))
+    return derive(events.order_by().aggregate(**aggregates(now or timezone.now(), rework_within=rework_within)))
 
 
-def grouped(events, *fields: str, now: dt.datetime | None = None) -> list[dict]:
+def grouped(events, *fields: str, now: dt.datetime | None = None, rework_within: dict | None = None) -> list[dict]:
     """One row of KPIs per distinct value of `fields` (one GROUP BY query)."""
-    rows = events.order_by().values(*fields).annotate(**aggregates(now or timezone.now())).order_by(*fields)
+    expressions = aggregates(now or timezone.now(), rework_within=rework_within)
+    rows = events.order_by().values(*fields).annotate(**expressions).order_by(*fields)
     return [derive(row) for row in rows]
 
 
-def by_child(events, node, *, now: dt.datetime | None = None) -> dict[int, dict]:
+def by_child(events, node, *, now: dt.datetime | None = None, rework_within: dict | None = None) -> dict[int, dict]:
     """KPIs per child of `node`, keyed by child id: grouped on the child level's stamp column (one query)."""
     column = CHILD_COLUMN[node.kind]
     if column is None:
         return {}
-    return {row[column]: row for row in grouped(events, column, now=now) if row[column] is not None}
+    rows = grouped(events, column, now=now, rework_within=rework_within)
+    return {row[column]: row for row in rows if row[column] is not None}
 
 
-def by_category(events, *, now: dt.datetime | None = None) -> list[dict]:
+def by_category(events, *, now: dt.datetime | None = None, rework_within: dict | None = None) -> list[dict]:
     """KPIs per main category (大类), biggest first (one query)."""
-    rows = grouped(events, "category__parent_id", "category__parent__name", now=now)
+    rows = grouped(events, "category__parent_id", "category__parent__name", now=now, rework_within=rework_within)
     return sorted(rows, key=lambda r: (-r["events"], r["category__parent__name"] or ""))
 
 
@@ -152,13 +165,13 @@ def by_status(events) -> list[dict]:
 
 
 def by_period(events, period: str, *, now: dt.datetime | None = None) -> list[dict]:
-    """KPIs per day, week (starting Monday) or month of reporting, in Asia/Shanghai (one query)."""
+    """KPIs per day, week (starting Monday) or month of reporting, in Asia/Shanghai (one query; no rework rate)."""
     trunc = PERIODS[period]("created_at", tzinfo=SHANGHAI)
     rows = (
         events.order_by()
         .annotate(period=trunc)
         .values("period")
-        .annotate(**aggregates(now or timezone.now()))
+        .annotate(**aggregates(now or timezone.now(), rework=False))
         .order_by("period")
     )
     out = []

@@ -98,3 +98,15 @@ def test_every_kpi_has_a_written_definition():
     for kpi in kpis.KPIS:
         assert len(str(kpi.definition)) > 40, kpi.key
     assert {k.key for k in kpis.KPIS if not k.available} == {"extension_rate", "satisfaction"}
+
+
+def test_restricting_the_rework_subquery_changes_nothing(board):
+    node = board.world.node("A/S1/C1")
+    filters = dashboards.DashboardFilters.default()
+    events = _events(board)
+    within = dashboards.event_lookups(node, filters)
+    assert kpis.totals(events, now=board.now, rework_within=within) == kpis.totals(events, now=board.now)
+    assert dashboards.rework_within(node, filters) == within
+    district = board.world.node("A")
+    two_years = dashboards.DashboardFilters(date_from=filters.date_to - dt.timedelta(days=729), date_to=filters.date_to)
+    assert dashboards.rework_within(district, two_years) is None
