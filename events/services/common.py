@@ -1,0 +1,212 @@
+"""What every event service shares: the errors, who may do what, the row lock and table check, logs and notifications."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from grids.choices import Action
+from grids.models import Assignment, User
+from grids.scope import scope_for
+
+from ..calendar import add_working_time
+from ..choices import (
+    REOPEN_DAYS,
+    TRANSITIONS,
+    Rule,
+    Status,
+    Transition,
+    UnitKind,
+    Who,
+)
+from ..models import (
+    Category,
+    Event,
+    EventLog,
+    EventPhoto,
+    EventSequence,
+    Notification,
+)
+from ..querysets import unit_ids_of
+
+
+class TransitionError(Exception):
+    """A step the workflow table does not allow from the event's status: nothing changed (HTTP 409)."""
+
+    status_code = 409
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class NotAllowed(TransitionError):
+    """A step the table allows, but not to this user (HTTP 403)."""
+
+    status_code = 403
+
+
+def _pk(value):
+    return getattr(value, "pk", value)
+
+
+def _stage_due(start: dt.datetime, category: Category, stage: str) -> dt.datetime:
+    """The deadline of a stage (accept, handle, verify) started now, from the subcategory's time limit."""
+    return add_working_time(start, getattr(category, f"{stage}_limit"), getattr(category, f"{stage}_unit"))
+
+
+def _set_due(event: Event, due: dt.datetime | None) -> None:
+    """The current deadline; a new one clears the near/overdue flags (escalation history stays)."""
+    event.due_at = due
+    event.is_near_deadline = False
+    event.is_overdue = False
+
+
+def _log(event: Event, actor, action: str, from_status: str, note: str = "") -> EventLog:
+    return EventLog.objects.create(
+        event=event, actor=actor, action=action, from_status=from_status, to_status=event.status, note=note
+    )
+
+
+def _save_photos(event: Event, log: EventLog | None, actor, photos: Iterable[tuple[str, object]]) -> None:
+    for kind, content in photos:
+        photo = EventPhoto(event=event, log=log, kind=kind, uploaded_by=actor)
+        photo.image.save(content.name, content, save=False)
+        photo.save()
+
+
+def _notify(user_ids: Iterable[int], event: Event, kind: str, *, skip: int | None = None) -> int:
+    ids = sorted({pk for pk in user_ids if pk and pk != skip})
+    Notification.objects.bulk_create([Notification(user_id=pk, event=event, kind=kind) for pk in ids])
+    return len(ids)
+
+
+def _current_holders(node_ids: Iterable[int], *, action: str | None = None, tier: str | None = None) -> set[int]:
+    """Users holding, today, a post on these nodes that grants `action` (or is of `tier`)."""
+    rows = Assignment.objects.current(timezone.localdate()).filter(node_id__in=[n for n in node_ids if n])
+    if tier is not None:
+        rows = rows.filter(post__tier=tier)
+    found = set()
+    for user_id, actions in rows.values_list("user_id", "post__actions"):
+        if action is None or action in (actions or ()):
+            found.add(user_id)
+    return found
+
+
+def _handlers_of(event: Event) -> set[int]:
+    if event.current_handler_id:
+        return {event.current_handler_id}
+    if event.current_unit_id:
+        return set(event.current_unit.members.values_list("id", flat=True))
+    return set()
+
+
+def _dispatchers_of(event: Event) -> set[int]:
+    return _current_holders([event.grid_id, event.community_id], action=Action.DISPATCH)
+
+
+def _waiting_on(event: Event) -> set[int]:
+    """Who the event is waiting for in its current status."""
+    if event.status in (Status.REPORTED, Status.ACCEPTED):
+        return _dispatchers_of(event)
+    if event.status in (Status.DISPATCHED, Status.IN_PROGRESS, Status.REWORK):
+        return _handlers_of(event)
+    if event.status == Status.HANDLED:
+        return {event.reporter_id}
+    return set()
+
+
+def _last_actor(event: Event, action: str) -> int | None:
+    return (
+        EventLog.objects.filter(event=event, action=action).order_by("-id").values_list("actor_id", flat=True).first()
+    )
+
+
+
+
+
+def actor_may(actor: User, event: Event, who: str, *, now: dt.datetime | None = None) -> bool:
+    """Whether the actor fills the role the table asks for, on this event."""
+    if who == Who.DISPATCHER:
+        return scope_for(actor, Action.DISPATCH).covers(event)
+    if who == Who.HANDLER:
+        if event.current_handler_id is not None:
+            return event.current_handler_id == actor.pk
+        if event.current_unit_id is None:
+            return False
+        if event.current_unit_id in unit_ids_of(actor):
+            return True
+        return event.current_unit.kind == UnitKind.GRID_STAFF and scope_for(actor, Action.HANDLE).covers(event)
+    if who == Who.VERIFIER:
+        return actor.pk != event.handled_by_id and scope_for(actor, Action.VERIFY).covers(event)
+    if who == Who.REPORTER:
+        now = now or timezone.now()
+        return (
+            actor.pk == event.reporter_id
+            and event.closed_at is not None
+            and now - event.closed_at <= dt.timedelta(days=REOPEN_DAYS)
+        )
+    return False
+
+
+def allowed_transitions(*, actor: User, event: Event, now: dt.datetime | None = None) -> list[str]:
+    """The transitions this actor may take on this event now (for the buttons and the API)."""
+    return [
+        action
+        for (status, action), rule in TRANSITIONS.items()
+        if status == event.status
+        and (not rule.only_if or getattr(event, rule.only_if))
+        and actor_may(actor, event, rule.who, now=now)
+    ]
+
+
+def can_see_contact(*, actor: User, event: Event) -> bool:
+    """The resident's contact is shown only to those who need it: reporter, dispatchers, current handlers."""
+    return (
+        actor.pk == event.reporter_id
+        or actor.pk in _handlers_of(event)
+        or scope_for(actor, Action.DISPATCH).covers(event)
+    )
+
+
+def _locked(actor: User, event) -> Event:
+    """The event, row-locked, read through the actor's scope (Event.DoesNotExist when out of scope)."""
+    return Event.objects.visible_to(actor).select_for_update().get(pk=_pk(event))
+
+
+def _check(actor: User, event: Event, action: str, now: dt.datetime) -> Rule:
+    rule = TRANSITIONS.get((event.status, action))
+    if rule is None:
+        raise TransitionError(
+            _("An event that is “%(status)s” cannot be “%(action)s”.")
+            % {"status": Status(event.status).label, "action": Transition(action).label}
+        )
+    if rule.only_if and not getattr(event, rule.only_if):
+        raise TransitionError(_("This event was not sampled for a re-check."))
+    if not actor_may(actor, event, rule.who, now=now):
+        if rule.who == Who.REPORTER and actor.pk == event.reporter_id:
+            raise NotAllowed(
+                _("An event can be reopened only within %(days)d days of closing.") % {"days": REOPEN_DAYS}
+            )
+        raise NotAllowed(
+            _("You may not “%(action)s” this event: that is for its %(who)s.")
+            % {"action": Transition(action).label, "who": Who(rule.who).label}
+        )
+    return rule
+
+
+def _next_reference(tenant_id: int, day: dt.date) -> str:
+    """YH + date + a per-tenant, per-day sequence number; the counter row is locked until commit."""
+    counter = EventSequence.objects.filter(tenant_id=tenant_id, day=day)
+    if not counter.update(last=F("last") + 1):
+        try:
+            with transaction.atomic():
+                EventSequence.objects.create(tenant_id=tenant_id, day=day, last=1)
+        except IntegrityError:
+            counter.update(last=F("last") + 1)
+    return f"YH{day:%Y%m%d}-{counter.values_list('last', flat=True).get():04d}"
