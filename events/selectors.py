@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 
+from grids import geo
 from grids.choices import Action
 from grids.models import Assignment, GridNode, User
 from grids.scope import scope_for
@@ -114,6 +115,20 @@ def reportable_grids(*, actor: User):
         .select_related("parent")
         .order_by("code")
     )
+
+
+def report_grid(*, actor: User, node_id: int | None, lon: float | None, lat: float | None) -> GridNode | None:
+    """Where a report is filed: the grid whose boundary covers the point, where boundaries exist; else the grid
+    the reporter chose; else the reporter's own grid when they have exactly one. None when none applies."""
+    grids = reportable_grids(actor=actor)
+    if lon is not None and lat is not None:
+        for grid in grids.grids_at(lon, lat):
+            if grid.boundary and geo.contains_point(grid.boundary, lon, lat):
+                return grid
+    if node_id:
+        return grids.filter(pk=node_id).first()
+    own = list(grids[:2])
+    return own[0] if len(own) == 1 else None
 
 
 def dispatch_targets(*, event: Event) -> tuple[list[HandlingUnit], list[User]]:

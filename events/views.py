@@ -42,11 +42,9 @@ def report(request):
     form = ReportForm(request.POST or None, request.FILES or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        grid = data["grid"]
-        if data.get("lon") is not None:
-            located = grid_selectors.locate_grid(actor=request.user, lon=data["lon"], lat=data["lat"])
-            if located is not None and form.fields["grid"].queryset.filter(pk=located.pk).exists():
-                grid = located
+        grid = selectors.report_grid(
+            actor=request.user, node_id=data["grid"].pk, lon=data.get("lon"), lat=data.get("lat")
+        )
         try:
             event = services.report_event(
                 actor=request.user,

@@ -69,9 +69,11 @@ class EventDetailSerializer(EventSerializer):
 
 
 class ReportSerializer(serializers.Serializer):
-    """Filing an event; photos come as multipart files named `photos` (and `after_photos` for 自处置)."""
+    """Filing an event; photos come as multipart files named `photos` (and `after_photos` for 自处置).
 
-    node = serializers.IntegerField()
+    The grid is the one covering lon/lat where boundaries exist, else `node`, else the reporter's only grid."""
+
+    node = serializers.IntegerField(required=False, allow_null=True, default=None)
     category = serializers.IntegerField()
     title = serializers.CharField(max_length=100)
     description = serializers.CharField(required=False, allow_blank=True, default="")

@@ -6,10 +6,11 @@ the caller's scope 404 — exactly like the pages.
 
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -87,6 +88,11 @@ class EventViewSet(ScopedReadOnlyViewSet):
         data = ReportSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
+        values["node"] = selectors.report_grid(
+            actor=request.user, node_id=values["node"], lon=values["lon"], lat=values["lat"]
+        )
+        if values["node"] is None:
+            raise ValidationError({"node": [_("Choose the grid to file in.")]})
         try:
             photos = [("before" if values["handled_on_spot"] else "report", p)
                       for p in clean_images(request.FILES.getlist("photos"))]

@@ -88,3 +88,27 @@ def test_schema_builds(client_for, world):
     response = client_for(HEAD).get(reverse("api-schema"))
     assert response.status_code == 200
     assert b"/api/v1/events/{id}/dispatch/" in response.content
+
+
+def test_the_grid_comes_from_the_point_else_the_choice_else_the_own_grid(ev, client_for):
+    from grids import services as grid_services
+
+    left = {"type": "Polygon", "coordinates": [[[117.30, 31.85], [117.31, 31.85], [117.31, 31.86], [117.30, 31.86], [117.30, 31.85]]]}
+    right = {"type": "Polygon", "coordinates": [[[117.32, 31.85], [117.33, 31.85], [117.33, 31.86], [117.32, 31.86], [117.32, 31.85]]]}
+    g1 = grid_services.update_node(node=ev.world.node("A/S1/C1/G1"), boundary=left)
+    g2 = grid_services.update_node(node=ev.world.node("A/S1/C1/G2"), boundary=right)
+    base = {"category": ev.category().pk, "title": "定位"}
+    head = client_for(HEAD)
+    by_point = head.post(reverse("event-list"), {**base, "node": g1.pk, "lon": 117.325, "lat": 31.855},
+                         content_type="application/json")
+    assert by_point.status_code == 201 and by_point.json()["node"] == g2.pk
+    by_choice = head.post(reverse("event-list"), {**base, "node": g1.pk, "lon": 117.5, "lat": 31.5},
+                          content_type="application/json")
+    assert by_choice.json()["node"] == g1.pk
+    assert head.post(reverse("event-list"), base, content_type="application/json").status_code == 400
+    own = client_for(WORKER).post(reverse("event-list"), base, content_type="application/json")
+    assert own.status_code == 201 and own.json()["node"] == g1.pk
+    # A point in a grid the worker may not file in does not move the event there.
+    outside = client_for(WORKER).post(reverse("event-list"), {**base, "lon": 117.325, "lat": 31.855},
+                                      content_type="application/json")
+    assert outside.json()["node"] == g1.pk

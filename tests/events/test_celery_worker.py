@@ -52,6 +52,7 @@ def worker_queue():
         "CELERY_BROKER_URL": REDIS_URL,
         "CELERY_RESULT_BACKEND": REDIS_URL,
         "CELERY_TASK_ALWAYS_EAGER": "false",
+        "DATABASE_CONN_MAX_AGE": "0",  # the worker lets go of the test database after each task
     }
     celery = Path(sys.executable).with_name("celery")
     process = subprocess.Popen(
