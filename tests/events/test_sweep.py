@@ -84,3 +84,11 @@ def test_task_and_command_run_the_sweep(ev):
     call_command("run_periodic")
     event.refresh_from_db()
     assert event.escalation_level == 1
+
+
+def test_beat_entry_names_a_registered_task():
+    from events.celery_schedule import BEAT
+    from yaohai.celery import app
+
+    app.loader.import_default_modules()
+    assert {entry["task"] for entry in BEAT.values()} <= set(app.tasks)
