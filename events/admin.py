@@ -12,7 +12,16 @@ from django.utils.translation import gettext_lazy as _
 from grids.admin_scope import TenantScopedAdminMixin, is_platform_admin
 from grids.models import User
 
-from .models import CalendarDay, Category, Event, EventLog, EventPhoto, ExtensionRequest, HandlingUnit
+from .models import (
+    CalendarDay,
+    Category,
+    Event,
+    EventLog,
+    EventPhoto,
+    ExtensionRequest,
+    HandlingUnit,
+    PauseRequest,
+)
 
 
 class CategoryAdminForm(forms.ModelForm):
@@ -158,6 +167,12 @@ class ExtensionRequestInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+class PauseRequestInline(ReadOnlyInline):
+    model = PauseRequest
+    fields = ["created_at", "requested_by", "reason", "status", "decided_by", "decided_at"]
+    readonly_fields = fields
+
+
 @admin.register(Event)
 class EventAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
     """Read-only: events change only through their workflow services."""
@@ -167,7 +182,7 @@ class EventAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["reference", "title"]
     date_hierarchy = "created_at"
     list_select_related = ["category", "category__parent", "node"]
-    inlines = [EventLogInline, EventPhotoInline, ExtensionRequestInline]
+    inlines = [EventLogInline, EventPhotoInline, ExtensionRequestInline, PauseRequestInline]
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]

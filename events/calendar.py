@@ -83,18 +83,51 @@ def add_working_time(
                     return _at(day, DAY_END)
         raise ValueError("deadline too far away")
     if unit == TimeUnit.WORKING_HOURS:
-        remaining = dt.timedelta(hours=amount)
-        day, cursor = local.date(), local
-        for _ in range(MAX_DAYS):
-            if calendar.is_workday(day):
-                for opens, closes in PERIODS:
-                    begin, end = max(_at(day, opens), cursor), _at(day, closes)
-                    if begin >= end:
-                        continue
-                    if remaining <= end - begin:
-                        return begin + remaining
-                    remaining -= end - begin
-            day += dt.timedelta(days=1)
-            cursor = _at(day, dt.time(0))
-        raise ValueError("deadline too far away")
+        return add_working_duration(local, dt.timedelta(hours=amount), calendar=calendar)
     raise ValueError(f"unknown time unit {unit!r}")
+
+
+def add_working_duration(
+    start: dt.datetime, duration: dt.timedelta, *, calendar: WorkingCalendar | None = None
+) -> dt.datetime:
+    """The moment `duration` of working time (inside the working periods) after `start`."""
+    if start.tzinfo is None:
+        raise ValueError("add_working_duration() needs an aware datetime")
+    calendar = calendar or WorkingCalendar()
+    local = start.astimezone(CALENDAR_TZ)
+    remaining = max(duration, dt.timedelta(0))
+    if not remaining:
+        return local
+    day, cursor = local.date(), local
+    for _ in range(MAX_DAYS):
+        if calendar.is_workday(day):
+            for opens, closes in PERIODS:
+                begin, end = max(_at(day, opens), cursor), _at(day, closes)
+                if begin >= end:
+                    continue
+                if remaining <= end - begin:
+                    return begin + remaining
+                remaining -= end - begin
+        day += dt.timedelta(days=1)
+        cursor = _at(day, dt.time(0))
+    raise ValueError("deadline too far away")
+
+
+def working_time_between(
+    start: dt.datetime, end: dt.datetime, *, calendar: WorkingCalendar | None = None
+) -> dt.timedelta:
+    """How much working time lies between two moments (zero when `end` is not after `start`)."""
+    if start.tzinfo is None or end.tzinfo is None:
+        raise ValueError("working_time_between() needs aware datetimes")
+    calendar = calendar or WorkingCalendar()
+    start, end = start.astimezone(CALENDAR_TZ), end.astimezone(CALENDAR_TZ)
+    total = dt.timedelta(0)
+    day = start.date()
+    while day <= end.date():
+        if calendar.is_workday(day):
+            for opens, closes in PERIODS:
+                begin, finish = max(_at(day, opens), start), min(_at(day, closes), end)
+                if finish > begin:
+                    total += finish - begin
+        day += dt.timedelta(days=1)
+    return total

@@ -24,7 +24,9 @@ The workflow, as a table: (status, action) → (new status, who may do it).
 Extension requests run beside the table and never change the status: while an event is being handled
 (dispatched, in_progress, rework) its handler may ask for more time (one pending request at a time); a dispatcher
 approves — the handling deadline moves by the time asked, counted in working time from the later of the old
-deadline and now — or denies it.
+deadline and now — or denies it. Likewise the handler may ask to pause the clock (waiting on a court, a permit,
+the weather): once a dispatcher approves, the working time left is kept and the event has no deadline until the
+handler or a dispatcher resumes it (handling or returning the event resumes it too).
 
 自处置 (handled on the spot) is not a transition of an existing event: `report_event` files it already
 closed, logging report and handle_on_spot in one go, and samples ON_SPOT_SAMPLE_PERCENT of them for a re-check
@@ -96,6 +98,10 @@ class LogAction(models.TextChoices):
     EXT_REQUEST = "ext_request", _("More time requested")
     EXT_APPROVED = "ext_approved", _("More time approved")
     EXT_DENIED = "ext_denied", _("More time denied")
+    PAUSE_REQUEST = "pause_request", _("Pause requested")
+    PAUSE_APPROVED = "pause_approved", _("Clock paused")
+    PAUSE_DENIED = "pause_denied", _("Pause denied")
+    RESUME = "resume", _("Clock resumed")
     RECHECK_PASS = "recheck_pass", _("Re-checked: passed")
     RECHECK_FAIL = "recheck_fail", _("Re-checked: failed")
     ESCALATE = "escalate", _("Escalated")
@@ -205,3 +211,5 @@ class NotificationKind(models.TextChoices):
     REOPENED = "reopened", _("Reopened")
     EXTENSION_REQUESTED = "ext_requested", _("More time requested")
     EXTENSION_DECIDED = "ext_decided", _("Request for more time decided")
+    PAUSE_REQUESTED = "pause_requested", _("Pause requested")
+    PAUSE_DECIDED = "pause_decided", _("Request to pause decided")

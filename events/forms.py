@@ -248,3 +248,11 @@ class ExtensionDecisionForm(forms.Form):
         coerce=lambda v: v == "1", widget=forms.RadioSelect, initial="1", label=gettext_lazy("Decision"),
     )
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, label=gettext_lazy("Note"))
+
+
+class PauseRequestForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label=gettext_lazy("What is the event waiting for?"))
+
+
+class ResumeForm(forms.Form):
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, label=gettext_lazy("Note"))

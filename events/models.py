@@ -168,6 +168,8 @@ class Event(ScopedModel):
     due_at = models.DateTimeField(_("current deadline"), null=True, blank=True, editable=False)
     is_near_deadline = models.BooleanField(_("near deadline"), default=False)
     is_overdue = models.BooleanField(_("overdue"), default=False)
+    paused_at = models.DateTimeField(_("clock paused at"), null=True, blank=True)
+    paused_remaining = models.DurationField(_("working time left when paused"), null=True, blank=True)
     escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
     escalated_to = models.ForeignKey(
         "grids.GridNode",
@@ -350,6 +352,37 @@ class ExtensionRequest(models.Model):
 
     def __str__(self):
         return f"{self.event_id} +{self.amount} {self.unit} ({self.status})"
+
+
+class PauseRequest(models.Model):
+    """A handler's request to stop an event's handling clock while it waits on others, decided by a dispatcher."""
+
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="pause_requests")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("reason"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pause request")
+        verbose_name_plural = _("pause requests")
+        ordering = ["event", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event"], condition=Q(status=ExtensionStatus.PENDING), name="one_pending_pause"
+            ),
+            models.CheckConstraint(condition=_in("status", ExtensionStatus), name="pause_status_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.event_id} pause ({self.status})"
 
 
 class CalendarDay(models.Model):

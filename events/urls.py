@@ -14,5 +14,8 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/extension/request/", views.extension_request, name="extension-request"),
     path("<int:pk>/extension/decide/", views.extension_decide, name="extension-decide"),
+    path("<int:pk>/pause/request/", views.pause_request, name="pause-request"),
+    path("<int:pk>/pause/decide/", views.pause_decide, name="pause-decide"),
+    path("<int:pk>/pause/resume/", views.resume, name="resume"),
     path("<int:pk>/<slug:action>/", views.transition, name="transition"),
 ]

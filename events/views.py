@@ -22,7 +22,15 @@ from yaohai.core.xlsx import build_ledger, xlsx_response
 
 from . import selectors, services
 from .choices import HANDLING_STATUSES, Transition, Who
-from .forms import TRANSITION_FORMS, EventFilterForm, ExtensionDecisionForm, ExtensionRequestForm, ReportForm
+from .forms import (
+    TRANSITION_FORMS,
+    EventFilterForm,
+    ExtensionDecisionForm,
+    ExtensionRequestForm,
+    PauseRequestForm,
+    ReportForm,
+    ResumeForm,
+)
 from .models import Event
 
 EXPORT_LIMIT = 20000
@@ -157,6 +165,12 @@ def _detail_context(request, event, forms=None, error=None):
         and services.actor_may(request.user, event, Who.HANDLER)
     )
     may_decide = pending is not None and services.actor_may(request.user, event, Who.DISPATCHER)
+    pause = services.pending_pause(event)
+    is_handler = services.actor_may(request.user, event, Who.HANDLER)
+    is_dispatcher = services.actor_may(request.user, event, Who.DISPATCHER)
+    may_ask_pause = pause is None and event.paused_at is None and event.status in HANDLING_STATUSES and is_handler
+    may_decide_pause = pause is not None and is_dispatcher
+    may_resume = event.paused_at is not None and (is_handler or is_dispatcher)
     step_forms = [
         (action, Transition(action).label,
          forms.get(action) or TRANSITION_FORMS[action](event=event, actor=request.user, prefix=action))
@@ -170,6 +184,10 @@ def _detail_context(request, event, forms=None, error=None):
         "pending_extension": pending,
         "extension_request_form": (forms.get("ext-request") or ExtensionRequestForm(prefix="ext")) if may_ask else None,
         "extension_decision_form": (forms.get("ext-decide") or ExtensionDecisionForm(prefix="ext")) if may_decide else None,
+        "pending_pause": pause,
+        "pause_request_form": (forms.get("pause-request") or PauseRequestForm(prefix="pause")) if may_ask_pause else None,
+        "pause_decision_form": (forms.get("pause-decide") or ExtensionDecisionForm(prefix="pause")) if may_decide_pause else None,
+        "resume_form": (forms.get("resume") or ResumeForm(prefix="resume")) if may_resume else None,
         "error": error,
         **_common(request),
     }
@@ -208,9 +226,10 @@ def transition(request, pk, action):
     return render(request, "events/detail.html", context, status=400)
 
 
-def _extension_step(request, pk, form_class, key, call):
+def _side_step(request, pk, form_class, key, call, prefix="ext"):
+    """A step beside the table (more time, pause, resume), posted from its form on the detail page."""
     event = _event_or_404(request, pk)
-    form = form_class(request.POST, prefix="ext")
+    form = form_class(request.POST, prefix=prefix)
     if form.is_valid():
         try:
             call(event, form.cleaned_data)
@@ -232,7 +251,7 @@ def _extension_step(request, pk, form_class, key, call):
 @require_POST
 def extension_request(request, pk):
     """The handler asks for more time."""
-    return _extension_step(
+    return _side_step(
         request, pk, ExtensionRequestForm, "ext-request",
         lambda event, data: services.request_extension(actor=request.user, event=event.pk, **data),
     )
@@ -242,9 +261,39 @@ def extension_request(request, pk):
 @require_POST
 def extension_decide(request, pk):
     """A dispatcher approves or denies the pending request for more time."""
-    return _extension_step(
+    return _side_step(
         request, pk, ExtensionDecisionForm, "ext-decide",
         lambda event, data: services.decide_extension(actor=request.user, event=event.pk, **data),
+    )
+
+
+@login_required
+@require_POST
+def pause_request(request, pk):
+    """The handler asks to pause the clock."""
+    return _side_step(
+        request, pk, PauseRequestForm, "pause-request",
+        lambda event, data: services.request_pause(actor=request.user, event=event.pk, **data), prefix="pause",
+    )
+
+
+@login_required
+@require_POST
+def pause_decide(request, pk):
+    """A dispatcher approves or denies the pending request to pause."""
+    return _side_step(
+        request, pk, ExtensionDecisionForm, "pause-decide",
+        lambda event, data: services.decide_pause(actor=request.user, event=event.pk, **data), prefix="pause",
+    )
+
+
+@login_required
+@require_POST
+def resume(request, pk):
+    """The handler or a dispatcher restarts the clock."""
+    return _side_step(
+        request, pk, ResumeForm, "resume",
+        lambda event, data: services.resume(actor=request.user, event=event.pk, **data), prefix="resume",
     )
 
 

@@ -8,7 +8,7 @@ from events.models import Category, Event, EventLog, EventPhoto, HandlingUnit, N
 EVENT_FIELDS = [
     "id", "reference", "title", "status", "category", "category_name", "main_category_name", "urgency", "source",
     "node", "node_name", "lon", "lat", "handled_on_spot", "needs_recheck", "current_unit", "current_handler", "due_at",
-    "is_near_deadline", "is_overdue", "escalation_level", "escalated_to", "created_at", "closed_at",
+    "is_near_deadline", "is_overdue", "paused_at", "escalation_level", "escalated_to", "created_at", "closed_at",
 ]
 
 
@@ -115,6 +115,10 @@ class ExtensionRequestSerializer(serializers.Serializer):
 
 class ExtensionDecisionSerializer(NoteSerializer):
     approve = serializers.BooleanField()
+
+
+class PauseRequestSerializer(serializers.Serializer):
+    reason = serializers.CharField()
 
 
 class RecheckSerializer(NoteSerializer):

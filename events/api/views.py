@@ -31,6 +31,7 @@ from .serializers import (
     HandlingUnitSerializer,
     NoteSerializer,
     NotificationSerializer,
+    PauseRequestSerializer,
     RecheckSerializer,
     RejectSerializer,
     ReportSerializer,
@@ -178,6 +179,24 @@ class EventViewSet(ScopedReadOnlyViewSet):
     def decide_extension(self, request, pk=None):
         """审批延期: a dispatcher approves or denies the pending request."""
         return self._step(request, services.decide_extension, ExtensionDecisionSerializer)
+
+    @extend_schema(request=PauseRequestSerializer, responses=EventDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="request-pause", url_name="request-pause")
+    def request_pause(self, request, pk=None):
+        """申请暂停: the handler asks to stop the clock while the event waits on others."""
+        return self._step(request, services.request_pause, PauseRequestSerializer)
+
+    @extend_schema(request=ExtensionDecisionSerializer, responses=EventDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="decide-pause", url_name="decide-pause")
+    def decide_pause(self, request, pk=None):
+        """审批暂停: a dispatcher approves (the working time left is kept) or denies."""
+        return self._step(request, services.decide_pause, ExtensionDecisionSerializer)
+
+    @extend_schema(request=NoteSerializer, responses=EventDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def resume(self, request, pk=None):
+        """恢复计时: the handler or a dispatcher restarts the clock."""
+        return self._step(request, services.resume, NoteSerializer)
 
     @extend_schema(request=RecheckSerializer, responses=EventDetailSerializer)
     @action(detail=True, methods=["post"])

@@ -12,6 +12,7 @@ must be enqueued with transaction.on_commit, ids only.
 from .common import NotAllowed, TransitionError, actor_may, allowed_transitions, can_see_contact
 from .extensions import decide_extension, pending_extension, request_extension
 from .filing import report_event, sampled_for_recheck
+from .pauses import decide_pause, pending_pause, request_pause, resume
 from .sweep import SweepResult, mark_notifications_read, sweep_deadlines
 from .transitions import (
     TRANSITION_SERVICES,
@@ -36,15 +37,19 @@ __all__ = [
     "allowed_transitions",
     "can_see_contact",
     "decide_extension",
+    "decide_pause",
     "dispatch",
     "handle",
     "mark_notifications_read",
     "pending_extension",
+    "pending_pause",
     "recheck",
     "reject",
     "reopen",
     "report_event",
     "request_extension",
+    "request_pause",
+    "resume",
     "return_event",
     "sampled_for_recheck",
     "sign",

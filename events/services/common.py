@@ -14,7 +14,7 @@ from grids.choices import Action
 from grids.models import Assignment, User
 from grids.scope import scope_for
 
-from ..calendar import add_working_time
+from ..calendar import add_working_duration, add_working_time
 from ..choices import (
     REOPEN_DAYS,
     TRANSITIONS,
@@ -65,6 +65,16 @@ def _set_due(event: Event, due: dt.datetime | None) -> None:
     event.due_at = due
     event.is_near_deadline = False
     event.is_overdue = False
+
+
+def _unpause(event: Event, now: dt.datetime) -> bool:
+    """Restart a paused handling clock: the new deadline is the working time that was left, counted from now."""
+    if event.paused_at is None:
+        return False
+    event.handle_due = add_working_duration(now, event.paused_remaining or dt.timedelta(0))
+    event.paused_at = event.paused_remaining = None
+    _set_due(event, event.handle_due)
+    return True
 
 
 def _log(event: Event, actor, action: str, from_status: str, note: str = "") -> EventLog:

@@ -55,6 +55,8 @@ def request_extension(
         raise NotAllowed(_("Only the event's handler may ask for more time."))
     if pending_extension(event) is not None:
         raise TransitionError(_("A request for more time is already waiting for a decision."))
+    if event.paused_at is not None:
+        raise TransitionError(_("The clock is paused; resume it before asking for more time."))
     errors = {}
     if unit not in TimeUnit.values:
         errors["unit"] = [_("Choose working hours or working days.")]
@@ -89,6 +91,8 @@ def decide_extension(
         raise NotAllowed(_("Only a dispatcher of this event may decide on more time."))
     if event.status not in HANDLING_STATUSES and approve:
         raise TransitionError(_("The event is no longer being handled; the request can only be denied."))
+    if event.paused_at is not None and approve:
+        raise TransitionError(_("The clock is paused; resume it before approving more time."))
     request.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.DENIED
     request.decided_by, request.decided_at, request.decision_note = actor, now, (note or "").strip()
     request.save()

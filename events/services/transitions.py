@@ -38,6 +38,7 @@ from .common import (
     _save_photos,
     _set_due,
     _stage_due,
+    _unpause,
 )
 
 
@@ -151,6 +152,7 @@ def return_event(*, actor: User, event: Event | int, note: str, now: dt.datetime
     if not (note or "").strip():
         raise ValidationError({"note": [_("Say why the event is returned.")]})
     before = event.status
+    _unpause(event, now)
     event.status, event.current_unit, event.current_handler = Status.ACCEPTED, None, None
     event.save()
     _log(event, actor, LogAction.RETURN, before, note)
@@ -177,6 +179,7 @@ def handle(
     if len(photos) > 6:
         raise ValidationError({"photos": [_("At most %(n)d photos.") % {"n": 6}]})
     before = event.status
+    _unpause(event, now)
     event.status, event.handled_by = Status.HANDLED, actor
     event.verify_due = _stage_due(now, event.category, "verify")
     _set_due(event, event.verify_due)
