@@ -28,7 +28,8 @@ PYTEST_ARGS ?=
 WEB_CONCURRENCY ?= 3
 GUNICORN_TIMEOUT ?= 60
 CELERY_CONCURRENCY ?= 2
-CELERY_BEAT_SCHEDULE_FILE ?= $(CURDIR)/celerybeat-schedule
+# Beat's state file (last run times); inside the gitignored venv by default, /data/beat in the Docker image.
+CELERY_BEAT_SCHEDULE_FILE ?= $(VENV)/celerybeat-schedule
 
 # The install stamps carry the hash of the lock file and pyproject.toml: installing again is a no-op until either
 # changes.
@@ -137,7 +138,7 @@ beat: install
 
 # ---- maintenance -----------------------------------------------------------------------------------------------
 # Installs pyproject's ranges (newest allowed versions) into a scratch venv and freezes it.
-LOCK_VENV := $(CURDIR)/.lock-venv
+LOCK_VENV := $(abspath $(VENV))/.lock-venv
 LOCK_HEADER = printf '%s\n' \
 	"\# Pinned $(1) of pyproject.toml, with every transitive dependency, for Linux and CPython 3.11." \
 	"\# Install with: pip install -r $(2)" \
