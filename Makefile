@@ -53,11 +53,13 @@ for req in map(Requirement, reqs):
 endef
 export UNMET_PY
 
+# pip warns once per package about index folders some machines configure but lack; only that line is dropped.
+PIP_NOISE := is ignored: it is neither a file nor a directory
 # Install a lock file, then anything pyproject.toml asks for that the lock file does not have yet (a dependency
 # added without `make lock`): loudly, constrained by the lock, so the venv still matches pyproject.toml.
 # $(1): lock file, $(2): "dev" or "runtime".
 define INSTALL_LOCK
-	$(PIP) install -q -r $(1)
+	$(PIP) install -q -r $(1) 2> >(grep -v "$(PIP_NOISE)" >&2)
 	@unmet="$$($(BIN)/python -c "$$UNMET_PY" $(2))"; \
 	if [ -n "$$unmet" ]; then \
 		echo "WARNING: $(1) lacks what pyproject.toml asks for: $$unmet -- installing it; run make lock" >&2; \
