@@ -59,7 +59,7 @@ PIP_NOISE := is ignored: it is neither a file nor a directory
 # added without `make lock`): loudly, constrained by the lock, so the venv still matches pyproject.toml.
 # $(1): lock file, $(2): "dev" or "runtime".
 define INSTALL_LOCK
-	$(PIP) install -q -r $(1) 2> >(grep -v "$(PIP_NOISE)" >&2)
+	{ $(PIP) install -q -r $(1) 2>&1 1>&3 | { grep -v "$(PIP_NOISE)" || true; } >&2; } 3>&1
 	@unmet="$$($(BIN)/python -c "$$UNMET_PY" $(2))"; \
 	if [ -n "$$unmet" ]; then \
 		echo "WARNING: $(1) lacks what pyproject.toml asks for: $$unmet -- installing it; run make lock" >&2; \
