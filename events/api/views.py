@@ -20,6 +20,7 @@ from events.choices import Transition
 from events.images import clean_images
 from events.models import Category, Event, HandlingUnit, Notification
 from grids.api.base import ScopedReadOnlyViewSet, as_drf_error
+from grids.models import GridNode
 
 from .serializers import (
     CategorySerializer,
@@ -47,7 +48,19 @@ class IdCursor(CursorPagination):
     ordering = ("id",)
 
 
+def _visible_nodes(request):
+    return GridNode.objects.visible_to(request.user) if request else GridNode.objects.none()
+
+
+def _visible_categories(request):
+    return Category.objects.visible_to(request.user) if request else Category.objects.none()
+
+
 class EventFilter(django_filters.FilterSet):
+    # Secondary ids are looked up through the caller's scope too: another district's node is "not a valid choice".
+    node = django_filters.ModelChoiceFilter(queryset=_visible_nodes)
+    category = django_filters.ModelChoiceFilter(queryset=_visible_categories)
+
     class Meta:
         model = Event
         fields = {"status": ["exact"], "category": ["exact"], "node": ["exact"], "is_overdue": ["exact"],

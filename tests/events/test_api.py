@@ -112,3 +112,13 @@ def test_the_grid_comes_from_the_point_else_the_choice_else_the_own_grid(ev, cli
     outside = client_for(WORKER).post(reverse("event-list"), {**base, "lon": 117.325, "lat": 31.855},
                                       content_type="application/json")
     assert outside.json()["node"] == g1.pk
+
+
+def test_filters_take_only_ids_in_scope(ev, client_for):
+    mine = ev.event_in("reported")
+    head = client_for(HEAD)
+    listed = head.get(reverse("event-list"), {"node": ev.world.nodes[GRID].pk}).json()["results"]
+    assert [row["id"] for row in listed] == [mine.pk]
+    foreign = head.get(reverse("event-list"), {"node": ev.world.nodes["B/S1/C1/G1"].pk})
+    assert foreign.status_code == 400
+    assert head.get(reverse("event-list"), {"category": ev.category("B").pk}).status_code == 400
