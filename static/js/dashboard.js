@@ -38,7 +38,7 @@
           { name: data.labels.reported, type: "bar", data: data.trend.events, itemStyle: { color: "#4e79a7" } },
           { name: data.labels.closed, type: "bar", data: data.trend.closed, itemStyle: { color: "#59a14f" } },
           { name: data.labels.closure_rate, type: "line", yAxisIndex: 1, data: data.trend.closure_rate,
-            smooth: true, itemStyle: { color: "#f28e2b" } }
+            connectNulls: true, itemStyle: { color: "#f28e2b" } }
         ]
       }));
     }

@@ -211,3 +211,13 @@ def test_screen_and_export_query_budgets(board, client_for, django_assert_max_nu
     for table in ("children", "categories", "overdue"):
         with django_assert_max_num_queries(11):
             assert client.get(reverse("dashboards:export", args=[pk]), {"table": table}).status_code == 200
+
+
+def test_events_seen_only_through_a_personal_grant_stay_off_a_dashboard(board, client_for):
+    """A grid worker who reported in another grid sees that event in their list, never on their grid's dashboard."""
+    worker = "A/S1/C1/G1:grid_worker"
+    other_grid = board.world.nodes["A/S1/C1/G2"]
+    Event.objects.filter(pk=board.events["e6"].pk).update(reporter=board.world.users[worker])
+    response = client_for(worker).get(reverse("dashboards:node", args=[board.world.nodes["A/S1/C1/G1"].pk]))
+    assert _card(response, "events") == "5"
+    assert client_for(worker).get(reverse("dashboards:node", args=[other_grid.pk])).status_code == 404
