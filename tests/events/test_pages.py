@@ -181,3 +181,23 @@ def test_notifications_bell(ev, client_for):
     assert 'data-testid="unread-count"' in page
     client.post(reverse("events:notifications-read"))
     assert 'data-testid="unread-count"' not in client.get(reverse("events:notifications")).content.decode()
+
+
+def test_handled_on_the_spot_through_the_form(ev, client_for):
+    before = SimpleUploadedFile("b.jpg", jpeg_bytes(), content_type="image/jpeg")
+    after = SimpleUploadedFile("a.jpg", jpeg_bytes(), content_type="image/jpeg")
+    client = client_for(WORKER)
+    missing = client.post(reverse("events:report"), report_data(ev, handled_on_spot="on", idempotency_key="k2"))
+    assert missing.status_code == 400 and not Event.objects.exists()
+    data = report_data(ev, handled_on_spot="on", photos=[before], after_photos=[after], idempotency_key="k3")
+    assert client.post(reverse("events:report"), data).status_code == 302
+    event = Event.objects.get()
+    assert event.status == "closed" and event.handled_on_spot
+    assert sorted(event.photos.values_list("kind", flat=True)) == ["after", "before"]
+
+
+def test_resident_contact_shows_only_to_those_who_need_it(ev, client_for):
+    event = ev.report(source="hotline", resident_name="王女士", resident_phone="13800000000")
+    assert "13800000000" in client_for(HEAD).get(reverse("events:detail", args=[event.pk])).content.decode()
+    police = client_for("A/S1/C1/G1:police").get(reverse("events:detail", args=[event.pk]))
+    assert police.status_code == 200 and "13800000000" not in police.content.decode()
