@@ -4,9 +4,9 @@ Every transition locks the event row (read through the actor's scope: out of sco
 checks the table in events.choices (an illegal step raises TransitionError, a 409; a step the actor may not take
 raises NotAllowed, a 403), changes the fields, appends an EventLog row and writes the in-app notifications.
 
-Notifications are rows written in the same transaction as the step they report, not in an on_commit hook: an
-in-app notification is then never lost nor sent for a rolled-back step. Anything leaving the process (SMS, push)
-must be enqueued with transaction.on_commit, ids only.
+Notifications are rows written in the same transaction as the step they report, so an in-app notification is
+never lost nor left behind by a rolled-back step; their delivery beyond the app is scheduled with
+transaction.on_commit: events.signals.notifications_created carries their ids once the step has committed.
 """
 
 from .common import NotAllowed, TransitionError, actor_may, allowed_transitions, can_see_contact

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -33,6 +34,7 @@ from ..models import (
     Notification,
 )
 from ..querysets import unit_ids_of
+from ..signals import notifications_created
 
 
 class TransitionError(Exception):
@@ -91,9 +93,14 @@ def _save_photos(event: Event, log: EventLog | None, actor, photos: Iterable[tup
 
 
 def _notify(user_ids: Iterable[int], event: Event, kind: str, *, skip: int | None = None) -> int:
-    ids = sorted({pk for pk in user_ids if pk and pk != skip})
-    Notification.objects.bulk_create([Notification(user_id=pk, event=event, kind=kind) for pk in ids])
-    return len(ids)
+    """Write in-app notifications in the step's transaction; announce their ids once it has committed."""
+    users = sorted({pk for pk in user_ids if pk and pk != skip})
+    if not users:
+        return 0
+    rows = Notification.objects.bulk_create([Notification(user_id=pk, event=event, kind=kind) for pk in users])
+    ids = [row.pk for row in rows if row.pk is not None]
+    transaction.on_commit(partial(notifications_created.send, sender=Notification, ids=ids))
+    return len(users)
 
 
 def _current_holders(node_ids: Iterable[int], *, action: str | None = None, tier: str | None = None) -> set[int]:

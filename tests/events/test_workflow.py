@@ -261,3 +261,27 @@ def test_recheck_only_for_sampled_on_spot_events(ev):
 def test_about_a_tenth_of_on_spot_events_are_sampled():
     picked = sum(services.sampled_for_recheck(f"YH20261126-{i:04d}", 1) for i in range(1, 2001))
     assert 140 < picked < 260
+
+
+def test_notifications_are_announced_only_after_commit(ev, django_capture_on_commit_callbacks):
+    from events.signals import notifications_created
+
+    received = []
+
+    def receiver(sender, ids, **kwargs):
+        received.append(ids)
+
+    notifications_created.connect(receiver)
+    try:
+        event = ev.event_in("accepted")
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            ev.step(event, Transition.DISPATCH)
+        assert received == []  # nothing leaves before the commit
+        for callback in callbacks:
+            callback()
+        ids = [pk for batch in received for pk in batch]
+        dispatched_to = Notification.objects.filter(event=event, user=ev.unit_member, kind="assigned")
+        assert set(ids) == set(dispatched_to.values_list("id", flat=True))
+        assert ids
+    finally:
+        notifications_created.disconnect(receiver)
