@@ -43,7 +43,7 @@ def main(argv=None) -> int:
         rows = _events_for(tenant, count, first_id=first_id, now=now, days=args.days, seed=f"demo-{spec.code}")
         next(rows)
         events, logs = [], []
-        for row, log_rows in rows:
+        for row, log_rows, _extensions in rows:
             events.append(Event(**row))
             logs += [
                 EventLog(event_id=e, actor_id=a, action=act, from_status=f, to_status=t, created_at=at)

@@ -6,8 +6,9 @@ Luyang as the second tenant) plus events spread over two years, inserted with CO
 
 The database is created if missing and migrated; `--reset` drops it first. Events get the scope stamps of their
 grid, a subcategory of the tenant's default taxonomy (events.catalogue), statuses in proportions that depend on
-their age (old events are mostly closed), deadlines from the reporting time, and the log rows the KPIs read
-(report for every event, verify_pass for closed ones, verify_fail for those sent back for rework).
+their age (old events are mostly closed), deadlines from the reporting time, the log rows the KPIs read
+(report for every event, verify_pass for closed ones, verify_fail for those sent back for rework), approved
+extension requests on 6 % of the dispatched events, and a paused clock on 5 % of those in progress.
 """
 
 from __future__ import annotations
@@ -115,6 +116,13 @@ def _events_for(tenant, count: int, *, first_id: int, now: dt.datetime, days: in
                 closed_at = now
         elif status in OPEN:
             due_at = {"reported": accept_due, "handled": verify_due}.get(status, handle_due)
+        dispatched = status in ("dispatched", "in_progress", "handled", "rework", "closed") and not on_spot
+        extended = dispatched and rng.random() < 0.06
+        paused_at = None
+        if status == "in_progress" and rng.random() < 0.05:
+            paused_at, due_at = created + dt.timedelta(hours=rng.uniform(2, 48)), None
+            if paused_at > now:
+                paused_at = now
         overdue = due_at is not None and due_at <= now
         if overdue and rng.random() < 0.9:
             escalation = 1
@@ -148,6 +156,8 @@ def _events_for(tenant, count: int, *, first_id: int, now: dt.datetime, days: in
             "due_at": due_at,
             "is_near_deadline": overdue,
             "is_overdue": overdue,
+            "paused_at": paused_at,
+            "paused_remaining": dt.timedelta(hours=8) if paused_at else None,
             "escalation_level": escalation,
             "escalated_to_id": grid.community_id if escalation else None,
             "escalated_deadline": due_at if overdue else None,
@@ -166,7 +176,11 @@ def _events_for(tenant, count: int, *, first_id: int, now: dt.datetime, days: in
         if status == "closed":
             action = "handle_on_spot" if on_spot else "verify_pass"
             logs.append((pk, reporter, action, "handled" if not on_spot else "reported", "closed", closed_at))
-        yield row, logs
+        extensions = []
+        if extended:
+            asked = created + dt.timedelta(hours=rng.uniform(4, 30))
+            extensions.append((pk, reporter, 2, "working_days", "等待配件", "approved", reporter, asked, "", asked))
+        yield row, logs, extensions
 
 
 def _copy_events(tenant, count: int, *, now: dt.datetime, days: int, log) -> int:
@@ -191,12 +205,19 @@ def _copy_events(tenant, count: int, *, now: dt.datetime, days: int, log) -> int
         while done < count:
             # One COPY per chunk: the connection is never held in COPY mode for long.
             chunk = min(CHUNK, count - done)
-            pending_logs = []
+            pending_logs, pending_extensions = [], []
             with cur.copy(f"COPY events_event ({', '.join(columns)}) FROM STDIN") as ev_copy:
                 for _ in range(chunk):
-                    row, logs = next(rows)
+                    row, logs, extensions = next(rows)
                     ev_copy.write_row([row[c] if c in row else defaults[c] for c in columns])
                     pending_logs.extend(logs)
+                    pending_extensions.extend(extensions)
+            with cur.copy(
+                "COPY events_extensionrequest (event_id, requested_by_id, amount, unit, reason, status, "
+                "decided_by_id, decided_at, decision_note, created_at) FROM STDIN"
+            ) as ext_copy:
+                for entry in pending_extensions:
+                    ext_copy.write_row(entry)
             with cur.copy(
                 "COPY events_eventlog (event_id, actor_id, action, from_status, to_status, created_at, note) "
                 "FROM STDIN"

@@ -68,20 +68,30 @@ def hand_sql(node, child_column: str | None, narrow: bool) -> list[tuple[str, st
             f"WHERE l.action = 'verify_fail' AND x.tenant_id = %(tenant)s AND x.{level} = %(node)s "
             "AND x.created_at >= %(start)s AND x.created_at < %(end)s"
         )
+        extensions = (
+            "SELECT r.event_id FROM events_extensionrequest r JOIN events_event x ON x.id = r.event_id "
+            f"WHERE r.status = 'approved' AND x.tenant_id = %(tenant)s AND x.{level} = %(node)s "
+            "AND x.created_at >= %(start)s AND x.created_at < %(end)s"
+        )
     else:
         logs = "SELECT event_id FROM events_eventlog WHERE action = 'verify_fail'"
+        extensions = "SELECT event_id FROM events_extensionrequest WHERE status = 'approved'"
+    dispatched = "e.status IN ('dispatched', 'in_progress', 'handled', 'rework', 'closed') AND NOT e.handled_on_spot"
     base = f"""count(*) AS events,
         count(*) FILTER (WHERE e.status = 'rejected') AS rejected,
         count(*) FILTER (WHERE e.status IN ({open_list})) AS open,
         count(*) FILTER (WHERE e.status = 'closed') AS closed,
         count(*) FILTER (WHERE e.status = 'closed' AND e.escalation_level = 0
                          AND (e.verify_due IS NULL OR e.closed_at <= e.verify_due)) AS closed_on_time,
-        count(*) FILTER (WHERE e.status IN ({open_list}) AND e.due_at <= %(now)s) AS overdue,
+        count(*) FILTER (WHERE e.status IN ({open_list}) AND e.paused_at IS NOT NULL) AS paused,
+        count(*) FILTER (WHERE e.status IN ({open_list}) AND e.due_at <= %(now)s AND e.paused_at IS NULL) AS overdue,
         avg(e.closed_at - e.created_at) FILTER (WHERE e.status = 'closed') AS avg_handling"""
     counts = f"""{base},
         count(*) FILTER (WHERE e.status IN ('handled', 'rework', 'closed') AND NOT e.handled_on_spot) AS handed_in,
         count(*) FILTER (WHERE e.status IN ('handled', 'rework', 'closed') AND NOT e.handled_on_spot
-                         AND e.id IN ({logs})) AS reworked"""
+                         AND e.id IN ({logs})) AS reworked,
+        count(*) FILTER (WHERE {dispatched}) AS dispatched,
+        count(*) FILTER (WHERE {dispatched} AND e.id IN ({extensions})) AS extended"""
     panels = [
         ("path", "SELECT id, name, kind FROM grids_gridnode WHERE id = ANY(%(path)s)"),
         ("totals", f"SELECT {counts} FROM events_event e WHERE {where}"),

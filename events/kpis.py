@@ -22,8 +22,8 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from .choices import OPEN_STATUSES, LogAction, Status
-from .models import Category, EventLog
+from .choices import OPEN_STATUSES, ExtensionStatus, LogAction, Status
+from .models import Category, EventLog, ExtensionRequest
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -33,6 +33,7 @@ CHILD_COLUMN = {"district": "street_id", "street": "community_id", "community": 
 PERIODS = {"day": TruncDay, "week": TruncWeek, "month": TruncMonth}
 
 HANDLED_STATUSES = (Status.HANDLED, Status.REWORK, Status.CLOSED)
+DISPATCHED_STATUSES = (Status.DISPATCHED, Status.IN_PROGRESS, *HANDLED_STATUSES)
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,19 @@ def reworked_q(within: dict | None = None) -> Q:
     return Q(pk__in=logs.values("event_id"))
 
 
+def extended_q(within: dict | None = None) -> Q:
+    """Events given more time at least once (an approved extension request), hashed like `reworked_q`."""
+    requests = ExtensionRequest.objects.filter(status=ExtensionStatus.APPROVED)
+    if within:
+        requests = requests.filter(**{f"event__{key}": value for key, value in within.items()})
+    return Q(pk__in=requests.values("event_id"))
+
+
+def dispatched_q() -> Q:
+    """Events that went to a handling unit (now dispatched or later in the workflow), not fixed on the spot."""
+    return Q(status__in=DISPATCHED_STATUSES, handled_on_spot=False)
+
+
 def on_time_q() -> Q:
     """Closed without ever passing a deadline: never escalated, and closed by the verification deadline.
 
@@ -92,8 +106,9 @@ def went_through_handling_q() -> Q:
 def aggregates(now: dt.datetime, *, rework: bool = True, rework_within: dict | None = None) -> dict:
     """The aggregate expressions of one KPI row; `now` decides what is overdue.
 
-    `rework=False` leaves out the rework counts, the one part that reads the log (a hashed scan of its
-    verify_fail rows): the trend, which does not show them, skips that cost."""
+    `rework=False` leaves out the rework and extension counts, the parts that read another table (a hashed scan
+    of the log's verify_fail rows, of the approved extension requests): the trend, which does not show them,
+    skips that cost."""
     handling_time = ExpressionWrapper(F("closed_at") - F("created_at"), output_field=DurationField())
     row = {
         "events": Count("*"),
@@ -103,11 +118,15 @@ def aggregates(now: dt.datetime, *, rework: bool = True, rework_within: dict | N
         "closed_on_time": CountWhere(on_time_q()),
         "went_through_handling": CountWhere(went_through_handling_q()),
         "reworked": CountWhere(went_through_handling_q() & reworked_q(rework_within)),
-        "overdue": CountWhere(Q(status__in=OPEN_STATUSES, due_at__lte=now)),
+        "dispatched": CountWhere(dispatched_q()),
+        "extended": CountWhere(dispatched_q() & extended_q(rework_within)),
+        "paused": CountWhere(Q(status__in=OPEN_STATUSES, paused_at__isnull=False)),
+        "overdue": CountWhere(Q(status__in=OPEN_STATUSES, due_at__lte=now, paused_at__isnull=True)),
         "avg_handling": Avg(handling_time, filter=Q(status=Status.CLOSED)),
     }
     if not rework:
-        del row["went_through_handling"], row["reworked"]
+        for key in ("went_through_handling", "reworked", "dispatched", "extended"):
+            del row[key]
     return row
 
 
@@ -123,7 +142,10 @@ def _seconds(avg) -> float | None:
     return None
 
 
-COUNTS = ("events", "rejected", "open", "closed", "closed_on_time", "went_through_handling", "reworked", "overdue")
+COUNTS = (
+    "events", "rejected", "open", "closed", "closed_on_time", "went_through_handling", "reworked", "dispatched",
+    "extended", "paused", "overdue",
+)
 
 
 def merge(rows: list[dict]) -> dict:
@@ -143,7 +165,7 @@ def derive(row: dict) -> dict:
     row["rework_rate"] = _rate(row.get("reworked", 0), row.get("went_through_handling", 0))
     avg = _seconds(row.get("avg_handling"))
     row["avg_handling_hours"] = round(avg / 3600, 1) if avg is not None else None
-    row["extension_rate"] = None
+    row["extension_rate"] = _rate(row.get("extended", 0), row.get("dispatched", 0))
     row["satisfaction"] = None
     return row
 
@@ -237,7 +259,8 @@ KPIS: tuple[Kpi, ...] = (
         _("open"),
         "count",
         _("Events reported in the range still in the workflow now: reported, accepted, dispatched, in progress, "
-          "handled (waiting for the check) or in rework. Rejected and closed events are excluded."),
+          "handled (waiting for the check) or in rework, paused ones included. Rejected and closed events are "
+          "excluded."),
     ),
     Kpi(
         "closed",
@@ -258,8 +281,9 @@ KPIS: tuple[Kpi, ...] = (
         _("on-time closure rate"),
         "percent",
         _("On-time closure rate (按期结案率) = closed events that never passed a deadline ÷ closed events. On "
-          "time: never escalated for being overdue, and closed by the verification deadline. Events handled on "
-          "the spot have no deadline and count as on time. Open and rejected events are excluded."),
+          "time: never escalated for being overdue, and closed by the verification deadline (deadlines as moved "
+          "by approved extensions; time while paused does not count). Events handled on the spot have no "
+          "deadline and count as on time. Open and rejected events are excluded."),
     ),
     Kpi(
         "rework_rate",
@@ -273,16 +297,18 @@ KPIS: tuple[Kpi, ...] = (
         "extension_rate",
         _("extension rate"),
         "percent",
-        _("Extension rate (延期率): not yet available — the workflow has no deadline-extension step yet, so there "
-          "is nothing to count."),
-        available=False,
+        _("Extension rate (延期率) = events given more time at least once (an approved extension request) ÷ "
+          "events dispatched to a handling unit (now dispatched, in progress, handled, in rework or closed). "
+          "Events handled on the spot, rejected events and events not yet dispatched are excluded; denied and "
+          "pending requests do not count."),
     ),
     Kpi(
         "overdue",
         _("overdue now"),
         "count",
         _("Events reported in the range that are open now and past their current deadline (accept, handle or "
-          "verify, counted in working time). Closed and rejected events are excluded."),
+          "verify, counted in working time, moved by approved extensions). Closed and rejected events, and "
+          "events whose clock is paused, are excluded."),
     ),
     Kpi(
         "avg_handling_hours",

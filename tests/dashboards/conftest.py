@@ -12,9 +12,12 @@ ago and walked through the services, plus one event in the sibling community A/S
     e6   G2    (reported just now)                        reported     -             -        -         no
     e7   G2    handled on the spot                        closed       0 h           yes      (excl.)   -
 
+e5 was given two more working days (an approved extension request) an hour after it was signed for.
+
 Hand-computed for A/S1/C1: events 7, rejected 1, open 2, closed 4; closure rate 4 / (7 − 1) = 66.7 %;
 on-time closure rate 3 / 4 = 75.0 %; rework rate 1 / 3 = 33.3 % (e7 is excluded: handled on the spot);
-overdue now 1; average handling time (1 + 504 + 3 + 0) / 4 = 127.0 h.
+extension rate 1 / 4 = 25.0 % (dispatched: e1, e2, e3, e5); overdue now 1;
+average handling time (1 + 504 + 3 + 0) / 4 = 127.0 h.
 """
 
 from __future__ import annotations
@@ -117,6 +120,11 @@ def board(world, settings, tmp_path):
     services.reject(actor=b.head(g1), event=e4.pk, reason="invalid", note="不属实", now=b.base)
     e5 = b.report("e5", g1)
     b.to_in_progress(e5, g1, b.base)
+    # More time for e5, approved: still past its moved deadline 25 days later.
+    services.request_extension(
+        actor=b.member, event=e5.pk, amount=2, unit="working_days", reason="等配件", now=b.base + HOURS
+    )
+    services.decide_extension(actor=b.head(g1), event=e5.pk, approve=True, now=b.base + HOURS)
     b.report("e6", g2, at=b.now, reported_at=b.now - HOURS)
     b.report("e7", g2, handled_on_spot=True, photos=[("after", photo())])
     # Outside the viewer's community: a sibling community and another tenant.

@@ -7,6 +7,7 @@ from django.utils import translation
 
 from events import dashboards, kpis
 from events.models import Event
+from tests.dashboards.conftest import HOURS
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,9 @@ def test_totals_match_the_hand_computed_values(board):
     assert row["rework_rate"] == 33.3
     assert row["overdue"] == 1  # e5, in progress past its handling deadline
     assert row["avg_handling_hours"] == 127.0  # (1 + 504 + 3 + 0) / 4
-    assert row["extension_rate"] is None  # not yet available
+    assert row["dispatched"] == 4 and row["extended"] == 1
+    assert row["extension_rate"] == 25.0
+    assert row["paused"] == 0
     assert row["satisfaction"] is None  # not yet collected
 
 
@@ -99,7 +102,7 @@ def test_every_kpi_has_a_written_definition():
     with translation.override("en"):
         for kpi in kpis.KPIS:
             assert len(str(kpi.definition)) > 40, kpi.key
-    assert {k.key for k in kpis.KPIS if not k.available} == {"extension_rate", "satisfaction"}
+    assert {k.key for k in kpis.KPIS if not k.available} == {"satisfaction"}
 
 
 def test_restricting_the_rework_subquery_changes_nothing(board):
@@ -112,3 +115,21 @@ def test_restricting_the_rework_subquery_changes_nothing(board):
     district = board.world.node("A")
     two_years = dashboards.DashboardFilters(date_from=filters.date_to - dt.timedelta(days=729), date_to=filters.date_to)
     assert dashboards.rework_within(district, two_years) is None
+
+
+def test_a_paused_event_is_open_but_not_overdue(board):
+    from events import services
+
+    e5 = board.events["e5"]
+    services.request_pause(actor=board.member, event=e5.pk, reason="等待法院判决", now=board.base + 2 * HOURS)
+    services.decide_pause(actor=board.head("A/S1/C1/G1"), event=e5.pk, approve=True, now=board.base + 2 * HOURS)
+    row = kpis.totals(_events(board), now=board.now)
+    assert row["open"] == 2 and row["paused"] == 1
+    assert row["overdue"] == 0
+
+
+def test_denied_extensions_do_not_count(board):
+    from events.models import ExtensionRequest
+
+    ExtensionRequest.objects.filter(event=board.events["e5"]).update(status="denied")
+    assert kpis.totals(_events(board), now=board.now)["extension_rate"] == 0.0

@@ -42,6 +42,7 @@ def test_community_officer_sees_only_their_community(board, client_for):
     assert _card(response, "closure_rate") == "66.7%"
     assert _card(response, "on_time_rate") == "75.0%"
     assert _card(response, "rework_rate") == "33.3%"
+    assert _card(response, "extension_rate") == "25.0%"
     assert _card(response, "overdue") == "1"
     assert _card(response, "avg_handling_hours") == "127.0 h"
     body = response.content.decode()
