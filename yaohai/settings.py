@@ -3,6 +3,8 @@
 from pathlib import Path
 
 import environ
+
+from events.celery_schedule import BEAT as EVENTS_BEAT
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -177,7 +179,7 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE = {**EVENTS_BEAT}
 
 CACHES = {
     "default": (

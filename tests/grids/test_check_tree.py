@@ -3,9 +3,18 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import F
+from django.utils import translation
 
 from grids import integrity, services
 from grids.models import Assignment, GridNode
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """These tests read the messages' wording: compare against the English msgids (zh-hans is the default)."""
+    with translation.override("en"):
+        yield
+
 
 pytestmark = pytest.mark.django_db
 

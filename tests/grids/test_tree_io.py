@@ -6,11 +6,20 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import Workbook
 
 from grids import services, tree_io
 from grids.models import GridNode, Tenant
 from tests.world import make_user
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """These tests read the messages' wording: compare against the English msgids (zh-hans is the default)."""
+    with translation.override("en"):
+        yield
+
 
 pytestmark = pytest.mark.django_db
 
