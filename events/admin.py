@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
-from grids.admin_scope import TenantScopedAdminMixin, is_platform_admin
+from grids.admin_scope import ReadOnlyAdminMixin, TenantScopedAdminMixin, is_platform_admin
 from grids.models import User
 
 from .models import (
@@ -138,15 +138,9 @@ class CalendarDayAdmin(admin.ModelAdmin):
         return is_platform_admin(request)
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
     extra = 0
     can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class EventLogInline(ReadOnlyInline):
@@ -174,7 +168,7 @@ class PauseRequestInline(ReadOnlyInline):
 
 
 @admin.register(Event)
-class EventAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
+class EventAdmin(ReadOnlyAdminMixin, TenantScopedAdminMixin, admin.ModelAdmin):
     """Read-only: events change only through their workflow services."""
 
     list_display = ["reference", "title", "status", "category", "node", "due_at", "is_overdue", "created_at"]
@@ -186,12 +180,3 @@ class EventAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -14,7 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from yaohai.core.xlsx import xlsx_response
 
 from . import services, tree_io
-from .admin_scope import TenantScopedAdminMixin, is_platform_admin, is_tenant_admin
+from .admin_scope import ReadOnlyAdminMixin, TenantScopedAdminMixin, is_platform_admin, is_tenant_admin
 from .forms import GridNodeAdminForm
 from .models import Assignment, GridNode, Post, Tenant, User
 
@@ -284,22 +284,13 @@ class UserAdmin(TenantScopedAdminMixin, SimpleHistoryAdmin, BaseUserAdmin):
         super().save_model(request, obj, form, change)
 
 
-class HistoryLogAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
+class HistoryLogAdmin(ReadOnlyAdminMixin, TenantScopedAdminMixin, admin.ModelAdmin):
     """Read-only: who changed what, when — the audit trail of the tree, posts and assignments."""
 
     list_display = ["history_date", "history_user", "history_type", "__str__", "history_change_reason"]
     list_filter = ["history_type"]
     date_hierarchy = "history_date"
     list_select_related = ["history_user"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 for _model in (GridNode, Post, Assignment):

@@ -64,3 +64,16 @@ class TenantScopedAdminMixin:
         if is_platform_admin(request):
             return filters
         return [f for f in filters if f != "tenant"]  # the tenant filter would list every tenant's name
+
+
+class ReadOnlyAdminMixin:
+    """For records that change only through their services or are history: list and view, never edit."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

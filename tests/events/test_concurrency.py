@@ -1,13 +1,13 @@
 """Concurrent double submits, numbering and sweeps on PostgreSQL (SQLite serialises writers by itself)."""
 
 import datetime as dt
-import threading
 
 import pytest
-from django.db import close_old_connections, connection
+from django.db import connection  # noqa: F401  (read by the skipif condition)
 
 from events import services
 from events.models import Event, EventLog, Notification
+from tests.threads import run_threads
 
 from .conftest import GRID, WORKER
 
@@ -18,31 +18,6 @@ pytestmark = [
 ]
 
 THREADS = 6
-
-
-def run_threads(jobs):
-    barrier = threading.Barrier(len(jobs))
-    failures, results = [], []
-
-    def wrap(job):
-        try:
-            close_old_connections()
-            barrier.wait(timeout=30)
-            results.append(job())
-        except BaseException as exc:
-            failures.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=wrap, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "a thread hung"
-    if failures:
-        raise failures[0]
-    return results
 
 
 def reporter(ev, key):

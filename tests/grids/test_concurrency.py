@@ -4,13 +4,12 @@ Every thread writes through grids.services, which take the tree's advisory lock;
 still agree with the parent links and every node a thread created must be there.
 """
 
-import threading
-
 import pytest
-from django.db import close_old_connections, connection
+from django.db import connection  # noqa: F401  (read by the skipif condition)
 
 from grids import integrity, services
 from grids.models import Assignment, GridNode, Tenant
+from tests.threads import run_threads
 
 pytestmark = [
     pytest.mark.postgres,
@@ -20,31 +19,6 @@ pytestmark = [
 ]
 
 ROUNDS = 6
-
-
-def run_threads(jobs):
-    """Start every job at once; re-raise the first failure. Each thread closes its own connection."""
-    barrier = threading.Barrier(len(jobs))
-    failures = []
-
-    def wrap(job):
-        try:
-            close_old_connections()
-            barrier.wait(timeout=30)
-            job()
-        except BaseException as exc:  # reported to the test below
-            failures.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=wrap, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "a writer hung"
-    if failures:
-        raise failures[0]
 
 
 def creator(parent_pk, prefix, created):
