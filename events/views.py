@@ -9,8 +9,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -31,7 +31,7 @@ from .forms import (
     ReportForm,
     ResumeForm,
 )
-from .models import Event
+from .models import Event, EventPhoto
 
 EXPORT_LIMIT = 20000
 
@@ -198,6 +198,16 @@ def detail(request, pk):
     """An event: its facts, its timeline with photos, and a form for each step the user may take."""
     event = _event_or_404(request, pk)
     return render(request, "events/detail.html", _detail_context(request, event))
+
+
+@login_required
+def photo(request, pk):
+    """An event photo, served only to those who may see its event: uploads are never published as a folder."""
+    visible = EventPhoto.objects.filter(event__in=Event.objects.visible_to(request.user))
+    picture = get_object_or_404(visible, pk=pk)
+    response = FileResponse(picture.image.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 @login_required

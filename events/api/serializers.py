@@ -1,5 +1,6 @@
 """API shapes of events: read serializers, and one input serializer per workflow step."""
 
+from django.urls import reverse
 from rest_framework import serializers
 
 from events.choices import CloseReason, RejectReason, Source, TimeUnit, Urgency
@@ -25,6 +26,13 @@ class EventSerializer(serializers.ModelSerializer):
 
 class EventPhotoSerializer(serializers.ModelSerializer):
     kind = serializers.CharField(read_only=True)
+    # The scoped view's address, never the storage path: uploads are not published as a folder.
+    image = serializers.SerializerMethodField()
+
+    def get_image(self, photo) -> str:
+        url = reverse("events:photo", args=[photo.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
 
     class Meta:
         model = EventPhoto

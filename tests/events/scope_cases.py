@@ -18,6 +18,21 @@ def events(w):
     return found
 
 
+def photos(w):
+    """A photo of each of the three events (set up directly: the upload path is tested in test_pages)."""
+    from django.core.files.base import ContentFile
+
+    from events.models import EventPhoto
+    from tests.events.images import jpeg_bytes
+
+    found = {}
+    for which, event in events(w).items():
+        photo = EventPhoto(event=event, kind="report", uploaded_by=event.reporter)
+        photo.image.save(f"{which}.jpg", ContentFile(jpeg_bytes()), save=True)
+        found[which] = photo
+    return found
+
+
 def by_title(event: Event) -> str:
     # Not the reference: references are numbered per tenant, so two tenants share YH…-0001.
     return event.title
@@ -37,6 +52,7 @@ SCOPE_CASES = {
     # POST-only and touches nothing but the caller's own notifications.
     "events:notifications-read": {"kind": "public"},
     "events:detail": {"kind": "object", "objects": events},
+    "events:photo": {"kind": "object", "objects": photos},
     "events:extension-request": {"kind": "object", "objects": events, "method": "post"},
     "events:extension-decide": {"kind": "object", "objects": events, "method": "post"},
     "events:pause-request": {"kind": "object", "objects": events, "method": "post"},
