@@ -269,3 +269,21 @@ def test_plan_is_deterministic_and_tiles():
     assert len(first) == 1 + 13 + 66 + 596
     boxes = tile((0.0, 0.0, 1.0, 1.0), [1.0, 2.0, 1.0, 0.5, 1.5])
     assert sum((x1 - x0) * (y1 - y0) for x0, y0, x1, y1 in boxes) == pytest.approx(1.0)
+
+
+def test_admin_change_list_stays_usable_at_full_size(yaohai, client, django_assert_max_num_queries):
+    """676 nodes: the tree's change list pages, searches and filters with a fixed number of queries."""
+    from django.urls import reverse
+
+    client.force_login(_user("yaohai_admin"))
+    url = reverse("admin:grids_gridnode_changelist")
+    with django_assert_max_num_queries(20):
+        page = client.get(url)
+    assert page.status_code == 200
+    assert page.context["cl"].result_count == GridNode.objects.filter(tenant=yaohai).count()
+    assert len(page.context["cl"].result_list) == 100  # paginated, not 676 rows at once
+    with django_assert_max_num_queries(20):
+        found = client.get(url, {"q": "琅琊", "kind__exact": "grid"})
+    assert {n.name for n in found.context["cl"].result_list} == {"琅琊小区第一网格", "琅琊小区第二网格"}
+    with django_assert_max_num_queries(20):
+        assert client.get(url, {"p": 5}).status_code == 200
