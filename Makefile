@@ -105,7 +105,7 @@ demo: install
 	@echo "==> load the demo district"
 	env -u REDIS_URL DJANGO_DEBUG=1 DATABASE_URL=$(DEMO_DATABASE_URL) $(MANAGE) load_demo
 	@echo "==> demo events through the real services (first run only: about two minutes)"
-	env -u REDIS_URL DJANGO_DEBUG=1 DATABASE_URL=$(DEMO_DATABASE_URL) $(MANAGE) load_demo_events 340102 --count 1500
+	env -u REDIS_URL DJANGO_DEBUG=1 DATABASE_URL=$(DEMO_DATABASE_URL) $(MANAGE) load_demo_events 340102 --count 2000
 	env -u REDIS_URL DJANGO_DEBUG=1 DATABASE_URL=$(DEMO_DATABASE_URL) $(MANAGE) load_demo_events 340103 --count 300
 	@echo "==> http://localhost:$(PORT)/  (Ctrl-C stops)"
 	env -u REDIS_URL DJANGO_DEBUG=1 DATABASE_URL=$(DEMO_DATABASE_URL) $(MANAGE) runserver $(HOST):$(PORT)
