@@ -76,7 +76,22 @@ def report(request):
             messages.success(request, _("Event %(ref)s filed.") % {"ref": event.reference})
             return redirect(reverse("events:detail", args=[event.pk]) + "?filed=1")
     status = 400 if form.is_bound else 200
-    return render(request, "events/report.html", {"form": form, **_common(request)}, status=status)
+    context = {"form": form, "report_map": _report_map(form), **_common(request)}
+    return render(request, "events/report.html", context, status=status)
+
+
+def _report_map(form: ReportForm) -> dict | None:
+    """The 上报 map's data: a GeoJSON FeatureCollection of the boundaries of the grids the reporter may report in
+    (the form's own choices), keyed by id; None when none of them has a boundary, and then no map is drawn."""
+    features = []
+    for grid in form.fields["grid"].queryset.filter(boundary__isnull=False).values("pk", "name", "boundary"):
+        geometry = grid["boundary"]
+        if isinstance(geometry, dict) and geometry.get("type") == "Feature":
+            geometry = geometry.get("geometry")
+        if isinstance(geometry, dict) and geometry.get("type") in ("Polygon", "MultiPolygon"):
+            properties = {"key": str(grid["pk"]), "id": grid["pk"], "name": grid["name"]}
+            features.append({"type": "Feature", "properties": properties, "geometry": geometry})
+    return {"type": "FeatureCollection", "features": features} if features else None
 
 
 def _add_errors(form, exc: ValidationError) -> None:
