@@ -1,0 +1,9 @@
+"""Settings of the filing bench: the project's settings, plus the bare-insert view's URLconf.
+
+Used by the gunicorn that bench.filing starts (DJANGO_SETTINGS_MODULE=bench.filing_settings); everything else,
+middleware, authentication, database options, comes unchanged from yaohai.settings and the environment.
+"""
+
+from yaohai.settings import *  # noqa: F403
+
+ROOT_URLCONF = "bench.filing_urls"
