@@ -60,34 +60,42 @@ NO_SCOPE = Scope()
 
 
 def scope_for(user, action: str = Action.VIEW) -> Scope:
-    """The user's scope for `action`, cached on the user object for the life of the request."""
+    """The user's scope for `action`, cached on the user object for the life of the request.
+
+    One query reads the user's current assignments and builds the scope of every action at once: a request
+    that checks `report`, `view` and `dispatch` pays for it once.
+    """
     if user is None or not user.is_authenticated or not user.is_active:
         return NO_SCOPE
     cache = user.__dict__.setdefault("_scope_cache", {})
     if action not in cache:
-        cache[action] = _compute_scope(user, action)
-    return cache[action]
+        cache.update(_compute_scopes(user))
+    return cache.get(action, NO_SCOPE)
 
 
-def _compute_scope(user, action: str) -> Scope:
+def _compute_scopes(user) -> dict[str, Scope]:
     if user.is_superuser:
-        return Scope(everything=True)
+        return dict.fromkeys(Action.values, Scope(everything=True))
     if user.tenant_id is None:
-        return NO_SCOPE
+        return dict.fromkeys(Action.values, NO_SCOPE)
     if user.is_tenant_admin:
-        return Scope(tenant_id=user.tenant_id, whole_tenant=True)
+        return dict.fromkeys(Action.values, Scope(tenant_id=user.tenant_id, whole_tenant=True))
     from .models import Assignment
 
-    node_ids: dict[str, set[int]] = defaultdict(set)
+    node_ids: dict[str, dict[str, set[int]]] = {action: defaultdict(set) for action in Action.values}
     rows = (
         Assignment.objects.current(timezone.localdate())
         .filter(user=user, tenant_id=user.tenant_id, node__is_archived=False)
         .values_list("node_id", "node__kind", "post__actions")
     )
     for node_id, kind, actions in rows:
-        if action in (actions or ()):
-            node_ids[kind].add(node_id)
-    return Scope(tenant_id=user.tenant_id, node_ids={k: frozenset(v) for k, v in node_ids.items()})
+        for action in actions or ():
+            if action in node_ids:
+                node_ids[action][kind].add(node_id)
+    return {
+        action: Scope(tenant_id=user.tenant_id, node_ids={k: frozenset(v) for k, v in by_kind.items()})
+        for action, by_kind in node_ids.items()
+    }
 
 
 def forget_scope(user) -> None:
