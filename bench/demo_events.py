@@ -30,7 +30,7 @@ def main(argv=None) -> int:
 
     from bench.generate import _events_for
     from events.catalogue import install_event_catalogue
-    from events.models import Event, EventLog
+    from events.models import Event, EventLog, ExtensionRequest
     from grids.demo.data import DISTRICTS
     from grids.models import Tenant
 
@@ -42,9 +42,16 @@ def main(argv=None) -> int:
         first_id = (Event.objects.aggregate(m=Max("id"))["m"] or 0) + 1
         rows = _events_for(tenant, count, first_id=first_id, now=now, days=args.days, seed=f"demo-{spec.code}")
         next(rows)
-        events, logs = [], []
-        for row, log_rows, _extensions in rows:
+        events, logs, extensions = [], [], []
+        for row, log_rows, extension_rows in rows:
             events.append(Event(**row))
+            extensions += [
+                ExtensionRequest(
+                    event_id=e, requested_by_id=by, amount=n, unit=unit, reason=reason, status=status,
+                    decided_by_id=decider, decided_at=at, decision_note=note,
+                )
+                for e, by, n, unit, reason, status, decider, at, note, _created in extension_rows
+            ]
             logs += [
                 EventLog(event_id=e, actor_id=a, action=act, from_status=f, to_status=t, created_at=at)
                 for e, a, act, f, t, at in log_rows
@@ -58,6 +65,7 @@ def main(argv=None) -> int:
             Event.objects.bulk_update(events, ["created_at"], batch_size=2000)
             # The log rows keep the time they were written: only their existence matters to the KPIs.
             EventLog.objects.bulk_create(logs, batch_size=5000)
+            ExtensionRequest.objects.bulk_create(extensions, batch_size=5000)
         print(f"{tenant.name}: {count:,} events")
     return 0
 

@@ -285,6 +285,7 @@ def main(argv=None) -> int:
     with connection.cursor() as cur:
         cur.execute("VACUUM ANALYZE events_event")
         cur.execute("VACUUM ANALYZE events_eventlog")
+        cur.execute("VACUUM ANALYZE events_extensionrequest")
     log(f"done in {time.monotonic() - began:.0f} s")
     return 0
 

@@ -111,9 +111,13 @@ def hand_sql(node, child_column: str | None, narrow: bool) -> list[tuple[str, st
         ]
     panels += [
         (
+            # Grouped on the event's own column, then the subcategories summed into their main category.
             "by category",
-            f"SELECT c.parent_id, p.name, {counts} FROM events_event e JOIN events_category c ON c.id = e.category_id "
-            f"LEFT JOIN events_category p ON p.id = c.parent_id WHERE {where} GROUP BY c.parent_id, p.name",
+            f"WITH sub AS (SELECT e.category_id, {counts} FROM events_event e WHERE {where} GROUP BY e.category_id) "
+            "SELECT COALESCE(c.parent_id, c.id) AS main, sum(events), sum(rejected), sum(open), sum(closed), "
+            "sum(closed_on_time), sum(paused), sum(overdue), sum(handed_in), sum(reworked), sum(dispatched), "
+            "sum(extended), sum(extract(epoch FROM avg_handling) * closed) / NULLIF(sum(closed), 0) "
+            "FROM sub JOIN events_category c ON c.id = sub.category_id GROUP BY 1",
         ),
         ("by status", f"SELECT e.status, count(*) FROM events_event e WHERE {where} GROUP BY e.status"),
         (
