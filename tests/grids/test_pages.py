@@ -70,3 +70,8 @@ def test_home_and_node_pages_run_a_constant_number_of_queries(world, client_for,
         client.get(reverse("grids:node-detail", args=[street.pk]))
     with django_assert_max_num_queries(14):
         client.get(reverse("home"))
+
+
+def test_officer_home_links_each_node_to_its_dashboard(world, client_for):
+    body = client_for("A/S1/C1:grid_head").get(reverse("home")).content.decode()
+    assert reverse("dashboards:node", args=[world.nodes["A/S1/C1"].pk]) in body
