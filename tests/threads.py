@@ -32,3 +32,27 @@ def run_threads(jobs, *, timeout=120):
     if failures:
         raise failures[0]
     return results
+
+
+def run_in_thread(flow, *, timeout=300):
+    """Run one job in its own thread and re-raise its failure here.
+
+    The browser flows run Playwright's sync API, which refuses to start inside a running event loop; a thread of
+    their own keeps them apart from other browser modules. The thread closes its own database connection.
+    """
+    failures = []
+
+    def target():
+        try:
+            flow()
+        except BaseException as exc:  # re-raised in the test's thread
+            failures.append(exc)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join(timeout=timeout)
+    assert not thread.is_alive(), "the flow hung"
+    if failures:
+        raise failures[0]

@@ -5,39 +5,19 @@ Playwright's sync API allows one running instance per thread, and tests/browser 
 open in the main thread; so this test drives its own Chromium from a thread of its own.
 """
 
-import threading
 
 import pytest
-from django.db import connection
 from playwright.sync_api import expect, sync_playwright
 
 from events.models import Event
 from tests.browser.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE
+from tests.threads import run_in_thread
 from tests.world import PASSWORD
 
 from .conftest import GRID, HEAD, WORKER
 from .images import jpeg_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def in_own_thread(flow):
-    failures = []
-
-    def target():
-        try:
-            flow()
-        except BaseException as exc:  # re-raised in the test's thread
-            failures.append(exc)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=target)
-    thread.start()
-    thread.join(timeout=300)
-    assert not thread.is_alive(), "the browser flow hung"
-    if failures:
-        raise failures[0]
 
 
 @pytest.fixture(autouse=True)
@@ -72,7 +52,7 @@ def test_event_goes_from_phone_to_closed(ev, live_server):
             finally:
                 chromium.close()
 
-    in_own_thread(flow)
+    run_in_thread(flow)
     event = Event.objects.get()
     assert event.status == "closed"
     assert list(event.logs.values_list("action", flat=True)) == [

@@ -7,10 +7,8 @@ so every test here runs with transactions. The browser runs in a thread of its o
 
 import json
 import re
-import threading
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 from playwright.sync_api import expect, sync_playwright
 
@@ -18,6 +16,7 @@ from events.models import Event
 from grids import geo
 from grids.services import update_node
 from tests.browser.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, PHONE
+from tests.threads import run_in_thread
 from tests.world import PASSWORD
 
 from .conftest import GRID, HEAD, WORKER
@@ -26,6 +25,7 @@ from .images import jpeg_bytes
 pytestmark = pytest.mark.django_db(transaction=True)
 
 SIBLING = "A/S1/C1/G2"
+
 
 
 def square(west, south, east, north):
@@ -110,25 +110,6 @@ def test_no_map_without_boundaries(ev, client_for):
     assert map_data(html) is None and 'id="report-map"' not in html and "echarts.min.js" not in html
 
 
-def in_own_thread(flow):
-    failures = []
-
-    def target():
-        try:
-            flow()
-        except BaseException as exc:  # re-raised in the test's thread
-            failures.append(exc)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=target)
-    thread.start()
-    thread.join(timeout=180)
-    assert not thread.is_alive(), "the browser flow hung"
-    if failures:
-        raise failures[0]
-
-
 @pytest.mark.browser
 def test_tapping_the_map_puts_a_point_of_the_grid_in_the_form(ev, live_server):
     if not CHROMIUM.exists():
@@ -183,7 +164,7 @@ def test_tapping_the_map_puts_a_point_of_the_grid_in_the_form(ev, live_server):
             finally:
                 chromium.close()
 
-    in_own_thread(flow)
+    run_in_thread(flow)
     assert picked["lat"] > picked["tapped"]
     assert geo.contains_point(OWN, picked["lon"], picked["lat"])
     assert not geo.contains_point(NEIGHBOUR, picked["lon"], picked["lat"])
