@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from grids import selectors as grid_selectors
 from grids.choices import LEVELS
 from grids.models import GridNode, User
 from grids.querysets import ScopedQuerySetMixin
@@ -70,7 +71,7 @@ def _date(value) -> dt.date | None:
 
 def dashboard_node(*, actor: User, pk: int) -> GridNode:
     """The node, if the actor may see it and it is live (GridNode.DoesNotExist otherwise: a 404)."""
-    return GridNode.objects.visible_to(actor).filter(is_archived=False).get(pk=pk)
+    return grid_selectors.visible_nodes(actor=actor).get(pk=pk)
 
 
 def event_lookups(node: GridNode, filters: DashboardFilters) -> dict:
