@@ -7,3 +7,15 @@ class EventsConfig(AppConfig):
 
     name = "events"
     verbose_name = _("Events")
+
+    def ready(self):
+        from grids.signals import tenant_created
+
+        tenant_created.connect(_install_categories, dispatch_uid="events.install_categories")
+
+
+def _install_categories(sender, tenant, **kwargs):
+    """A new district can file events from its first day: give it the default categories (editable after)."""
+    from .catalogue import install_event_catalogue
+
+    install_event_catalogue(tenant)

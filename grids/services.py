@@ -22,6 +22,7 @@ from . import geo
 from .choices import CODE_LENGTH, KIND_OF_SUBKIND, LEVELS, PARENT_KIND, Action, NodeKind, NodeSubkind
 from .models import Assignment, GridNode, Post, ScopedModel, Tenant, User
 from .scope import scope_for
+from .signals import tenant_created
 
 LOCK_NAMESPACE = 0x59480001  # "YH" + 1: our advisory locks never collide with another application's
 GLOBAL_TREE_KEY = 0  # creating a tree takes a new mptt tree_id: one creator at a time
@@ -246,6 +247,7 @@ def create_tenant(*, name: str, code: str, boundary: dict | None = None, actor: 
     root.save()
     root.district_id = root.pk
     GridNode.objects.filter(pk=root.pk).update(district_id=root.pk)
+    tenant_created.send(sender=Tenant, tenant=tenant)
     return tenant
 
 

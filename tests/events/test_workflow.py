@@ -285,3 +285,13 @@ def test_notifications_are_announced_only_after_commit(ev, django_capture_on_com
         assert ids
     finally:
         notifications_created.disconnect(receiver)
+
+
+def test_a_new_tenant_gets_the_default_categories(db):
+    from events.catalogue import DEFAULT_CATEGORIES
+    from events.models import Category
+    from grids import services as grid_services
+
+    tenant = grid_services.create_tenant(name="新区", code="340199")
+    expected = len(DEFAULT_CATEGORIES) + sum(len(subs) for subs in DEFAULT_CATEGORIES.values())
+    assert Category.objects.filter(tenant=tenant).count() == expected
