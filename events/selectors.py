@@ -13,7 +13,7 @@ from grids.choices import Action
 from grids.models import Assignment, GridNode, User
 from grids.scope import scope_for
 
-from .choices import Status
+from .choices import Status, UnitKind
 from .models import Category, Event, EventLog, EventPhoto, HandlingUnit, Notification
 from .querysets import unit_ids_of
 
@@ -34,6 +34,10 @@ def work_queue(*, actor: User, limit: int = 200) -> list[Event]:
     units = unit_ids_of(actor)
     if units:
         mine |= Q(current_handler__isnull=True, current_unit_id__in=sorted(units))
+    handle = scope_for(actor, Action.HANDLE)
+    if not handle.is_empty:
+        # A unit of the grid's own staff is whoever holds a post granting `handle` there (events/choices.py).
+        mine |= Q(current_handler__isnull=True, current_unit__kind=UnitKind.GRID_STAFF) & handle.q()
     waiting |= Q(status__in=[Status.DISPATCHED, Status.IN_PROGRESS, Status.REWORK]) & mine
     check = scope_for(actor, Action.VERIFY)
     if not check.is_empty:

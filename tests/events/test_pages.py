@@ -201,3 +201,16 @@ def test_resident_contact_shows_only_to_those_who_need_it(ev, client_for):
     assert "13800000000" in client_for(HEAD).get(reverse("events:detail", args=[event.pk])).content.decode()
     police = client_for("A/S1/C1/G1:police").get(reverse("events:detail", args=[event.pk]))
     assert police.status_code == 200 and "13800000000" not in police.content.decode()
+
+
+def test_grid_staff_units_events_wait_in_the_queue_of_those_who_handle_there(ev, client_for):
+    from events.models import HandlingUnit
+
+    staff = HandlingUnit.objects.create(tenant=ev.world.tenants["A"], name="网格力量", kind="grid_staff")
+    event = ev.event_in("accepted")
+    ev.step(event, "dispatch", unit=staff.pk)
+    police = "A/S1/C1/G1:police"  # holds `handle` on the event's grid
+    queue = client_for(police).get(reverse("events:todo")).content.decode()
+    assert event.title in queue
+    sibling_police = "A/S1/C2/G1:police"
+    assert event.title not in client_for(sibling_police).get(reverse("events:todo")).content.decode()
