@@ -122,3 +122,23 @@ def test_filters_take_only_ids_in_scope(ev, client_for):
     foreign = head.get(reverse("event-list"), {"node": ev.world.nodes["B/S1/C1/G1"].pk})
     assert foreign.status_code == 400
     assert head.get(reverse("event-list"), {"category": ev.category("B").pk}).status_code == 400
+
+
+@pytest.mark.parametrize("on_spot", [False, True])
+def test_the_201_body_equals_a_fresh_read(ev, on_spot):
+    """Filing answers from the service's instance; it must say exactly what a GET of the event says."""
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(ev.user(WORKER))
+    data = {
+        "node": ev.world.nodes[GRID].pk, "category": ev.category().pk, "title": "井盖缺失", "urgency": 2,
+        "idempotency_key": f"same-{on_spot}", "handled_on_spot": on_spot,
+        "photos": [SimpleUploadedFile("p.jpg", jpeg_bytes(), content_type="image/jpeg")],
+    }
+    if on_spot:
+        data["after_photos"] = [SimpleUploadedFile("a.jpg", jpeg_bytes(), content_type="image/jpeg")]
+    created = client.post(reverse("event-list"), data, format="multipart")
+    assert created.status_code == 201, created.content
+    fresh = client.get(reverse("event-detail", args=[created.json()["id"]]))
+    assert created.json() == fresh.json()
