@@ -12,6 +12,7 @@ class EventsConfig(AppConfig):
         from grids.signals import tenant_created
 
         tenant_created.connect(_install_categories, dispatch_uid="events.install_categories")
+        tenant_created.connect(_install_assessment_scheme, dispatch_uid="events.install_assessment_scheme")
 
 
 def _install_categories(sender, tenant, **kwargs):
@@ -19,3 +20,10 @@ def _install_categories(sender, tenant, **kwargs):
     from .catalogue import install_event_catalogue
 
     install_event_catalogue(tenant)
+
+
+def _install_assessment_scheme(sender, tenant, **kwargs):
+    """A new district is assessed from its first month: give it the default scheme (weights editable after)."""
+    from .assessment.services import install_default_scheme
+
+    install_default_scheme(tenant)

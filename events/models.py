@@ -421,3 +421,7 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.kind} {self.event_id}"
+
+
+# The assessment's models live in their own package; importing them here makes them the events app's.
+from .assessment.models import AssessmentRun, AssessmentScheme, SchemeIndicator, Score  # noqa: E402, F401

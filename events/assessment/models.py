@@ -1,0 +1,177 @@
+"""Models of the assessment: a tenant's scheme (indicators, weights, targets), the month runs and their scores.
+
+Imported at the bottom of events/models.py, so they belong to the events app. Written only by
+events.assessment.services (and the admin, for the scheme's weights and targets).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from grids.models import ScopedModel, Tenant
+from grids.querysets import ScopedQuerySet, TenantQuerySet
+
+from .choices import IndicatorKey, RunStatus, SubjectKind
+
+
+def _in(field: str, choices) -> Q:
+    return Q(**{f"{field}__in": list(choices.values)})
+
+
+class AssessmentScheme(models.Model):
+    """A tenant's monthly assessment: which indicators of the catalogue count, with what weight and target."""
+
+    tenant = models.OneToOneField(
+        Tenant, on_delete=models.PROTECT, related_name="assessment_scheme", verbose_name=_("tenant")
+    )
+    name = models.CharField(_("name"), max_length=100, default="网格化服务管理月度考核")
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("assessment scheme")
+        verbose_name_plural = _("assessment schemes")
+        ordering = ["tenant"]
+
+    def __str__(self):
+        return self.name
+
+
+class SchemeIndicator(models.Model):
+    """One indicator of a scheme: its key in the catalogue (events/assessment/indicators.py), weight and target."""
+
+    scheme = models.ForeignKey(
+        AssessmentScheme, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("scheme")
+    )
+    key = models.CharField(_("indicator"), max_length=24, choices=IndicatorKey.choices)
+    weight = models.PositiveSmallIntegerField(
+        _("weight"), default=0, help_text=_("Points out of 100 this indicator weighs; the weights add up to 100.")
+    )
+    target = models.PositiveIntegerField(
+        _("monthly target"),
+        null=True,
+        blank=True,
+        help_text=_("Reporting volume only: events each grid worker should report in a month."),
+    )
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=100)
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["scheme", "sort_order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "key"], name="scheme_indicator_unique"),
+            models.CheckConstraint(condition=_in("key", IndicatorKey), name="scheme_indicator_key_valid"),
+            models.CheckConstraint(condition=Q(weight__lte=100), name="scheme_indicator_weight_max"),
+            models.CheckConstraint(
+                condition=~Q(key=IndicatorKey.REPORTING_VOLUME) | Q(target__gt=0),
+                name="scheme_indicator_volume_has_target",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_key_display()} ({self.weight})"
+
+
+class AssessmentRun(models.Model):
+    """One version of a tenant's month: draft until published, then frozen; a later version needs a reason."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+", verbose_name=_("tenant"))
+    month = models.DateField(_("month"), help_text=_("The first day of the month (Asia/Shanghai)."))
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    status = models.CharField(_("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.DRAFT)
+    reason = models.TextField(_("reason"), blank=True)
+    scheme = models.JSONField(_("scheme used"), default=list, editable=False)
+    as_of = models.DateTimeField(_("events read as of"))
+    computed_at = models.DateTimeField(_("computed at"))
+    computed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("computed by"),
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("published by"),
+    )
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("assessment month")
+        verbose_name_plural = _("assessment months")
+        ordering = ["tenant", "-month", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "month", "version"], name="assessment_run_version_unique"),
+            models.UniqueConstraint(
+                fields=["tenant", "month"], condition=Q(status=RunStatus.DRAFT), name="assessment_run_one_draft"
+            ),
+            models.CheckConstraint(condition=_in("status", RunStatus), name="assessment_run_status_valid"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="assessment_run_version_positive"),
+            models.CheckConstraint(
+                condition=Q(version=1) | ~Q(reason=""), name="assessment_run_new_version_has_reason"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=RunStatus.DRAFT, published_at__isnull=True)
+                | Q(status=RunStatus.PUBLISHED, published_at__isnull=False),
+                name="assessment_run_published_at",
+            ),
+            models.CheckConstraint(condition=Q(month__day=1), name="assessment_run_month_first_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} v{self.version}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == RunStatus.PUBLISHED
+
+
+class Score(ScopedModel):
+    """One subject's score in a run: each indicator's counts and points, the total out of 100, and its ranks.
+
+    Stamped like every scoped record (`node` is the worker's grid, or the scored node itself), so `visible_to`
+    gives an officer their subtree."""
+
+    run = models.ForeignKey(AssessmentRun, on_delete=models.CASCADE, related_name="scores", verbose_name=_("run"))
+    subject_kind = models.CharField(_("subject"), max_length=10, choices=SubjectKind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("grid worker"),
+    )
+    total = models.DecimalField(_("score"), max_digits=5, decimal_places=2)
+    indicators = models.JSONField(_("breakdown"), default=dict)
+    rank_in_community = models.PositiveIntegerField(_("rank in community"), null=True, blank=True)
+    rank_in_street = models.PositiveIntegerField(_("rank in street"), null=True, blank=True)
+    rank_in_district = models.PositiveIntegerField(_("rank in district"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        ordering = ["run", "subject_kind", "-total", "node", "user"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "node", "user"], condition=Q(user__isnull=False), name="score_worker_unique"
+            ),
+            models.UniqueConstraint(fields=["run", "node"], condition=Q(user__isnull=True), name="score_node_unique"),
+            models.CheckConstraint(condition=_in("subject_kind", SubjectKind), name="score_subject_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(subject_kind=SubjectKind.WORKER, user__isnull=False)
+                | (~Q(subject_kind=SubjectKind.WORKER) & Q(user__isnull=True)),
+                name="score_worker_has_user",
+            ),
+            models.CheckConstraint(condition=Q(total__gte=0, total__lte=100), name="score_total_range"),
+        ]
+        indexes = [
+            models.Index(fields=["run", "subject_kind", "community"], name="score_run_community"),
+            models.Index(fields=["run", "subject_kind", "street"], name="score_run_street"),
+            models.Index(fields=["user", "run"], name="score_user_run"),
+        ]
+
+    def __str__(self):
+        return f"{self.run} {self.subject_kind} {self.node_id}/{self.user_id}: {self.total}"

@@ -1,0 +1,267 @@
+"""The month's scores, computed set-based: a few GROUP BY queries over the month's events, whatever the size.
+
+For one tenant and month (Asia/Shanghai) the computation reads:
+
+1. the grid-worker subjects: who held the grid-worker post (code `grid_worker`, grids/catalogue.py) on a grid
+   at any time during the month — one row per (person, grid), from the assignments (one query);
+2. the live nodes of the tenant with their stamps (one query);
+3. per grid, the conditional counts of the events reported there in the month (one GROUP BY grid_id, with
+   `COUNT(*) FILTER (WHERE …)` per indicator, the Q expressions of events.kpis where they exist);
+4. per (reporter, grid), the events reported in the month, rejected ones excluded (one GROUP BY).
+
+Counts are additive, so a community's, a street's and the district's counts are the sums of their grids' rows
+(≤ 600 rows added up in memory, no further query). Points and totals follow events/assessment/indicators.py,
+in decimals; the rows are written with one bulk INSERT, and the ranks with one UPDATE whose numbers come from
+SQL window functions (`RANK() OVER (PARTITION BY subject_kind, community_id ORDER BY total DESC)` …), so ties
+share a rank. Nothing depends on row order or on the clock beyond `run.as_of`: the same events and the same
+scheme give the same rows.
+
+Attribution (docs/assessment.md): a grid worker's reporting volume counts the events *they* reported at that
+grid; their acceptance, closure, rework and overdue indicators are those of *all* events reported at their grid
+in the month (whoever filed them), since the worker follows every event of the grid. Two workers who shared a
+grid in the month (a handover) are each measured on the grid's whole month.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.db import connections, router
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import Rank
+
+from events import kpis
+from events.choices import OPEN_STATUSES, LogAction, Status
+from events.kpis import CountWhere
+from events.models import Event, EventLog
+from grids.models import Assignment, GridNode
+
+from .choices import SubjectKind
+from .indicators import BY_KEY, ORDER, weighted_total
+from .models import AssessmentRun, Score
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+GRID_WORKER_POST = "grid_worker"
+STAMPS = ("district", "street", "community", "grid")
+COUNT_KEYS = (
+    "events", "rejected", "valid", "answerable", "answered_on_time", "closed", "closed_on_time", "handed_in",
+    "reworked", "overdue",
+)
+
+
+def month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The month as an aware half-open range [first day 00:00, next month's first day 00:00) in Asia/Shanghai."""
+    start = dt.datetime(month.year, month.month, 1, tzinfo=SHANGHAI)
+    following = dt.datetime(month.year + month.month // 12, month.month % 12 + 1, 1, tzinfo=SHANGHAI)
+    return start, following
+
+
+def month_events(tenant_id: int, month: dt.date):
+    start, end = month_bounds(month)
+    return Event.objects.filter(tenant_id=tenant_id, created_at__gte=start, created_at__lt=end)
+
+
+def answered_on_time_q(tenant_id: int, month: dt.date) -> Q:
+    """Events accepted or rejected by their acceptance deadline: a step in their log no later than `accept_due`.
+
+    An uncorrelated IN over the log rows of the month's events (PostgreSQL hashes it once)."""
+    start, end = month_bounds(month)
+    steps = EventLog.objects.filter(
+        action__in=[LogAction.ACCEPT, LogAction.REJECT],
+        created_at__lte=F("event__accept_due"),
+        event__tenant_id=tenant_id,
+        event__created_at__gte=start,
+        event__created_at__lt=end,
+    )
+    return Q(pk__in=steps.values("event_id"))
+
+
+def passed_deadline_q(as_of: dt.datetime) -> Q:
+    """Events that passed a deadline: escalated, closed after the verification deadline, or open past the
+    current deadline at `as_of` with the clock running."""
+    return (
+        Q(escalation_level__gt=0)
+        | Q(status=Status.CLOSED, verify_due__isnull=False, closed_at__gt=F("verify_due"))
+        | Q(status__in=OPEN_STATUSES, due_at__lte=as_of, paused_at__isnull=True)
+    )
+
+
+def grid_counts(tenant_id: int, month: dt.date, as_of: dt.datetime) -> dict[int, dict]:
+    """The conditional counts of the month's events per grid (one GROUP BY query)."""
+    has_accept_deadline = Q(accept_due__isnull=False) & ~Q(status=Status.REPORTED, accept_due__gt=as_of)
+    rows = (
+        month_events(tenant_id, month)
+        .order_by()
+        .values("grid_id")
+        .annotate(
+            events=Count("*"),
+            rejected=CountWhere(Q(status=Status.REJECTED)),
+            answerable=CountWhere(has_accept_deadline),
+            answered_on_time=CountWhere(has_accept_deadline & answered_on_time_q(tenant_id, month)),
+            closed=CountWhere(Q(status=Status.CLOSED)),
+            closed_on_time=CountWhere(kpis.on_time_q()),
+            handed_in=CountWhere(kpis.went_through_handling_q()),
+            reworked=CountWhere(kpis.went_through_handling_q() & kpis.reworked_q()),
+            overdue=CountWhere(~Q(status=Status.REJECTED) & passed_deadline_q(as_of)),
+        )
+        .order_by()
+    )
+    out = {}
+    for row in rows:
+        grid_id = row.pop("grid_id")
+        row["valid"] = row["events"] - row["rejected"]
+        row["reported"] = row["valid"]
+        out[grid_id] = row
+    return out
+
+
+def reporter_counts(tenant_id: int, month: dt.date) -> dict[tuple[int, int], int]:
+    """Events each person reported at each grid in the month, rejected ones excluded (one GROUP BY query)."""
+    rows = (
+        month_events(tenant_id, month)
+        .exclude(status=Status.REJECTED)
+        .order_by()
+        .values_list("reporter_id", "grid_id")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    return {(reporter, grid): n for reporter, grid, n in rows}
+
+
+def worker_subjects(tenant_id: int, month: dt.date) -> list[tuple[int, int]]:
+    """(user, grid) for everyone who held the grid-worker post on a live grid at any time in the month."""
+    start, end = month_bounds(month)
+    last_day = (end - dt.timedelta(days=1)).date()
+    rows = (
+        Assignment.objects.filter(
+            tenant_id=tenant_id,
+            post__code=GRID_WORKER_POST,
+            node__kind="grid",
+            node__is_archived=False,
+            start_date__lte=last_day,
+        )
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=start.date()))
+        .order_by()
+        .values_list("user_id", "node_id")
+        .distinct()
+    )
+    return sorted(rows)
+
+
+def live_nodes(tenant_id: int) -> list[dict]:
+    return list(
+        GridNode.objects.filter(tenant_id=tenant_id, is_archived=False)
+        .order_by()
+        .values("id", "kind", "district_id", "street_id", "community_id", "grid_id")
+    )
+
+
+def _add(into: dict, row: dict) -> None:
+    for key in (*COUNT_KEYS, "reported", "targets"):
+        into[key] = into.get(key, 0) + row.get(key, 0)
+
+
+def subject_counts(tenant_id: int, month: dt.date, as_of: dt.datetime):
+    """Every subject of the month with its counts: (kind, node row, user id or None, counts)."""
+    nodes = live_nodes(tenant_id)
+    node_by_id = {n["id"]: n for n in nodes}
+    by_grid = grid_counts(tenant_id, month, as_of)
+    rolled: dict[int, dict] = defaultdict(dict)
+    for node in nodes:
+        if node["kind"] != "grid":
+            continue
+        counts = {**by_grid.get(node["id"], {}), "targets": 1}
+        # The grid's own row, then its community's, street's and district's (each ancestor stamp once).
+        for level in STAMPS:
+            ancestor = node[f"{level}_id"]
+            if ancestor is not None:
+                _add(rolled[ancestor], counts)
+    subjects = []
+    for node in nodes:
+        counts = rolled.get(node["id"], {"targets": 0})
+        subjects.append((node["kind"], node, None, counts))
+    volume = reporter_counts(tenant_id, month)
+    for user_id, grid_id in worker_subjects(tenant_id, month):
+        grid = node_by_id.get(grid_id)
+        if grid is None:
+            continue
+        counts = {**by_grid.get(grid_id, {}), "reported": volume.get((user_id, grid_id), 0), "targets": 1}
+        subjects.append((SubjectKind.WORKER, grid, user_id, counts))
+    return subjects
+
+
+def breakdown(counts: dict, scheme: list[dict]) -> tuple[dict, Decimal]:
+    """Each scheme indicator's numerator, denominator and points (as strings, exact), and the weighted total."""
+    items, measured = {}, []
+    for entry in sorted(scheme, key=lambda e: ORDER.get(e["key"], 99)):
+        indicator = BY_KEY.get(entry["key"])
+        if indicator is None:
+            continue
+        numerator, denominator, points = indicator.measure(counts, entry.get("target"))
+        items[entry["key"]] = {
+            "numerator": numerator,
+            "denominator": denominator,
+            "points": None if points is None else str(points),
+            "weight": entry["weight"],
+        }
+        measured.append((entry["weight"], points))
+    return items, weighted_total(measured)
+
+
+def score_run(run: AssessmentRun) -> int:
+    """Write the run's score rows (its old rows must be gone) and their ranks; returns how many rows."""
+    rows = []
+    for kind, node, user_id, counts in subject_counts(run.tenant_id, run.month, run.as_of):
+        items, total = breakdown(counts, run.scheme)
+        rows.append(
+            Score(
+                run=run,
+                subject_kind=kind,
+                user_id=user_id,
+                node_id=node["id"],
+                tenant_id=run.tenant_id,
+                district_id=node["district_id"],
+                street_id=node["street_id"],
+                community_id=node["community_id"],
+                grid_id=node["grid_id"],
+                total=total,
+                indicators=items,
+            )
+        )
+    rows.sort(key=lambda s: (s.subject_kind, s.node_id, s.user_id or 0))
+    Score.objects.bulk_create(rows, batch_size=2000)
+    rank(run)
+    return len(rows)
+
+
+# Which ranks a subject gets: its rank among the subjects of the same kind in its community, street, district.
+RANKED_IN = {
+    "community": (SubjectKind.WORKER, SubjectKind.GRID),
+    "street": (SubjectKind.WORKER, SubjectKind.GRID, SubjectKind.COMMUNITY),
+    "district": (SubjectKind.WORKER, SubjectKind.GRID, SubjectKind.COMMUNITY, SubjectKind.STREET),
+}
+
+
+def rank(run: AssessmentRun) -> None:
+    """Set the ranks of the run's rows in one UPDATE … FROM (SELECT id, RANK() OVER (…)) statement."""
+    windows = {
+        f"r_{level}": Window(Rank(), partition_by=[F("subject_kind"), F(f"{level}_id")], order_by=F("total").desc())
+        for level in RANKED_IN
+    }
+    ranked = Score.objects.filter(run=run).order_by().annotate(**windows).values("id", "subject_kind", *windows)
+    using = router.db_for_write(Score)
+    connection = connections[using]
+    sql, params = ranked.query.get_compiler(using).as_sql()
+    table = connection.ops.quote_name(Score._meta.db_table)
+    sets, set_params = [], []
+    for level, kinds in RANKED_IN.items():
+        column = connection.ops.quote_name(f"rank_in_{level}")
+        marks = ", ".join(["%s"] * len(kinds))
+        sets.append(f"{column} = CASE WHEN r.subject_kind IN ({marks}) THEN r.r_{level} END")
+        set_params.extend(str(k) for k in kinds)
+    statement = f"UPDATE {table} SET {', '.join(sets)} FROM ({sql}) AS r WHERE {table}.id = r.id"
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [*set_params, *params])
