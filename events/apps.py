@@ -9,10 +9,15 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events")
 
     def ready(self):
-        from grids.signals import tenant_created
+        from grids.signals import subtree_moved, tenant_created
 
         tenant_created.connect(_install_categories, dispatch_uid="events.install_categories")
+
+        from .exports import register_kinds
+
+        register_kinds()  # the event list and the dashboard ledgers, for grids.exports
         tenant_created.connect(_install_assessment_scheme, dispatch_uid="events.install_assessment_scheme")
+        subtree_moved.connect(_recount_rollups, dispatch_uid="events.recount_rollups")
 
 
 def _install_categories(sender, tenant, **kwargs):
@@ -20,6 +25,13 @@ def _install_categories(sender, tenant, **kwargs):
     from .catalogue import install_event_catalogue
 
     install_event_catalogue(tenant)
+
+
+def _recount_rollups(sender, tenant_id, **kwargs):
+    """A moved subtree took new ancestor stamps by bulk UPDATE: recount the tenant's dashboard rollups."""
+    from .rollups import rebuild
+
+    rebuild(tenant_id)
 
 
 def _install_assessment_scheme(sender, tenant, **kwargs):

@@ -8,14 +8,28 @@ Units:
 - working_days: N working days after the start's date (that date not counted), due at the end of the working day
   (17:30). "Within 3 working days" means by the close of the third working day after receipt.
 - working_hours: counted inside the working periods 08:30–12:00 and 14:00–17:30, Asia/Shanghai.
+
+The rows are read once per process and kept (`shared_calendar`), not on every deadline: filing an event used to
+read ~400 rows each time. What an edit in the admin is guaranteed to see:
+- the process that saved or deleted a CalendarDay (post_save / post_delete) drops its copy at once and again when
+  the transaction commits; until that transaction ends it reads the rows afresh on every deadline (its own
+  uncommitted edit included) and keeps none of them, so a rolled-back edit is never kept;
+- every other process (the other gunicorn workers, Celery) reads the rows again at most CACHE_SECONDS after it
+  last loaded them: an edit takes effect everywhere within `EVENTS_CALENDAR_CACHE_SECONDS` (default 60 s).
+Writes that send no signal (QuerySet.update, bulk_create: `seed_calendar`) call `calendar_changed()` themselves.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from time import monotonic
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.models.signals import post_delete, post_save
 
 from .choices import TimeUnit
 
@@ -57,6 +71,62 @@ class WorkingCalendar:
         return package_is_workday(day) if found is None else found
 
 
+# ---- one calendar per process -----------------------------------------------------------------------------------
+
+_shared: tuple[float, WorkingCalendar] | None = None  # (loaded at, by monotonic(); the calendar)
+# This thread's open transaction that wrote calendar days: (database alias, its outermost atomic block).
+_writing = threading.local()
+
+
+def _cache_seconds() -> float:
+    return getattr(settings, "EVENTS_CALENDAR_CACHE_SECONDS", 60)
+
+
+def shared_calendar() -> WorkingCalendar:
+    """The process's calendar, read again at most every EVENTS_CALENDAR_CACHE_SECONDS; while this thread's open
+    transaction has written calendar days, a fresh one that nobody keeps."""
+    global _shared
+    writing = getattr(_writing, "transaction", None)
+    if writing is not None:
+        using, block = writing
+        blocks = connections[using].atomic_blocks
+        if blocks and blocks[0] is block:
+            return WorkingCalendar()
+        # That transaction has ended, committed or rolled back: drop anything read while it was open.
+        _writing.transaction = None
+        _shared = None
+    shared, now = _shared, monotonic()
+    if shared is None or now - shared[0] >= _cache_seconds():
+        shared = _shared = (now, WorkingCalendar())
+    return shared[1]
+
+
+def calendar_changed(using: str = DEFAULT_DB_ALIAS) -> None:
+    """Calendar days were written on `using`: drop this process's copy now, and again once the transaction
+    commits; until it ends, this thread reads the days afresh for every deadline."""
+    global _shared
+    _shared = None
+    connection = connections[using]
+    if connection.in_atomic_block and connection.atomic_blocks:
+        _writing.transaction = (using, connection.atomic_blocks[0])
+        transaction.on_commit(forget_calendar, using=using)
+
+
+def forget_calendar() -> None:
+    """Drop the process's calendar (and this thread's mark of an open transaction that wrote days: it has ended)."""
+    global _shared
+    _shared = None
+    _writing.transaction = None
+
+
+def _day_written(sender, using=DEFAULT_DB_ALIAS, **kwargs) -> None:
+    calendar_changed(using)
+
+
+post_save.connect(_day_written, sender="events.CalendarDay", dispatch_uid="events.calendar.saved")
+post_delete.connect(_day_written, sender="events.CalendarDay", dispatch_uid="events.calendar.deleted")
+
+
 def _at(day: dt.date, time: dt.time) -> dt.datetime:
     return dt.datetime.combine(day, time, tzinfo=CALENDAR_TZ)
 
@@ -69,7 +139,7 @@ def add_working_time(
         raise ValueError("add_working_time() needs an aware datetime")
     if amount < 0:
         raise ValueError("amount must not be negative")
-    calendar = calendar or WorkingCalendar()
+    calendar = calendar or shared_calendar()
     local = start.astimezone(CALENDAR_TZ)
     if amount == 0:
         return local
@@ -93,7 +163,7 @@ def add_working_duration(
     """The moment `duration` of working time (inside the working periods) after `start`."""
     if start.tzinfo is None:
         raise ValueError("add_working_duration() needs an aware datetime")
-    calendar = calendar or WorkingCalendar()
+    calendar = calendar or shared_calendar()
     local = start.astimezone(CALENDAR_TZ)
     remaining = max(duration, dt.timedelta(0))
     if not remaining:
@@ -119,7 +189,7 @@ def working_time_between(
     """How much working time lies between two moments (zero when `end` is not after `start`)."""
     if start.tzinfo is None or end.tzinfo is None:
         raise ValueError("working_time_between() needs aware datetimes")
-    calendar = calendar or WorkingCalendar()
+    calendar = calendar or shared_calendar()
     start, end = start.astimezone(CALENDAR_TZ), end.astimezone(CALENDAR_TZ)
     total = dt.timedelta(0)
     day = start.date()

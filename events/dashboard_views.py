@@ -7,20 +7,16 @@ events.dashboards and events.kpis; the charts read JSON embedded with `json_scri
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from grids.exports.responses import answer as export_answer
 from grids.models import GridNode
-from yaohai.core.xlsx import build_ledger, xlsx_response
 
-from . import dashboards, kpis
-
-EXPORT_TABLES = ("children", "categories", "overdue")
-EXPORT_LIMIT = 20000  # beyond this a ledger belongs to the (coming) background export
+from . import dashboards, exports, kpis
 
 
 def _node_or_404(request, pk) -> GridNode:
@@ -144,54 +140,16 @@ def screen(request, pk):
     return render(request, "dashboards/screen.html", context)
 
 
-def _kpi_columns() -> list:
-    return [str(k.label) for k in kpis.RANKABLE]
-
-
-def _kpi_values(row: dict) -> list:
-    return ["" if row.get(k.key) is None else row.get(k.key) for k in kpis.RANKABLE]
-
-
 @login_required
 def export(request, pk):
-    """One table of the dashboard as a formatted ledger (台账), with the page's date range."""
+    """One table of the dashboard as a formatted ledger (台账), with the page's date range: at once when small,
+    else built in the background and downloaded from 我的导出 (grids.exports; the builder is events.exports)."""
     node = _node_or_404(request, pk)
-    table = request.GET.get("table", "children")
-    if table not in EXPORT_TABLES:
-        return HttpResponseBadRequest(_("Unknown table."))
-    filters = dashboards.DashboardFilters.from_query(request.GET)
-    now = timezone.now()
-    events = dashboards.node_events(actor=request.user, node=node, filters=filters)
-    within = dashboards.rework_within(node, filters)
-    span = f"{filters.date_from:%Y-%m-%d} – {filters.date_to:%Y-%m-%d}"
-    if table == "children":
-        rows = dashboards.children_kpis(actor=request.user, node=node, events=events, now=now, within=within)
-        title = _("%(node)s · children's KPIs · %(span)s") % {"node": node.name, "span": span}
-        headers = [_("Node"), _("Code"), *_kpi_columns()]
-        data = [[r.node.name, r.node.code, *_kpi_values(r.kpis)] for r in rows]
-    elif table == "categories":
-        rows = kpis.by_category(events, now=now, rework_within=within)
-        title = _("%(node)s · KPIs by category · %(span)s") % {"node": node.name, "span": span}
-        headers = [_("Category"), *_kpi_columns()]
-        data = [[r["category__parent__name"] or "", *_kpi_values(r)] for r in rows]
-    else:
-        rows = dashboards.overdue_events(events, now=now, limit=EXPORT_LIMIT)
-        title = _("%(node)s · overdue events · %(span)s") % {"node": node.name, "span": span}
-        headers = [_("Reference"), _("Title"), _("Category"), _("Grid"), _("Status"), _("Reported at"),
-                   _("Deadline"), _("Overdue (hours)")]
-        tz = timezone.get_current_timezone()
-        data = [
-            [
-                e.reference,
-                e.title,
-                str(e.category),
-                e.node.name,
-                e.get_status_display(),
-                timezone.localtime(e.created_at, tz).strftime("%Y-%m-%d %H:%M"),
-                timezone.localtime(e.due_at, tz).strftime("%Y-%m-%d %H:%M"),
-                round((now - e.due_at).total_seconds() / 3600, 1),
-            ]
-            for e in rows
-        ]
-    content = build_ledger(title, headers, data)
-    return xlsx_response(f"{node.name}-{table}-{filters.date_from:%Y%m%d}-{filters.date_to:%Y%m%d}.xlsx", content)
+    parameters = {
+        "node": node.pk,
+        "table": request.GET.get("table", "children"),
+        "from": request.GET.get("from"),
+        "to": request.GET.get("to"),
+    }
+    back_url = f"{reverse('dashboards:node', args=[node.pk])}?{urlencode(dashboards.DashboardFilters.from_query(request.GET).as_query())}"
+    return export_answer(request, kind=exports.DASHBOARD, parameters=parameters, back_url=back_url)

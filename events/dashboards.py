@@ -1,6 +1,8 @@
 """Reads for a node's dashboard (驾驶舱): the KPIs of the events under a node, its children, trend and lists.
 
-Every read starts from `GridNode.objects.visible_to(actor)` and `Event.objects.visible_to(actor)`; the number of
+Every read starts from the actor's scope (`visible_to`). The counts come from the pre-aggregated rows of
+events.rollups (one row per child, main category and day), so a panel sums at most children × 6 × days rows
+instead of reading every event; "overdue now" and "paused" are counted live from the open events. The number of
 queries is fixed (one per panel) whatever the number of events. The KPIs themselves are defined in events.kpis.
 """
 
@@ -9,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db.models import F
+from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 
 from grids import selectors as grid_selectors
@@ -16,9 +20,9 @@ from grids.choices import LEVELS
 from grids.models import GridNode, User
 from grids.querysets import ScopedQuerySetMixin
 
-from . import kpis
-from .choices import OPEN_STATUSES
-from .models import Event
+from . import kpis, rollups
+from .choices import OPEN_STATUSES, Status
+from .models import Category, Event, EventRollup
 
 DEFAULT_DAYS = 30
 OVERDUE_LIMIT = 20
@@ -94,17 +98,6 @@ def node_events(*, actor: User, node: GridNode, filters: DashboardFilters):
     return ScopedQuerySetMixin.visible_to(Event.objects.all(), actor).filter(**event_lookups(node, filters))
 
 
-# Below this many days, or below a street, the rework count hashes only the counted events' log rows; above
-# it, hashing every verify_fail once is cheaper than joining (measured in docs/bench.md).
-NARROW_DAYS = 92
-
-
-def rework_within(node: GridNode, filters: DashboardFilters) -> dict | None:
-    """How to restrict the rework subquery for this dashboard (None: not at all)."""
-    narrow = node.kind in ("community", "grid") or (filters.date_to - filters.date_from).days < NARROW_DAYS
-    return event_lookups(node, filters) if narrow else None
-
-
 def node_path(node: GridNode) -> list[GridNode]:
     """The node's ancestors, top first, from its stamps (one query; none for a district)."""
     ids = [getattr(node, f"{level}_id") for level in LEVELS[: node.level_index]]
@@ -156,36 +149,131 @@ class Dashboard:
 
 
 def empty_kpis() -> dict:
-    row = {key: 0 for key in kpis.aggregates(timezone.now())}
-    row["avg_handling"] = None
-    return kpis.derive(row)
+    return kpis.derive({**rollups.kpi_row(_zero_sums()), "overdue": 0, "paused": 0})
 
 
-def children_kpis(
-    *, actor: User, node: GridNode, events, now: dt.datetime, within: dict | None = None
-) -> list[ChildRow]:
+def _zero_sums() -> dict:
+    return dict.fromkeys(rollups.COLUMNS, 0)
+
+
+def rollup_rows(*, actor: User, node: GridNode, filters: DashboardFilters):
+    """The pre-aggregated rows a node's dashboard sums: one per child, main category and day in the range (a
+    grid's own rows for a grid), read through the actor's scope."""
+    rows = EventRollup.objects.visible_to(actor).filter(
+        tenant_id=node.tenant_id, day__gte=filters.date_from, day__lte=filters.date_to
+    )
+    return rows.filter(node_id=node.pk) if node.kind == "grid" else rows.filter(parent_id=node.pk)
+
+
+@dataclass
+class LiveCounts:
+    """"Overdue now" and "paused": they change with the clock, so they are counted from the open events."""
+
+    total: dict
+    by_child: dict[int, dict]
+    by_category: dict[int, dict]
+
+    def of(self, table: dict, key) -> dict:
+        return table.get(key) or {"overdue": 0, "paused": 0}
+
+
+def live_counts(events, node: GridNode, now: dt.datetime) -> LiveCounts:
+    """One GROUP BY over the open events in the range (a partial index holds them), by child and main category;
+    the few rows are then added up per panel."""
+    column = kpis.CHILD_COLUMN[node.kind]
+    keys = [column, "main_category_id"] if column else ["main_category_id"]
+    rows = (
+        events.filter(status__in=OPEN_STATUSES)
+        .order_by()
+        .values(*keys)
+        .annotate(overdue=kpis.CountWhere(kpis.overdue_q(now)), paused=kpis.CountWhere(kpis.paused_q()))
+    )
+    live = LiveCounts(total={"overdue": 0, "paused": 0}, by_child={}, by_category={})
+    for row in rows:
+        targets = [live.total, live.by_category.setdefault(row["main_category_id"], {"overdue": 0, "paused": 0})]
+        if column:
+            targets.append(live.by_child.setdefault(row[column], {"overdue": 0, "paused": 0}))
+        for target in targets:
+            target["overdue"] += row["overdue"]
+            target["paused"] += row["paused"]
+    return live
+
+
+def _kpis(sums: dict, live: dict) -> dict:
+    return kpis.derive({**rollups.kpi_row(sums), **live})
+
+
+def totals_and_statuses(rows, live: LiveCounts) -> tuple[dict, list[dict]]:
+    """The KPI cards and the status breakdown, from one aggregate over the rows."""
+    sums = rows.aggregate(**rollups.sum_expressions())
+    statuses = [{"status": s.value, "label": s.label, "events": sums[f"s_{s.value}"]} for s in Status]
+    return _kpis(sums, live.total), statuses
+
+
+def children_kpis(*, actor: User, node: GridNode, rows, live: LiveCounts) -> list[ChildRow]:
     """Every visible child with its KPIs, zero where it has no events (two queries; none for a grid)."""
     if kpis.CHILD_COLUMN[node.kind] is None:
         return []
-    per_child = kpis.by_child(events, node, now=now, rework_within=within)
-    return [ChildRow(node=c, kpis=per_child.get(c.pk) or empty_kpis()) for c in child_nodes(actor=actor, node=node)]
+    per_child = {
+        row["node_id"]: _kpis(row, live.of(live.by_child, row["node_id"]))
+        for row in rows.order_by().values("node_id").annotate(**rollups.sum_expressions())
+    }
+    return [
+        ChildRow(node=c, kpis=per_child.get(c.pk) or _kpis(_zero_sums(), live.of(live.by_child, c.pk)))
+        for c in child_nodes(actor=actor, node=node)
+    ]
+
+
+def category_kpis(rows, live: LiveCounts) -> list[dict]:
+    """KPIs per main category (大类), biggest first (two queries: the sums, then the categories' names)."""
+    sums = list(rows.order_by().values("main_category_id").annotate(**rollups.sum_expressions()))
+    names = dict(Category.objects.filter(pk__in=[r["main_category_id"] for r in sums]).values_list("id", "name"))
+    out = []
+    for row in sums:
+        main = row["main_category_id"]
+        kpi = _kpis(row, live.of(live.by_category, main))
+        kpi["category__parent_id"] = main
+        kpi["category__parent__name"] = names.get(main, "")
+        out.append(kpi)
+    return sorted(out, key=lambda r: (-r["events"], r["category__parent__name"]))
+
+
+TRUNC_DAY = {"week": TruncWeek, "month": TruncMonth}
+
+
+def trend(rows, period: str) -> list[dict]:
+    """Counts and rates per day, week (from Monday) or month of reporting (one query; "overdue now" and
+    "paused" are not split by period)."""
+    if period in TRUNC_DAY:
+        rows = rows.annotate(period=TRUNC_DAY[period]("day"))
+    else:
+        rows = rows.annotate(period=F("day"))
+    out = []
+    for row in rows.order_by().values("period").annotate(**rollups.sum_expressions()).order_by("period"):
+        start = row["period"]
+        if isinstance(start, dt.datetime):
+            start = start.date()
+        out.append({**_kpis(row, {}), "period": start})
+    return out
 
 
 def dashboard(*, actor: User, node: GridNode, filters: DashboardFilters, now: dt.datetime | None = None) -> Dashboard:
-    """Everything the dashboard shows, in a fixed number of queries (eight, for a node with children)."""
+    """Everything the dashboard shows, in a fixed number of queries, from the pre-aggregated rows (docs/bench.md)."""
     now = now or timezone.now()
     events = node_events(actor=actor, node=node, filters=filters)
-    within = rework_within(node, filters)
+    rows = rollup_rows(actor=actor, node=node, filters=filters)
+    live = live_counts(events, node, now)
+    totals, statuses = totals_and_statuses(rows, live)
     return Dashboard(
         node=node,
         filters=filters,
         now=now,
         path=node_path(node),
-        totals=kpis.totals(events, now=now, rework_within=within),
-        children=children_kpis(actor=actor, node=node, events=events, now=now, within=within),
-        categories=kpis.by_category(events, now=now, rework_within=within),
-        statuses=kpis.by_status(events),
-        trend=kpis.by_period(events, filters.period, now=now),
+        totals=totals,
+        children=children_kpis(actor=actor, node=node, rows=rows, live=live),
+        categories=category_kpis(rows, live),
+        statuses=statuses,
+        trend=trend(rows, filters.period),
         overdue=list(overdue_events(events, now=now)),
     )
 

@@ -2,7 +2,7 @@
 
 Every event is filed and moved through the workflow by the real services, as the people who hold the posts would;
 only the timestamps are then shifted into the past (created_at and log times), which is demo-data fabrication the
-services themselves never do.
+services themselves never do, and the dashboards' rollups are recounted after it.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from django.utils import timezone
 from grids.choices import Action, NodeKind
 from grids.models import Assignment, GridNode, Tenant, User
 
-from . import services
+from . import rollups, services
 from .catalogue import install_event_catalogue
 from .choices import CloseReason, RejectReason, Source, Status, UnitKind, Urgency
 from .models import Category, Event, EventLog, HandlingUnit
@@ -108,6 +108,8 @@ def create_demo_events(tenant: Tenant, *, count: int = 3000, seed: int = 2026, d
             event = _one(cast, rng, target, when)
         made[event.status] += 1
     services.sweep_deadlines(now=now)
+    # The shifted reporting times moved the events to other days: recount the dashboards' rollups.
+    rollups.rebuild(tenant.pk)
     return dict(made)
 
 

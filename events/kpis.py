@@ -22,8 +22,8 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from .choices import OPEN_STATUSES, ExtensionStatus, LogAction, Status
-from .models import Category, EventLog, ExtensionRequest
+from .choices import OPEN_STATUSES, Status
+from .models import Category
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -64,24 +64,14 @@ class CountWhere(Count):
 # ---------------------------------------------------------------------------------------------------------
 
 
-def reworked_q(within: dict | None = None) -> Q:
-    """Events that failed verification at least once (a `verify_fail` step in their immutable log).
-
-    An uncorrelated IN, which PostgreSQL hashes once. Without `within` the hash holds every verify_fail of the
-    database (best for a district over months); `within` (event lookups such as {"community_id": 7,
-    "created_at__gte": …}) restricts it to the events being counted, so a small node pays only for its own."""
-    logs = EventLog.objects.filter(action=LogAction.VERIFY_FAIL)
-    if within:
-        logs = logs.filter(**{f"event__{key}": value for key, value in within.items()})
-    return Q(pk__in=logs.values("event_id"))
+def reworked_q() -> Q:
+    """Events that failed verification at least once (`rework_count`, kept by the verify step)."""
+    return Q(rework_count__gt=0)
 
 
-def extended_q(within: dict | None = None) -> Q:
-    """Events given more time at least once (an approved extension request), hashed like `reworked_q`."""
-    requests = ExtensionRequest.objects.filter(status=ExtensionStatus.APPROVED)
-    if within:
-        requests = requests.filter(**{f"event__{key}": value for key, value in within.items()})
-    return Q(pk__in=requests.values("event_id"))
+def extended_q() -> Q:
+    """Events given more time at least once (`extension_count`, kept when a request is approved)."""
+    return Q(extension_count__gt=0)
 
 
 def dispatched_q() -> Q:
@@ -103,31 +93,33 @@ def went_through_handling_q() -> Q:
     return Q(status__in=HANDLED_STATUSES, handled_on_spot=False)
 
 
-def aggregates(now: dt.datetime, *, rework: bool = True, rework_within: dict | None = None) -> dict:
-    """The aggregate expressions of one KPI row; `now` decides what is overdue.
-
-    `rework=False` leaves out the rework and extension counts, the parts that read another table (a hashed scan
-    of the log's verify_fail rows, of the approved extension requests): the trend, which does not show them,
-    skips that cost."""
+def aggregates(now: dt.datetime) -> dict:
+    """The aggregate expressions of one KPI row; `now` decides what is overdue."""
     handling_time = ExpressionWrapper(F("closed_at") - F("created_at"), output_field=DurationField())
-    row = {
+    return {
         "events": Count("*"),
         "rejected": CountWhere(Q(status=Status.REJECTED)),
         "open": CountWhere(Q(status__in=OPEN_STATUSES)),
         "closed": CountWhere(Q(status=Status.CLOSED)),
         "closed_on_time": CountWhere(on_time_q()),
         "went_through_handling": CountWhere(went_through_handling_q()),
-        "reworked": CountWhere(went_through_handling_q() & reworked_q(rework_within)),
+        "reworked": CountWhere(went_through_handling_q() & reworked_q()),
         "dispatched": CountWhere(dispatched_q()),
-        "extended": CountWhere(dispatched_q() & extended_q(rework_within)),
-        "paused": CountWhere(Q(status__in=OPEN_STATUSES, paused_at__isnull=False)),
-        "overdue": CountWhere(Q(status__in=OPEN_STATUSES, due_at__lte=now, paused_at__isnull=True)),
+        "extended": CountWhere(dispatched_q() & extended_q()),
+        "paused": CountWhere(paused_q()),
+        "overdue": CountWhere(overdue_q(now)),
         "avg_handling": Avg(handling_time, filter=Q(status=Status.CLOSED)),
     }
-    if not rework:
-        for key in ("went_through_handling", "reworked", "dispatched", "extended"):
-            del row[key]
-    return row
+
+
+def paused_q() -> Q:
+    """Open events whose clock is paused."""
+    return Q(status__in=OPEN_STATUSES, paused_at__isnull=False)
+
+
+def overdue_q(now: dt.datetime) -> Q:
+    """Open events past their current deadline at `now`, unless their clock is paused."""
+    return Q(status__in=OPEN_STATUSES, due_at__lte=now, paused_at__isnull=True)
 
 
 def _rate(numerator: int, denominator: int) -> float | None:
@@ -170,33 +162,33 @@ def derive(row: dict) -> dict:
     return row
 
 
-def totals(events, *, now: dt.datetime | None = None, rework_within: dict | None = None) -> dict:
+def totals(events, *, now: dt.datetime | None = None) -> dict:
     """One row of KPIs for the whole queryset (one query)."""
-    return derive(events.order_by().aggregate(**aggregates(now or timezone.now(), rework_within=rework_within)))
+    return derive(events.order_by().aggregate(**aggregates(now or timezone.now())))
 
 
-def grouped(events, *fields: str, now: dt.datetime | None = None, rework_within: dict | None = None) -> list[dict]:
+def grouped(events, *fields: str, now: dt.datetime | None = None) -> list[dict]:
     """One row of KPIs per distinct value of `fields` (one GROUP BY query)."""
-    expressions = aggregates(now or timezone.now(), rework_within=rework_within)
+    expressions = aggregates(now or timezone.now())
     rows = events.order_by().values(*fields).annotate(**expressions).order_by(*fields)
     return [derive(row) for row in rows]
 
 
-def by_child(events, node, *, now: dt.datetime | None = None, rework_within: dict | None = None) -> dict[int, dict]:
+def by_child(events, node, *, now: dt.datetime | None = None) -> dict[int, dict]:
     """KPIs per child of `node`, keyed by child id: grouped on the child level's stamp column (one query)."""
     column = CHILD_COLUMN[node.kind]
     if column is None:
         return {}
-    rows = grouped(events, column, now=now, rework_within=rework_within)
+    rows = grouped(events, column, now=now)
     return {row[column]: row for row in rows if row[column] is not None}
 
 
-def by_category(events, *, now: dt.datetime | None = None, rework_within: dict | None = None) -> list[dict]:
+def by_category(events, *, now: dt.datetime | None = None) -> list[dict]:
     """KPIs per main category (大类), biggest first (two queries).
 
     Grouped on the event's own `category_id` — a column the covering indexes hold, so no join with the
     categories — then the few subcategory rows are summed into their main category."""
-    expressions = aggregates(now or timezone.now(), rework_within=rework_within)
+    expressions = aggregates(now or timezone.now())
     rows = list(events.order_by().values("category_id").annotate(**expressions).order_by())
     mains, names = {}, {}
     if rows:
@@ -223,13 +215,13 @@ def by_status(events) -> list[dict]:
 
 
 def by_period(events, period: str, *, now: dt.datetime | None = None) -> list[dict]:
-    """KPIs per day, week (starting Monday) or month of reporting, in Asia/Shanghai (one query; no rework rate)."""
+    """KPIs per day, week (starting Monday) or month of reporting, in Asia/Shanghai (one query)."""
     trunc = PERIODS[period]("created_at", tzinfo=SHANGHAI)
     rows = (
         events.order_by()
         .annotate(period=trunc)
         .values("period")
-        .annotate(**aggregates(now or timezone.now(), rework=False))
+        .annotate(**aggregates(now or timezone.now()))
         .order_by("period")
     )
     out = []

@@ -4,14 +4,17 @@ the working calendar and in-app notifications. Written only by events.services (
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from grids.models import ScopedModel, Tenant
-from grids.querysets import TenantQuerySet
+from grids.models import GridNode, ScopedModel, ScopeStamps, Tenant
+from grids.querysets import ScopedQuerySet, TenantQuerySet
 
+from . import rollups
 from .choices import (
+    OPEN_STATUSES,
     CloseReason,
     ExtensionStatus,
     LogAction,
@@ -29,6 +32,10 @@ from .querysets import EventQuerySet
 
 def _in(field: str, choices) -> Q:
     return Q(**{f"{field}__in": list(choices.values)})
+
+
+def _in_values(field: str, values) -> Q:
+    return Q(**{f"{field}__in": [str(v) for v in values]})
 
 
 class Category(models.Model):
@@ -125,6 +132,10 @@ class Event(ScopedModel):
 
     reference = models.CharField(_("reference"), max_length=20, editable=False)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+", verbose_name=_("category"))
+    # The category's main category (大类) when the event was filed: the dashboards' rollups group on it.
+    main_category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="+", editable=False, verbose_name=_("main category")
+    )
     title = models.CharField(_("title"), max_length=100)
     description = models.TextField(_("description"), blank=True)
     lon = models.FloatField(_("longitude"), null=True, blank=True)
@@ -171,6 +182,9 @@ class Event(ScopedModel):
     paused_at = models.DateTimeField(_("clock paused at"), null=True, blank=True)
     paused_remaining = models.DurationField(_("working time left when paused"), null=True, blank=True)
     escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
+    # Kept by the services in the same transaction as the step, so the KPIs read columns, not the log.
+    rework_count = models.PositiveSmallIntegerField(_("times sent back for rework"), default=0, editable=False)
+    extension_count = models.PositiveSmallIntegerField(_("extensions approved"), default=0, editable=False)
     escalated_to = models.ForeignKey(
         "grids.GridNode",
         null=True,
@@ -235,10 +249,60 @@ class Event(ScopedModel):
             models.Index(fields=["current_unit", "status"], name="event_unit_status"),
             models.Index(fields=["current_handler", "status"], name="event_handler_status"),
             models.Index(fields=["reporter", "status"], name="event_reporter_status"),
+            # Open events are a few per cent of the table: the dashboards' live counts (overdue, paused) and
+            # overdue lists read them through one small partial index per level, in deadline order.
+            *(
+                models.Index(
+                    fields=["tenant", level, "due_at"],
+                    include=["created_at", "main_category", "street", "community", "grid", "paused_at"],
+                    condition=_in_values("status", OPEN_STATUSES),
+                    name=f"event_open_{level}",
+                )
+                for level in ("district", "street", "community")
+            ),
         ]
 
     def __str__(self):
         return f"{self.reference} {self.title}"
+
+    # The dashboards' pre-aggregated counts (EventRollup) follow every save and delete of an event in the same
+    # transaction: the row is loaded with what it counted for, and a save moves it from the old counters to the
+    # new ones (events.rollups). Bulk writes (QuerySet.update, bulk_create, COPY) bypass this and must be
+    # followed by `rollups.rebuild` — grids' subtree moves and the bench generator do so.
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._counted_as = rollups.snapshot(instance)
+        return instance
+
+    def save(self, *args, **kwargs):
+        if self.main_category_id is None and self.category_id is not None:
+            self.main_category_id = Category.objects.filter(pk=self.category_id).values_list(
+                Coalesce("parent_id", "id"), flat=True
+            ).first()
+        with transaction.atomic(using=kwargs.get("using"), savepoint=False):
+            before = None if self._state.adding else self._counted_before()
+            super().save(*args, **kwargs)
+            after = rollups.snapshot(self)
+            rollups.apply(before, after, using=self._state.db)
+        self._counted_as = after
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic(using=kwargs.get("using"), savepoint=False):
+            before = self._counted_before()
+            result = super().delete(*args, **kwargs)
+            rollups.apply(before, None, using=self._state.db)
+        self._counted_as = None
+        return result
+
+    def _counted_before(self):
+        """What this row counted for in the database: from the load, or read again if it was loaded partly."""
+        counted = getattr(self, "_counted_as", None)
+        if counted is None:
+            stored = Event._base_manager.using(self._state.db).filter(pk=self.pk).first()
+            counted = stored._counted_as if stored is not None else None
+        return counted
 
 
 class EventSequence(models.Model):
@@ -421,6 +485,56 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.kind} {self.event_id}"
+
+
+ROLLUP_LEVELS = ("street", "community", "grid")
+
+
+class EventRollup(ScopeStamps):
+    """Pre-aggregated counts of the events reported on one day, in one main category, under one node.
+
+    Every event counts once at each of the levels street, community and grid, in the rows of the nodes it is
+    stamped with. Its counts move with each save of the event (Event.save → events.rollups.apply), in the same
+    transaction, so the rows are exact, not eventually consistent; `check_rollups` compares them with a
+    recount. A dashboard of node N reads the rows whose `parent` is N (one per child, main category and day);
+    a grid's dashboard reads its own rows. "Overdue now" and "paused" depend on the clock and are counted live."""
+
+    level = models.CharField(max_length=10, choices=[(level, level) for level in ROLLUP_LEVELS], editable=False)
+    node = models.ForeignKey(GridNode, on_delete=models.PROTECT, related_name="+", editable=False)
+    parent = models.ForeignKey(GridNode, on_delete=models.PROTECT, related_name="+", editable=False)
+    main_category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+", editable=False)
+    day = models.DateField(editable=False)
+    # How many of the day's events are in each status now: `s_<status>` for each events.choices.Status value.
+    s_reported = models.IntegerField(default=0)
+    s_accepted = models.IntegerField(default=0)
+    s_rejected = models.IntegerField(default=0)
+    s_dispatched = models.IntegerField(default=0)
+    s_in_progress = models.IntegerField(default=0)
+    s_handled = models.IntegerField(default=0)
+    s_rework = models.IntegerField(default=0)
+    s_closed = models.IntegerField(default=0)
+    # The conditional counts of events.kpis, over the same events.
+    closed_on_time = models.IntegerField(default=0)
+    went_through_handling = models.IntegerField(default=0)
+    reworked = models.IntegerField(default=0)
+    dispatched = models.IntegerField(default=0)
+    extended = models.IntegerField(default=0)
+    # Σ (closed_at − created_at) over the closed events, in microseconds: the mean handling time's numerator.
+    handling_us = models.BigIntegerField(default=0)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("event rollup")
+        verbose_name_plural = _("event rollups")
+        constraints = [
+            models.UniqueConstraint(fields=["node", "main_category", "day"], name="eventrollup_key"),
+            models.CheckConstraint(condition=Q(level__in=ROLLUP_LEVELS), name="eventrollup_level_valid"),
+        ]
+        indexes = [models.Index(fields=["parent", "day"], name="eventrollup_parent_day")]
+
+    def __str__(self):
+        return f"{self.node_id}/{self.main_category_id}/{self.day}"
 
 
 # The assessment's models live in their own package; importing them here makes them the events app's.

@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from grids import selectors as grid_selectors
-from yaohai.core.xlsx import build_ledger, xlsx_response
+from grids.exports.responses import answer as export_answer
 
-from . import selectors, services
+from . import exports, selectors, services
 from .choices import HANDLING_STATUSES, Transition, Who
 from .forms import (
     TRANSITION_FORMS,
@@ -32,9 +32,6 @@ from .forms import (
     ResumeForm,
 )
 from .models import Event, EventPhoto
-
-EXPORT_LIMIT = 20000
-
 
 def _common(request) -> dict:
     """What every events page shows in its header: the unread-notification count; the phone tabs for grid workers."""
@@ -138,29 +135,12 @@ def event_list(request):
 
 @login_required
 def export(request):
-    """The filtered list as an .xlsx ledger."""
-    form = EventFilterForm(request.GET or None, actor=request.user)
-    rows = (
-        selectors.filtered_events(actor=request.user, filters=form.filters())
-        .select_related(*selectors.LIST_RELATED)[:EXPORT_LIMIT]
-    )
-    local = timezone.localtime
-    content = build_ledger(
-        _("Events"),
-        [_("Reference"), _("Title"), _("Main category"), _("Subcategory"), _("Grid"), _("Community"),
-         _("Status"), _("Urgency"), _("Reported at"), _("Deadline"), _("Overdue"), _("Handling unit"),
-         _("Close reason")],
-        (
-            [e.reference, e.title, e.category.parent.name if e.category.parent_id else "", e.category.name,
-             e.node.name, e.node.parent.name if e.node.parent_id else "", e.get_status_display(),
-             e.get_urgency_display(), local(e.created_at).strftime("%Y-%m-%d %H:%M"),
-             local(e.due_at).strftime("%Y-%m-%d %H:%M") if e.due_at else "",
-             _("yes") if e.is_overdue else "", e.current_unit.name if e.current_unit_id else "",
-             e.get_close_reason_display()]
-            for e in rows
-        ),
-    )
-    return xlsx_response(f"events-{timezone.localdate():%Y%m%d}.xlsx", content)
+    """The filtered list as an .xlsx ledger: at once when small, else built in the background and downloaded from
+    我的导出 (grids.exports; the builder is events.exports)."""
+    query = request.GET.copy()
+    query.pop("after", None)
+    back_url = f"{reverse('events:list')}?{query.urlencode()}"
+    return export_answer(request, kind=exports.EVENT_LIST, parameters=query.dict(), back_url=back_url)
 
 
 def _event_or_404(request, pk) -> Event:

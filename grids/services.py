@@ -22,7 +22,7 @@ from . import geo
 from .choices import CODE_LENGTH, KIND_OF_SUBKIND, LEVELS, PARENT_KIND, Action, NodeKind, NodeSubkind
 from .models import Assignment, GridNode, Post, ScopedModel, Tenant, User
 from .scope import scope_for
-from .signals import tenant_created
+from .signals import subtree_moved, tenant_created
 
 LOCK_NAMESPACE = 0x59480001  # "YH" + 1: our advisory locks never collide with another application's
 GLOBAL_TREE_KEY = 0  # creating a tree takes a new mptt tree_id: one creator at a time
@@ -343,6 +343,7 @@ def move_node(*, node: GridNode, new_parent: GridNode, actor: User | None = None
         node = _locked(node)
         _recode_descendants(node, old_code)
         restamp_subtree(node)
+        subtree_moved.send(sender=GridNode, node=node, tenant_id=node.tenant_id)
         return GridNode.objects.get(pk=node.pk)
 
 

@@ -6,6 +6,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 
 from events.celery_schedule import BEAT as EVENTS_BEAT
+from grids.celery_schedule import BEAT as GRIDS_BEAT
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -137,6 +138,9 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 
+# The partial indexes on open events INCLUDE extra columns on PostgreSQL; SQLite builds them without (W040).
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
+
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
@@ -179,7 +183,15 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE = {**EVENTS_BEAT}
+CELERY_BEAT_SCHEDULE = {**GRIDS_BEAT, **EVENTS_BEAT}
+
+# Exports (台账, grids.exports): a ledger of fewer than EXPORT_SYNC_MAX_ROWS rows (a capped COUNT decides) is built
+# inside the request; a larger one, up to EXPORT_MAX_ROWS, by a Celery task (on EXPORT_QUEUE, default: Celery's
+# default queue), and is downloaded from 我的导出 until EXPORT_KEEP_HOURS after it was asked for.
+EXPORT_SYNC_MAX_ROWS = env.int("EXPORT_SYNC_MAX_ROWS", default=5000)
+EXPORT_MAX_ROWS = env.int("EXPORT_MAX_ROWS", default=200000)
+EXPORT_KEEP_HOURS = env.int("EXPORT_KEEP_HOURS", default=72)
+EXPORT_QUEUE = env.str("EXPORT_QUEUE", default="")
 
 CACHES = {
     "default": (

@@ -18,6 +18,7 @@ urlpatterns = [
     path("events/", include("events.urls")),
     path("dashboards/", include("events.dashboard_urls")),
     path("assessment/", include("events.assessment.urls")),
+    path("exports/", include("grids.exports.urls")),
     path("api/v1/auth/token/", obtain_auth_token, name="api-token"),
     path("api/v1/", include("grids.api.urls")),
     path("api/v1/", include("events.api.urls")),
@@ -31,4 +32,4 @@ admin.site.site_title = "e网清"
 admin.site.index_title = "e网清"
 
 # Uploads are not served as a folder, not even in DEBUG: each app serves its files through a scoped view
-# (events:photo).
+# (events:photo; exports:download, to the export's owner only).

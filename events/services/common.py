@@ -6,8 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from functools import partial
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -85,11 +84,16 @@ def _log(event: Event, actor, action: str, from_status: str, note: str = "") -> 
     )
 
 
-def _save_photos(event: Event, log: EventLog | None, actor, photos: Iterable[tuple[str, object]]) -> None:
+def _save_photos(
+    event: Event, log: EventLog | None, actor, photos: Iterable[tuple[str, object]]
+) -> list[EventPhoto]:
+    saved = []
     for kind, content in photos:
         photo = EventPhoto(event=event, log=log, kind=kind, uploaded_by=actor)
         photo.image.save(content.name, content, save=False)
         photo.save()
+        saved.append(photo)
+    return saved
 
 
 def _notify(user_ids: Iterable[int], event: Event, kind: str, *, skip: int | None = None) -> int:
@@ -218,12 +222,28 @@ def _check(actor: User, event: Event, action: str, now: dt.datetime) -> Rule:
 
 
 def _next_reference(tenant_id: int, day: dt.date) -> str:
-    """YH + date + a per-tenant, per-day sequence number; the counter row is locked until commit."""
-    counter = EventSequence.objects.filter(tenant_id=tenant_id, day=day)
-    if not counter.update(last=F("last") + 1):
+    """YH + date + a per-tenant, per-day sequence number; the counter row is locked until commit.
+
+    One statement in the steady state (UPDATE … RETURNING); the day's first number creates the row."""
+    number = _bump_counter(tenant_id, day)
+    if number is None:
         try:
             with transaction.atomic():
                 EventSequence.objects.create(tenant_id=tenant_id, day=day, last=1)
-        except IntegrityError:
-            counter.update(last=F("last") + 1)
-    return f"YH{day:%Y%m%d}-{counter.values_list('last', flat=True).get():04d}"
+            number = 1
+        except IntegrityError:  # a concurrent filing created it first: its row is ours to bump now
+            number = _bump_counter(tenant_id, day)
+    return f"YH{day:%Y%m%d}-{number:04d}"
+
+
+def _bump_counter(tenant_id: int, day: dt.date) -> int | None:
+    """The day's counter plus one (the row stays locked until commit); None when the day has no row yet."""
+    connection = connections[router.db_for_write(EventSequence)]
+    table = connection.ops.quote_name(EventSequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last = last + 1 WHERE tenant_id = %s AND day = %s RETURNING last",
+            [tenant_id, day],
+        )
+        row = cursor.fetchone()
+    return None if row is None else row[0]

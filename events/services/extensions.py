@@ -100,6 +100,7 @@ def decide_extension(
         start = max(event.handle_due or now, now)
         event.handle_due = add_working_time(start, request.amount, request.unit)
         _set_due(event, event.handle_due)
+        event.extension_count += 1
         event.save()
     _log(event, actor, LogAction.EXT_APPROVED if approve else LogAction.EXT_DENIED, event.status, note)
     _notify([request.requested_by_id], event, NotificationKind.EXTENSION_DECIDED, skip=actor.pk)

@@ -221,6 +221,7 @@ def verify(
     if not (note or "").strip():
         raise ValidationError({"note": [_("Say what is still wrong.")]})
     event.status = Status.REWORK
+    event.rework_count += 1
     event.handle_due = _stage_due(now, event.category, "handle")
     _set_due(event, event.handle_due)
     event.save()

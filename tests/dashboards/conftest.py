@@ -30,7 +30,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from events import services
+from events import rollups, services
 from events.catalogue import install_event_catalogue
 from events.models import Category, Event, HandlingUnit
 from tests.world import make_user
@@ -71,6 +71,8 @@ class Board:
             **kwargs,
         )
         Event.objects.filter(pk=event.pk).update(created_at=reported_at or at)
+        # The bulk UPDATE bypassed Event.save: recount the dashboards' rollups, as any bulk write must.
+        rollups.rebuild(event.tenant_id)
         self.events[key] = event
         return event
 

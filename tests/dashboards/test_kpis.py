@@ -105,18 +105,6 @@ def test_every_kpi_has_a_written_definition():
     assert {k.key for k in kpis.KPIS if not k.available} == {"satisfaction"}
 
 
-def test_restricting_the_rework_subquery_changes_nothing(board):
-    node = board.world.node("A/S1/C1")
-    filters = dashboards.DashboardFilters.default()
-    events = _events(board)
-    within = dashboards.event_lookups(node, filters)
-    assert kpis.totals(events, now=board.now, rework_within=within) == kpis.totals(events, now=board.now)
-    assert dashboards.rework_within(node, filters) == within
-    district = board.world.node("A")
-    two_years = dashboards.DashboardFilters(date_from=filters.date_to - dt.timedelta(days=729), date_to=filters.date_to)
-    assert dashboards.rework_within(district, two_years) is None
-
-
 def test_a_paused_event_is_open_but_not_overdue(board):
     from events import services
 
@@ -129,7 +117,14 @@ def test_a_paused_event_is_open_but_not_overdue(board):
 
 
 def test_denied_extensions_do_not_count(board):
-    from events.models import ExtensionRequest
+    from events import services
 
-    ExtensionRequest.objects.filter(event=board.events["e5"]).update(status="denied")
-    assert kpis.totals(_events(board), now=board.now)["extension_rate"] == 0.0
+    e8 = board.report("e8", "A/S1/C1/G1")
+    board.to_in_progress(e8, "A/S1/C1/G1", board.base)
+    services.request_extension(
+        actor=board.member, event=e8.pk, amount=1, unit="working_days", reason="等配件", now=board.base + HOURS
+    )
+    services.decide_extension(actor=board.head("A/S1/C1/G1"), event=e8.pk, approve=False, now=board.base + HOURS)
+    row = kpis.totals(_events(board), now=board.now)
+    assert row["dispatched"] == 5 and row["extended"] == 1  # e5's approved request only
+    assert row["extension_rate"] == 20.0

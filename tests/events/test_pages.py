@@ -169,7 +169,7 @@ def test_export_is_the_filtered_list(ev, client_for):
     response = client_for(HEAD).get(reverse("events:export"))
     assert response.status_code == 200
     sheet = load_workbook(BytesIO(response.content)).active
-    refs = [row[1] for row in sheet.iter_rows(min_row=3, values_only=True)]
+    refs = [row[1] for row in sheet.iter_rows(min_row=4, values_only=True)]
     assert refs == [mine.reference]
     assert sibling.reference not in refs
 

@@ -2,42 +2,96 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from io import BytesIO
+from itertools import chain, islice
 
 from django.http import HttpResponse
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+WIDTH_SAMPLE = 500  # rows read to size the columns
 
 
-def build_ledger(title: str, headers: Sequence[str], rows: Iterable[Sequence], *, numbered: bool = True) -> bytes:
-    """One sheet: the title merged across the columns, then the header row, then the rows."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = title[:31]
-    columns = (["序号"] if numbered else []) + list(headers)
-    ws.cell(row=1, column=1, value=title).font = Font(bold=True, size=14)
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(columns))
-    ws.cell(row=1, column=1).alignment = Alignment(horizontal="center")
-    fill = PatternFill("solid", fgColor="DDEBF7")
-    for col, header in enumerate(columns, start=1):
-        cell = ws.cell(row=2, column=col, value=str(header))
-        cell.font, cell.fill = Font(bold=True), fill
-    widths = [len(str(h)) * 2 + 2 for h in columns]
-    for index, row in enumerate(rows, start=1):
-        values = ([index] if numbered else []) + ["" if v is None else v for v in row]
-        ws.append(values)
-        for col, value in enumerate(values):
-            widths[col] = min(max(widths[col], len(str(value)) * 2 + 2), 60)
+def build_ledger(
+    title: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence],
+    *,
+    numbered: bool = True,
+    groups: Sequence[tuple[str | None, int]] | None = None,
+) -> bytes:
+    """One sheet: the title merged across the columns, the header row(s), then the rows, 序号 first.
+
+    `groups` puts a merged header above runs of columns: (label, how many columns) in order, covering `headers`;
+    a None label leaves its columns' headers merged over both header rows. The sheet is written in openpyxl's
+    streaming mode, so a ledger of 100,000 rows costs little memory; column widths come from the first rows."""
+    columns = (["序号"] if numbered else []) + [str(h) for h in headers]
+    head_rows = 2 if groups else 1
+    rows = iter(rows)
+    sample = list(islice(rows, WIDTH_SAMPLE))
+    widths = [len(h) * 2 + 2 for h in columns]
+    for row in sample:
+        for col, value in enumerate(row, start=1 if numbered else 0):
+            widths[col] = min(max(widths[col], len(str(value if value is not None else "")) * 2 + 2), 60)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(_sheet_name(title))
     for col, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
-    ws.freeze_panes = "A3"
+    ws.freeze_panes = f"A{head_rows + 2}"  # before the first row: streaming writes the sheet's head then
+    last = get_column_letter(len(columns))
+    ws.merged_cells.add(f"A1:{last}1")
+    top = WriteOnlyCell(ws, value=title)
+    top.font, top.alignment = Font(bold=True, size=14), Alignment(horizontal="center")
+    ws.append([top])
+
+    fill = PatternFill("solid", fgColor="DDEBF7")
+    centred = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+    def head(value):
+        cell = WriteOnlyCell(ws, value=value)
+        cell.font, cell.fill, cell.alignment = Font(bold=True), fill, centred
+        return cell
+
+    if groups:
+        spans = ([(None, 1)] if numbered else []) + list(groups)
+        if sum(n for _, n in spans) != len(columns):
+            raise ValueError("the header groups do not cover the columns")
+        upper, col = [], 1
+        for label, span in spans:
+            first, end = get_column_letter(col), get_column_letter(col + span - 1)
+            if label is None:
+                for offset in range(span):
+                    letter = get_column_letter(col + offset)
+                    ws.merged_cells.add(f"{letter}2:{letter}3")
+                    upper.append(head(columns[col - 1 + offset]))
+            else:
+                if span > 1:
+                    ws.merged_cells.add(f"{first}2:{end}2")
+                upper.extend([head(str(label))] + [head(None) for _ in range(span - 1)])
+            col += span
+        ws.append(upper)
+        lower, col = [], 1
+        for label, span in spans:
+            lower.extend(head(None if label is None else columns[col - 1 + i]) for i in range(span))
+            col += span
+        ws.append(lower)
+    else:
+        ws.append([head(c) for c in columns])
+    for index, row in enumerate(chain(sample, rows), start=1):
+        ws.append(([index] if numbered else []) + ["" if v is None else v for v in row])
     out = BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _sheet_name(title: str) -> str:
+    """A sheet name Excel accepts: at most 31 characters, none of : \\ / ? * [ ]."""
+    return re.sub(r"[:\\/?*\[\]]", " ", title)[:31].strip() or "Sheet1"
 
 
 def xlsx_response(filename: str, content: bytes) -> HttpResponse:

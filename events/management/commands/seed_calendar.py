@@ -5,7 +5,7 @@ import datetime as dt
 import chinese_calendar
 from django.core.management.base import BaseCommand, CommandError
 
-from events.calendar import package_is_workday
+from events.calendar import calendar_changed, package_is_workday
 from events.models import CalendarDay
 
 
@@ -44,4 +44,5 @@ class Command(BaseCommand):
                 )
             else:
                 CalendarDay.objects.bulk_create(rows, ignore_conflicts=True)
+            calendar_changed()  # bulk_create sends no post_save: drop the process's copy of the calendar
             self.stdout.write(f"{year}: {len(rows)} days")

@@ -1,0 +1,130 @@
+"""The dashboards' rollups (events.rollups): exact after every step, equal to the events' own KPIs, and moved with
+the tree. The KPIs of the events are proven against hand-computed values in test_kpis.py; here the dashboard,
+which sums the rollups, must give the same numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from events import dashboards, kpis, rollups, services
+from events.models import Event, EventRollup
+from grids import services as grid_services
+from tests.dashboards.conftest import HOURS, photo
+
+pytestmark = pytest.mark.django_db
+
+# Every key of a KPI row the dashboard shows; the mean handling time is compared in hours (it is a float).
+COMPARED = (
+    "events", "rejected", "open", "closed", "closed_on_time", "went_through_handling", "reworked", "dispatched",
+    "extended", "closure_rate", "on_time_rate", "rework_rate", "extension_rate", "avg_handling_hours",
+)
+LIVE = ("overdue", "paused")
+
+
+def _pick(row: dict, keys=COMPARED + LIVE) -> dict:
+    return {k: row[k] for k in keys}
+
+
+def test_the_stored_rollups_equal_a_recount_after_the_whole_fixture(board):
+    assert EventRollup.objects.exists()
+    assert rollups.drift() == []
+
+
+@pytest.mark.parametrize(
+    "path, user",
+    [("A/S1/C1", "A/S1/C1:grid_head"), ("A/S1", "A:admin"), ("A", "A:admin"), ("A/S1/C1/G1", "A:admin")],
+)
+def test_every_panel_equals_the_kpis_computed_from_the_events(board, path, user):
+    node, actor = board.world.node(path), board.world.user(user)
+    filters = dashboards.DashboardFilters.default()
+    shown = dashboards.dashboard(actor=actor, node=node, filters=filters, now=board.now)
+    events = dashboards.node_events(actor=actor, node=node, filters=filters)
+
+    assert _pick(shown.totals) == _pick(kpis.totals(events, now=board.now))
+    assert shown.totals["events"] > 0
+    assert shown.statuses == kpis.by_status(events)
+    expected_children = kpis.by_child(events, node, now=board.now)
+    for child in shown.children:
+        if child.node.pk in expected_children:
+            assert _pick(child.kpis) == _pick(expected_children[child.node.pk]), child.node
+        else:
+            assert child.kpis["events"] == 0
+    expected_categories = {r["category__parent_id"]: _pick(r) for r in kpis.by_category(events, now=board.now)}
+    assert {r["category__parent_id"]: _pick(r) for r in shown.categories} == expected_categories
+    rows = dashboards.rollup_rows(actor=actor, node=node, filters=filters)
+    for period in ("day", "week", "month"):
+        expected = [{"period": r["period"], **_pick(r, COMPARED)} for r in kpis.by_period(events, period)]
+        assert [{"period": r["period"], **_pick(r, COMPARED)} for r in dashboards.trend(rows, period)] == expected
+
+
+def test_each_workflow_step_keeps_the_rollups_exact(world, settings, tmp_path):
+    """Walk one event through every kind of step (and the sweep) and recount after each."""
+    from tests.dashboards.conftest import Board
+
+    settings.MEDIA_ROOT = tmp_path
+    b = Board(world, dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC))
+    grid, tenant = "A/S1/C1/G1", world.tenants["A"]
+    steps = []
+
+    def step(label, call):
+        call()
+        steps.append((label, rollups.drift(tenant.pk)))
+
+    at = b.now
+    event = services.report_event(
+        actor=world.user(f"{grid}:grid_worker"), node=world.nodes[grid], category=b.category(), title="井盖缺失",
+        now=at,
+    )
+    steps.append(("report", rollups.drift(tenant.pk)))
+    step("accept", lambda: services.accept(actor=b.head(grid), event=event.pk, now=at))
+    step("dispatch", lambda: services.dispatch(actor=b.head(grid), event=event.pk, unit=b.unit.pk, now=at))
+    step("sign", lambda: services.sign(actor=b.member, event=event.pk, now=at))
+    step("request more time", lambda: services.request_extension(
+        actor=b.member, event=event.pk, amount=1, unit="working_days", reason="等配件", now=at + HOURS))
+    step("approve", lambda: services.decide_extension(
+        actor=b.head(grid), event=event.pk, approve=True, now=at + HOURS))
+    step("sweep escalates", lambda: services.sweep_deadlines(now=at + dt.timedelta(days=30)))
+    step("handle", lambda: b.handle(event, at + dt.timedelta(days=30)))
+    step("verify fails", lambda: b.verify(event, grid, at + dt.timedelta(days=30), passed=False))
+    step("handle again", lambda: b.handle(event, at + dt.timedelta(days=31)))
+    step("verify passes", lambda: b.verify(event, grid, at + dt.timedelta(days=31)))
+    step("reopen", lambda: services.reopen(
+        actor=world.user(f"{grid}:grid_worker"), event=event.pk, note="又坏了", now=at + dt.timedelta(days=32)))
+    on_spot = services.report_event(
+        actor=world.user(f"{grid}:grid_worker"), node=world.nodes[grid], category=b.category(), title="小广告",
+        handled_on_spot=True, photos=[("after", photo())], now=at,
+    )
+    steps.append(("on the spot", rollups.drift(tenant.pk)))
+    Event.objects.filter(pk=on_spot.pk).update(needs_recheck=True)  # set-up: pick it for the re-check
+    step("re-check fails", lambda: services.recheck(
+        actor=b.head(grid), event=on_spot.pk, passed=False, note="未清理干净", now=at + HOURS))
+    step("reject", lambda: services.reject(
+        actor=b.head(grid), event=on_spot.pk, reason="invalid", note="重复", now=at + 2 * HOURS))
+
+    assert [label for label, differences in steps if differences] == []
+    final = Event.objects.get(pk=event.pk)
+    assert final.rework_count == 1 and final.extension_count == 1 and final.escalation_level >= 1
+
+
+def test_a_moved_community_takes_its_counts_to_the_new_street(board):
+    world = board.world
+    admin = world.user("A:admin")
+    filters = dashboards.DashboardFilters.default()
+    before = dashboards.dashboard(actor=admin, node=world.node("A/S2"), filters=filters, now=board.now)
+    grid_services.move_node(node=world.node("A/S1/C1"), new_parent=world.node("A/S2"), actor=admin)
+
+    assert rollups.drift() == []
+    after = dashboards.dashboard(actor=admin, node=world.node("A/S2"), filters=filters, now=board.now)
+    assert after.totals["events"] == before.totals["events"] + 7
+    street_one = dashboards.dashboard(actor=admin, node=world.node("A/S1"), filters=filters, now=board.now)
+    assert street_one.totals["events"] == 1  # only the sibling community's event is left there
+
+
+def test_a_community_officer_sees_only_their_community_in_the_rollups(board):
+    officer = board.world.user("A/S1/C1:grid_head")
+    visible = EventRollup.objects.visible_to(officer)
+    assert visible.exists()
+    assert set(visible.values_list("community_id", flat=True)) == {board.world.node("A/S1/C1").pk}
+    assert not visible.filter(tenant=board.world.tenants["B"]).exists()
