@@ -33,6 +33,7 @@ from .forms import (
 )
 from .models import Event, EventPhoto
 
+
 def _common(request) -> dict:
     """What every events page shows in its header: the unread-notification count; the phone tabs for grid workers."""
     return {
