@@ -8,7 +8,6 @@ clear message (400) and changes nothing; a step the user may not take is 403, a 
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -158,7 +157,7 @@ def compute(request, pk):
         return _refused(request, node, error.status, str(error), compute_form=form)
     args = (node.tenant_id, label(month), request.user.pk, reason)
     transaction.on_commit(lambda: tasks.compute_month.delay(*args))
-    if settings.CELERY_TASK_ALWAYS_EAGER:
+    if tasks.compute_month.app.conf.task_always_eager:  # no Redis: the task ran in this request
         messages.success(request, _("%(month)s computed.") % {"month": label(month)})
     else:
         messages.info(request, _("%(month)s is being computed; reload the page in a moment.") % {"month": label(month)})

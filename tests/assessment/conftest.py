@@ -49,6 +49,20 @@ HEAD = "A/S1/C1:grid_head"
 DISTRICT_HEAD = "A:grid_head"
 
 
+@pytest.fixture(autouse=True)
+def _tasks_in_process(request):
+    """Outside the real-worker test, tasks run in the test's process even when REDIS_URL is set."""
+    if request.node.get_closest_marker("celery"):
+        yield
+        return
+    from yaohai.celery import app
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = eager
+
+
 class Month:
     """Files the fixture's events and keeps them by key; each step's log row gets the step's time."""
 

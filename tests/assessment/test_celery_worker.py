@@ -1,0 +1,46 @@
+"""The assessment tasks run by a real Celery worker over Redis, on PostgreSQL (the worker of
+tests/events/test_celery_worker.py: its own process and queue, pointed at the test database)."""
+
+import pytest
+from celery import Celery
+from django.db import connection  # noqa: F401  (the skipif condition reads it)
+
+from events.assessment.models import AssessmentRun, Score
+from tests.events.test_celery_worker import REDIS_URL, worker_queue  # noqa: F401  (the worker fixture)
+
+from .conftest import DISTRICT_HEAD, OCTOBER, W1
+
+pytestmark = [
+    pytest.mark.celery,
+    pytest.mark.postgres,
+    pytest.mark.skipif("connection.vendor != 'postgresql'", reason="needs PostgreSQL"),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+def test_real_worker_scores_a_chosen_month_then_catches_up_the_others(month, world, worker_queue):  # noqa: F811
+    sender = Celery("sender", broker=REDIS_URL, backend=REDIS_URL)
+    tenant = world.tenants["A"]
+    actor = world.users[DISTRICT_HEAD]
+    result = sender.send_task(
+        "events.assessment.compute_month", args=[tenant.pk, "2026-10", actor.pk, ""], queue=worker_queue
+    ).get(timeout=120)
+    run = AssessmentRun.objects.get(tenant=tenant, month=OCTOBER)
+    assert result == {"run": run.pk, "month": "2026-10", "version": 1, "rows": run.scores.count()}
+    assert run.computed_by_id == actor.pk
+    assert str(Score.objects.get(run=run, user=world.users[W1]).total) == "60.76"
+    rows = sorted(Score.objects.filter(run=run).values_list("node_id", "user_id", "total", "indicators"), key=repr)
+
+    # The same month again, on demand: the draft's rows come back identical.
+    sender.send_task(
+        "events.assessment.compute_month", args=[tenant.pk, "2026-10", actor.pk, ""], queue=worker_queue
+    ).get(timeout=120)
+    again = sorted(Score.objects.filter(run=run).values_list("node_id", "user_id", "total", "indicators"), key=repr)
+    assert again == rows
+
+    # The beat's sweep scores the other missing months (both tenants) but leaves October of A alone.
+    done = sender.send_task("events.assessment.score_due_months", queue=worker_queue).get(timeout=180)
+    assert done and f"{tenant.pk}:2026-10:v1" not in done
+    assert f"{world.tenants['B'].pk}:2026-10:v1" in done
+    assert AssessmentRun.objects.filter(tenant=tenant, month=OCTOBER).count() == 1
+    assert sender.send_task("events.assessment.score_due_months", queue=worker_queue).get(timeout=180) == []
