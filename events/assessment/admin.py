@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
-from grids.admin_scope import ReadOnlyAdminMixin, TenantScopedAdminMixin, is_platform_admin
+from grids.admin_scope import ReadOnlyAdminMixin, TenantScopedAdminMixin, is_platform_admin, is_tenant_admin
 
 from .indicators import BY_KEY
 from .models import AssessmentRun, AssessmentScheme, SchemeIndicator
@@ -46,6 +46,15 @@ class SchemeIndicatorInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False  # the catalogue is fixed in code; install_default_scheme adds its new indicators
+
+    def has_view_permission(self, request, obj=None):
+        return is_platform_admin(request) or is_tenant_admin(request)
+
+    def has_change_permission(self, request, obj=None):
+        return is_platform_admin(request) or is_tenant_admin(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(AssessmentScheme)

@@ -5,10 +5,14 @@ import time
 from django.core.management.base import BaseCommand
 
 from events import services
+from events.assessment import services as assessment_services
 
 
 class Command(BaseCommand):
-    help = "Run the deadline sweep (and escalation) once, or every --every seconds until stopped."
+    help = (
+        "Run the deadline sweep (and escalation) and the assessment's catch-up of unscored months once, "
+        "or every --every seconds until stopped."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--every", type=int, default=0, help="Repeat every N seconds (0: run once).")
@@ -19,6 +23,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"sweep: {result.near} near deadline, {result.overdue} overdue, {result.escalated} escalated"
             )
+            # The months that ended without a run (two queries when none is due); see docs/assessment.md.
+            scored = assessment_services.score_due_months()
+            self.stdout.write(f"assessment: {len(scored)} month(s) scored")
             if every <= 0:
                 return
             time.sleep(every)
