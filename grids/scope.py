@@ -87,6 +87,7 @@ def _compute_scopes(user) -> dict[str, Scope]:
         Assignment.objects.current(timezone.localdate())
         .filter(user=user, tenant_id=user.tenant_id, node__is_archived=False)
         .values_list("node_id", "node__kind", "post__actions")
+        .order_by()  # a set is built from them: no need for the model's ordering (and its sort)
     )
     for node_id, kind, actions in rows:
         for action in actions or ():

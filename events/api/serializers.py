@@ -1,5 +1,7 @@
 """API shapes of events: read serializers, and one input serializer per workflow step."""
 
+import copy
+
 from django.urls import reverse
 from rest_framework import serializers
 
@@ -13,7 +15,20 @@ EVENT_FIELDS = [
 ]
 
 
-class EventSerializer(serializers.ModelSerializer):
+class FieldsBuiltOnce:
+    """A ModelSerializer derives its fields from the model again for every instance it serialises (for the event
+    detail, more time than the rest of the answer: docs/bench_filing.md). The shapes here are fixed, so derive
+    them once per class and give each serializer its own copy, as DRF does with declared fields."""
+
+    def get_fields(self):
+        built = type(self).__dict__.get("_fields_built")
+        if built is None:
+            built = super().get_fields()
+            type(self)._fields_built = built
+        return copy.deepcopy(built)
+
+
+class EventSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     category_name = serializers.CharField(source="category.name", read_only=True)
     main_category_name = serializers.CharField(source="category.parent.name", read_only=True, default="")
     node_name = serializers.CharField(source="node.name", read_only=True)
@@ -24,7 +39,7 @@ class EventSerializer(serializers.ModelSerializer):
         read_only_fields = EVENT_FIELDS
 
 
-class EventPhotoSerializer(serializers.ModelSerializer):
+class EventPhotoSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     kind = serializers.CharField(read_only=True)
     # The scoped view's address, never the storage path: uploads are not published as a folder.
     image = serializers.SerializerMethodField()
@@ -39,7 +54,7 @@ class EventPhotoSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "image", "width", "height", "log"]
 
 
-class EventLogSerializer(serializers.ModelSerializer):
+class EventLogSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     actor_name = serializers.CharField(source="actor.__str__", read_only=True, default=None)
     from_status = serializers.CharField(read_only=True)
     to_status = serializers.CharField(read_only=True)

@@ -109,7 +109,7 @@ def _notify(user_ids: Iterable[int], event: Event, kind: str, *, skip: int | Non
 
 def _current_holders(node_ids: Iterable[int], *, action: str | None = None, tier: str | None = None) -> set[int]:
     """Users holding, today, a post on these nodes that grants `action` (or is of `tier`)."""
-    rows = Assignment.objects.current(timezone.localdate()).filter(node_id__in=[n for n in node_ids if n])
+    rows = Assignment.objects.current(timezone.localdate()).filter(node_id__in=[n for n in node_ids if n]).order_by()
     if tier is not None:
         rows = rows.filter(post__tier=tier)
     found = set()

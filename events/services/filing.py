@@ -165,12 +165,12 @@ def _checked(grid: GridNode, *, category, title, urgency, source, lon, lat, resi
              handled_on_spot, photos) -> Category:
     """The subcategory, once every field is valid; a ValidationError naming each bad field otherwise."""
     errors: dict[str, list[str]] = {}
-    cat = (
-        Category.objects.filter(pk=_pk(category), tenant_id=grid.tenant_id, parent__isnull=False, is_active=True)
-        .select_related("parent")
-        .first()
-    )
-    if cat is None:
+    try:
+        cat = Category.objects.select_related("parent").get(
+            pk=_pk(category), tenant_id=grid.tenant_id, parent__isnull=False, is_active=True
+        )
+    except (Category.DoesNotExist, TypeError, ValueError):
+        cat = None
         errors["category"] = [_("Choose a subcategory of your district's catalogue.")]
     if not (title or "").strip():
         errors["title"] = [_("A title is required.")]
