@@ -6,12 +6,13 @@ from django.core.management.base import BaseCommand
 
 from events import services
 from events.assessment import services as assessment_services
+from grids.exports import services as export_services
 
 
 class Command(BaseCommand):
     help = (
-        "Run the deadline sweep (and escalation) and the assessment's catch-up of unscored months once, "
-        "or every --every seconds until stopped."
+        "Run the deadline sweep (and escalation), the assessment's catch-up of unscored months and the clean-up "
+        "of expired exports once, or every --every seconds until stopped."
     )
 
     def add_arguments(self, parser):
@@ -26,6 +27,10 @@ class Command(BaseCommand):
             # The months that ended without a run (two queries when none is due); see docs/assessment.md.
             scored = assessment_services.score_due_months()
             self.stdout.write(f"assessment: {len(scored)} month(s) scored")
+            swept = export_services.sweep_exports()  # docs/exports.md
+            self.stdout.write(
+                f"exports: {swept.deleted} expired deleted, {swept.interrupted} interrupted, {swept.requeued} queued again"
+            )
             if every <= 0:
                 return
             time.sleep(every)
