@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import F
+from django.db.models import F, Q, Subquery
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 
@@ -119,13 +119,14 @@ def child_nodes(*, actor: User, node: GridNode) -> list[GridNode]:
 
 
 def overdue_events(events, *, now: dt.datetime, limit: int | None = OVERDUE_LIMIT):
-    """Open events past their current deadline, the longest overdue first."""
-    rows = (
-        events.filter(status__in=OPEN_STATUSES, due_at__lte=now)
-        .select_related("category", "category__parent", "node", "current_unit")
-        .order_by("due_at", "id")
-    )
-    return rows[:limit] if limit else rows
+    """Open events past their current deadline, the longest overdue first.
+
+    The ids are chosen first from the partial index of open events (index-only: the range's open events, sorted
+    by deadline), then only those rows are read with their category, grid and unit."""
+    chosen = events.filter(status__in=OPEN_STATUSES, due_at__lte=now).order_by("due_at", "id")
+    if limit:
+        chosen = Event.objects.filter(pk__in=Subquery(chosen.values("pk")[:limit]))
+    return chosen.select_related("category", "category__parent", "node", "current_unit").order_by("due_at", "id")
 
 
 @dataclass
@@ -156,13 +157,31 @@ def _zero_sums() -> dict:
     return dict.fromkeys(rollups.COLUMNS, 0)
 
 
-def rollup_rows(*, actor: User, node: GridNode, filters: DashboardFilters):
-    """The pre-aggregated rows a node's dashboard sums: one per child, main category and day in the range (a
-    grid's own rows for a grid), read through the actor's scope."""
-    rows = EventRollup.objects.visible_to(actor).filter(
-        tenant_id=node.tenant_id, day__gte=filters.date_from, day__lte=filters.date_to
+def rollup_rows(*, actor: User, node: GridNode, filters: DashboardFilters, by_day: bool = False):
+    """The pre-aggregated rows a node's dashboard sums (a grid's own rows for a grid, else its children's), read
+    through the actor's scope: the range's whole calendar months from month rows, its partial months from day rows
+    (`by_day`: day rows only, for a trend by day or week)."""
+    rows = EventRollup.objects.visible_to(actor).filter(tenant_id=node.tenant_id)
+    rows = rows.filter(node_id=node.pk) if node.kind == "grid" else rows.filter(parent_id=node.pk)
+    return rows.filter(span_q(filters.date_from, filters.date_to, by_day=by_day))
+
+
+def span_q(first: dt.date, last: dt.date, *, by_day: bool = False) -> Q:
+    """The rollup rows that cover the days first…last (inclusive) exactly once."""
+    days = Q(span="day", day__gte=first, day__lte=last)
+    first_month = first if first.day == 1 else _next_month(first)
+    after_last_month = _next_month(last) if _next_month(last) - dt.timedelta(days=1) == last else last.replace(day=1)
+    if by_day or first_month >= after_last_month:
+        return days
+    return (
+        Q(span="month", day__gte=first_month, day__lt=after_last_month)
+        | Q(span="day", day__gte=first, day__lt=first_month)
+        | Q(span="day", day__gte=after_last_month, day__lte=last)
     )
-    return rows.filter(node_id=node.pk) if node.kind == "grid" else rows.filter(parent_id=node.pk)
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
 @dataclass
@@ -243,7 +262,7 @@ TRUNC_DAY = {"week": TruncWeek, "month": TruncMonth}
 
 def trend(rows, period: str) -> list[dict]:
     """Counts and rates per day, week (from Monday) or month of reporting (one query; "overdue now" and
-    "paused" are not split by period)."""
+    "paused" are not split by period). `rows` must be day rows for a trend by day or week (`by_day`)."""
     if period in TRUNC_DAY:
         rows = rows.annotate(period=TRUNC_DAY[period]("day"))
     else:
@@ -262,6 +281,7 @@ def dashboard(*, actor: User, node: GridNode, filters: DashboardFilters, now: dt
     now = now or timezone.now()
     events = node_events(actor=actor, node=node, filters=filters)
     rows = rollup_rows(actor=actor, node=node, filters=filters)
+    trend_rows = rows if filters.period == "month" else rollup_rows(actor=actor, node=node, filters=filters, by_day=True)
     live = live_counts(events, node, now)
     totals, statuses = totals_and_statuses(rows, live)
     return Dashboard(
@@ -273,7 +293,7 @@ def dashboard(*, actor: User, node: GridNode, filters: DashboardFilters, now: dt
         children=children_kpis(actor=actor, node=node, rows=rows, live=live),
         categories=category_kpis(rows, live),
         statuses=statuses,
-        trend=trend(rows, filters.period),
+        trend=trend(trend_rows, filters.period),
         overdue=list(overdue_events(events, now=now)),
     )
 

@@ -250,11 +250,11 @@ class Event(ScopedModel):
             models.Index(fields=["current_handler", "status"], name="event_handler_status"),
             models.Index(fields=["reporter", "status"], name="event_reporter_status"),
             # Open events are a few per cent of the table: the dashboards' live counts (overdue, paused) and
-            # overdue lists read them through one small partial index per level, in deadline order.
+            # overdue lists read the range's open events from one small partial index per level (index-only).
             *(
                 models.Index(
-                    fields=["tenant", level, "due_at"],
-                    include=["created_at", "main_category", "street", "community", "grid", "paused_at"],
+                    fields=["tenant", level, "created_at"],
+                    include=["id", "due_at", "paused_at", "main_category", "street", "community", "grid"],
                     condition=_in_values("status", OPEN_STATUSES),
                     name=f"event_open_{level}",
                 )
@@ -488,18 +488,23 @@ class Notification(models.Model):
 
 
 ROLLUP_LEVELS = ("street", "community", "grid")
+ROLLUP_SPANS = ("day", "month")
 
 
 class EventRollup(ScopeStamps):
-    """Pre-aggregated counts of the events reported on one day, in one main category, under one node.
+    """Pre-aggregated counts of the events reported on one day (or in one month), in one main category, under
+    one node.
 
     Every event counts once at each of the levels street, community and grid, in the rows of the nodes it is
-    stamped with. Its counts move with each save of the event (Event.save → events.rollups.apply), in the same
-    transaction, so the rows are exact, not eventually consistent; `check_rollups` compares them with a
-    recount. A dashboard of node N reads the rows whose `parent` is N (one per child, main category and day);
-    a grid's dashboard reads its own rows. "Overdue now" and "paused" depend on the clock and are counted live."""
+    stamped with, once in the row of its day and once in the row of its month. Its counts move with each save of
+    the event (Event.save → events.rollups.apply), in the same transaction, so the rows are exact, not eventually
+    consistent; `check_rollups` compares them with a recount. A dashboard of node N reads the rows whose `parent`
+    is N (one per child, main category and day or month); a grid's dashboard reads its own rows. "Overdue now" and "paused" depend on the clock and are counted live."""
 
     level = models.CharField(max_length=10, choices=[(level, level) for level in ROLLUP_LEVELS], editable=False)
+    # A row counts the events of one day, or of one calendar month (`day` is then the 1st): a long range sums
+    # its whole months from month rows and only its partial months from day rows.
+    span = models.CharField(max_length=5, choices=[(span, span) for span in ROLLUP_SPANS], editable=False)
     node = models.ForeignKey(GridNode, on_delete=models.PROTECT, related_name="+", editable=False)
     parent = models.ForeignKey(GridNode, on_delete=models.PROTECT, related_name="+", editable=False)
     main_category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+", editable=False)
@@ -528,13 +533,14 @@ class EventRollup(ScopeStamps):
         verbose_name = _("event rollup")
         verbose_name_plural = _("event rollups")
         constraints = [
-            models.UniqueConstraint(fields=["node", "main_category", "day"], name="eventrollup_key"),
+            models.UniqueConstraint(fields=["node", "main_category", "span", "day"], name="eventrollup_key"),
             models.CheckConstraint(condition=Q(level__in=ROLLUP_LEVELS), name="eventrollup_level_valid"),
+            models.CheckConstraint(condition=Q(span__in=ROLLUP_SPANS), name="eventrollup_span_valid"),
         ]
-        indexes = [models.Index(fields=["parent", "day"], name="eventrollup_parent_day")]
+        indexes = [models.Index(fields=["parent", "span", "day"], name="eventrollup_parent_day")]
 
     def __str__(self):
-        return f"{self.node_id}/{self.main_category_id}/{self.day}"
+        return f"{self.node_id}/{self.main_category_id}/{self.span}/{self.day}"
 
 
 # The assessment's models live in their own package; importing them here makes them the events app's.

@@ -22,12 +22,13 @@ from zoneinfo import ZoneInfo
 from django.apps import apps
 from django.db import connections, models, router, transaction
 from django.db.models import DurationField, ExpressionWrapper, F, Func, Q, Sum, Value
-from django.db.models.functions import Cast, Coalesce, TruncDate
+from django.db.models.functions import Cast, Coalesce, TruncDate, TruncMonth
 
 from .choices import Status
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 LEVELS = ("street", "community", "grid")
+SPANS = ("day", "month")
 PARENT_LEVEL = {"street": "district", "community": "street", "grid": "community"}
 STAMPS = ("district", "street", "community", "grid")
 
@@ -96,18 +97,21 @@ def snapshot(event) -> Counted | None:
 
 
 def _rows(counted: Counted, sign: int) -> list[tuple]:
-    """The three rows (street, community, grid) an event's counts go to, each as the INSERT's values."""
+    """The six rows an event's counts go to (street, community and grid; its day and its month), each as the
+    INSERT's values."""
     key = counted.key
     stamps = {"district": key.district_id, "street": key.street_id, "community": key.community_id,
               "grid": key.grid_id}
+    values = tuple(sign * v for v in counted.values)
     rows = []
     for level in LEVELS:
         below = STAMPS.index(level) + 1
         row_stamps = [stamps[s] if i < below else None for i, s in enumerate(STAMPS)]
-        rows.append((
-            key.tenant_id, level, stamps[level], stamps[PARENT_LEVEL[level]], *row_stamps, key.main_category_id,
-            key.day, *(sign * v for v in counted.values),
-        ))
+        for span, day in (("day", key.day), ("month", key.day.replace(day=1))):
+            rows.append((
+                key.tenant_id, level, span, stamps[level], stamps[PARENT_LEVEL[level]], *row_stamps,
+                key.main_category_id, day, *values,
+            ))
     return rows
 
 
@@ -120,8 +124,8 @@ def apply(before: Counted | None, after: Counted | None, *, using: str | None = 
         rows = _rows(Counted(after.key, delta), 1)
     else:
         rows = (_rows(before, -1) if before else []) + (_rows(after, 1) if after else [])
-    # Always in one order (node, category, day), so two transactions never wait on each other's rows crosswise.
-    rows.sort(key=lambda row: (row[2], row[8], row[9]))
+    # Always in one order (node, category, span, day), so two transactions never wait on each other crosswise.
+    rows.sort(key=lambda row: (row[3], row[9], row[2], row[10]))
     _upsert(rows, using or router.db_for_write(_model()))
 
 
@@ -139,7 +143,7 @@ def _upsert(rows: list[tuple], using: str) -> None:
     updates = ", ".join(f"{qn(c)} = {table}.{qn(c)} + EXCLUDED.{qn(c)}" for c in COLUMNS)
     sql = (
         f"INSERT INTO {table} ({', '.join(qn(c) for c in columns)}) VALUES {', '.join([placeholder] * len(rows))} "
-        f"ON CONFLICT ({qn('node_id')}, {qn('main_category_id')}, {qn('day')}) DO UPDATE SET {updates}"
+        f"ON CONFLICT ({qn('node_id')}, {qn('main_category_id')}, {qn('span')}, {qn('day')}) DO UPDATE SET {updates}"
     )
     params = [connection.ops.adapt_datefield_value(v) if isinstance(v, dt.date) else v
               for row in rows for v in row]
@@ -191,18 +195,23 @@ def count_expressions() -> dict:
     return expressions
 
 
-def recount(level: str, events):
-    """The rows of one level, recounted from `events` (a queryset): a values() queryset, one GROUP BY."""
+def recount(level: str, events, span: str = "day"):
+    """The rows of one level and span, recounted from `events` (a queryset): a values() queryset, one GROUP BY."""
     none = Cast(Value(None), output_field=models.BigIntegerField())  # a typed NULL: PostgreSQL would guess text
     below = STAMPS.index(level) + 1
+    if span == "day":
+        day = TruncDate("created_at", tzinfo=SHANGHAI)
+    else:
+        day = TruncMonth("created_at", tzinfo=SHANGHAI, output_field=models.DateField())
     keys = {
         "r_tenant": F("tenant_id"),
         "r_level": Value(level),
+        "r_span": Value(span),
         "r_node": F(f"{level}_id"),
         "r_parent": F(f"{PARENT_LEVEL[level]}_id"),
         **{f"r_{s}": (F(f"{s}_id") if i < below else none) for i, s in enumerate(STAMPS)},
         "r_category": F("main_category_id"),
-        "r_day": TruncDate("created_at", tzinfo=SHANGHAI),
+        "r_day": day,
     }
     return (
         events.order_by()
@@ -218,10 +227,12 @@ def _events(tenant_id: int | None, event_model=None):
 
 
 COLUMNS_IN_ORDER = (
-    "tenant_id", "level", "node_id", "parent_id", *(f"{s}_id" for s in STAMPS), "main_category_id", "day", *COLUMNS,
+    "tenant_id", "level", "span", "node_id", "parent_id", *(f"{s}_id" for s in STAMPS), "main_category_id", "day",
+    *COLUMNS,
 )
 ALIASES_IN_ORDER = (
-    "r_tenant", "r_level", "r_node", "r_parent", *(f"r_{s}" for s in STAMPS), "r_category", "r_day", *COLUMNS,
+    "r_tenant", "r_level", "r_span", "r_node", "r_parent", *(f"r_{s}" for s in STAMPS), "r_category", "r_day",
+    *COLUMNS,
 )
 
 
@@ -230,40 +241,67 @@ def rebuild(tenant_id: int | None = None, *, using: str = "default", event_model
     per level, no row passes through Python. (The models can be a migration's historical ones.)"""
     model = rollup_model or _model()
     connection = connections[using]
-    qn = connection.ops.quote_name
     inserted = 0
     with transaction.atomic(using=using):
         rows = model._base_manager.using(using)
         (rows.filter(tenant_id=tenant_id) if tenant_id is not None else rows).delete()
         for level in LEVELS:
             events = _events(tenant_id, event_model).using(using)
-            sql, params = recount(level, events).query.sql_with_params()
-            statement = (
-                f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(c) for c in COLUMNS_IN_ORDER)}) "
-                f"SELECT {', '.join('src.' + qn(a) for a in ALIASES_IN_ORDER)} FROM ({sql}) src"
-            )
-            with connection.cursor() as cursor:
-                cursor.execute(statement, params)
-                inserted += max(cursor.rowcount, 0)
+            inserted += _insert_select(connection, model, recount(level, events, "day"))
+        # The month rows are the sums of the day rows (cheaper than reading the events again).
+        days = model._base_manager.using(using).filter(span="day")
+        if tenant_id is not None:
+            days = days.filter(tenant_id=tenant_id)
+        inserted += _insert_select(connection, model, _months_of(days))
     return inserted
 
 
+def _insert_select(connection, model, rows) -> int:
+    """INSERT INTO the rollups SELECT `rows` (a values() queryset whose aliases are ALIASES_IN_ORDER)."""
+    qn = connection.ops.quote_name
+    sql, params = rows.query.sql_with_params()
+    statement = (
+        f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(c) for c in COLUMNS_IN_ORDER)}) "
+        f"SELECT {', '.join('src.' + qn(a) for a in ALIASES_IN_ORDER)} FROM ({sql}) src"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return max(cursor.rowcount, 0)
+
+
+def _months_of(day_rows):
+    """Day rows summed into month rows (a values() queryset shaped like `recount`'s)."""
+    keys = {
+        "r_tenant": F("tenant_id"),
+        "r_level": F("level"),
+        "r_span": Value("month"),
+        "r_node": F("node_id"),
+        "r_parent": F("parent_id"),
+        **{f"r_{s}": F(f"{s}_id") for s in STAMPS},
+        "r_category": F("main_category_id"),
+        "r_day": TruncMonth("day", output_field=models.DateField()),
+    }
+    return day_rows.order_by().annotate(**keys).values(*keys).annotate(**{c: Sum(c) for c in COLUMNS})
+
+
 def drift(tenant_id: int | None = None, *, using: str = "default") -> list[tuple]:
-    """Every (node, main category, day) whose stored counts differ from a recount: (key, stored, recounted)."""
+    """Every (node, main category, span, day) whose stored counts differ from a recount of the events:
+    (key, stored, recounted). The month rows are recounted from the events too, not from the day rows."""
     stored_rows = _model()._base_manager.using(using)
     if tenant_id is not None:
         stored_rows = stored_rows.filter(tenant_id=tenant_id)
     stored = {
-        (row["node_id"], row["main_category_id"], row["day"]): tuple(row[c] for c in COLUMNS)
-        for row in stored_rows.values("node_id", "main_category_id", "day", *COLUMNS)
+        (row["node_id"], row["main_category_id"], row["span"], row["day"]): tuple(row[c] for c in COLUMNS)
+        for row in stored_rows.values("node_id", "main_category_id", "span", "day", *COLUMNS)
     }
     recounted = {}
     for level in LEVELS:
-        for row in recount(level, _events(tenant_id).using(using)):
-            day = row["r_day"]
-            if isinstance(day, dt.datetime):
-                day = day.date()
-            recounted[(row["r_node"], row["r_category"], day)] = tuple(row[c] for c in COLUMNS)
+        for span in SPANS:
+            for row in recount(level, _events(tenant_id).using(using), span):
+                day = row["r_day"]
+                if isinstance(day, dt.datetime):
+                    day = day.date()
+                recounted[(row["r_node"], row["r_category"], span, day)] = tuple(row[c] for c in COLUMNS)
     zero = (0,) * len(COLUMNS)
     out = []
     for key in sorted(set(stored) | set(recounted), key=str):

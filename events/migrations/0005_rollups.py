@@ -52,6 +52,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('level', models.CharField(choices=[('street', 'street'), ('community', 'community'), ('grid', 'grid')], editable=False, max_length=10)),
+                ('span', models.CharField(choices=[('day', 'day'), ('month', 'month')], editable=False, max_length=5)),
                 ('day', models.DateField(editable=False)),
                 ('s_reported', models.IntegerField(default=0)),
                 ('s_accepted', models.IntegerField(default=0)),
@@ -96,15 +97,15 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='event',
-            index=models.Index(condition=models.Q(('status__in', ['reported', 'accepted', 'dispatched', 'in_progress', 'handled', 'rework'])), fields=['tenant', 'district', 'due_at'], include=('created_at', 'main_category', 'street', 'community', 'grid', 'paused_at'), name='event_open_district'),
+            index=models.Index(condition=models.Q(('status__in', ['reported', 'accepted', 'dispatched', 'in_progress', 'handled', 'rework'])), fields=['tenant', 'district', 'created_at'], include=('id', 'due_at', 'paused_at', 'main_category', 'street', 'community', 'grid'), name='event_open_district'),
         ),
         migrations.AddIndex(
             model_name='event',
-            index=models.Index(condition=models.Q(('status__in', ['reported', 'accepted', 'dispatched', 'in_progress', 'handled', 'rework'])), fields=['tenant', 'street', 'due_at'], include=('created_at', 'main_category', 'street', 'community', 'grid', 'paused_at'), name='event_open_street'),
+            index=models.Index(condition=models.Q(('status__in', ['reported', 'accepted', 'dispatched', 'in_progress', 'handled', 'rework'])), fields=['tenant', 'street', 'created_at'], include=('id', 'due_at', 'paused_at', 'main_category', 'street', 'community', 'grid'), name='event_open_street'),
         ),
         migrations.AddIndex(
             model_name='event',
-            index=models.Index(condition=models.Q(('status__in', ['reported', 'accepted', 'dispatched', 'in_progress', 'handled', 'rework'])), fields=['tenant', 'community', 'due_at'], include=('created_at', 'main_category', 'street', 'community', 'grid', 'paused_at'), name='event_open_community'),
+            index=models.Index(condition=models.Q(('status__in', ['reported', 'accepted', 'dispatched', 'in_progress', 'handled', 'rework'])), fields=['tenant', 'community', 'created_at'], include=('id', 'due_at', 'paused_at', 'main_category', 'street', 'community', 'grid'), name='event_open_community'),
         ),
         migrations.AddField(
             model_name='eventrollup',
@@ -148,15 +149,19 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='eventrollup',
-            index=models.Index(fields=['parent', 'day'], name='eventrollup_parent_day'),
+            index=models.Index(fields=['parent', 'span', 'day'], name='eventrollup_parent_day'),
         ),
         migrations.AddConstraint(
             model_name='eventrollup',
-            constraint=models.UniqueConstraint(fields=('node', 'main_category', 'day'), name='eventrollup_key'),
+            constraint=models.UniqueConstraint(fields=('node', 'main_category', 'span', 'day'), name='eventrollup_key'),
         ),
         migrations.AddConstraint(
             model_name='eventrollup',
             constraint=models.CheckConstraint(condition=models.Q(('level__in', ('street', 'community', 'grid'))), name='eventrollup_level_valid'),
+        ),
+        migrations.AddConstraint(
+            model_name='eventrollup',
+            constraint=models.CheckConstraint(condition=models.Q(('span__in', ('day', 'month'))), name='eventrollup_span_valid'),
         ),
         migrations.RunPython(count_existing_events, migrations.RunPython.noop),
     ]

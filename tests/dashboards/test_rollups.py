@@ -21,6 +21,7 @@ COMPARED = (
     "extended", "closure_rate", "on_time_rate", "rework_rate", "extension_rate", "avg_handling_hours",
 )
 LIVE = ("overdue", "paused")
+NOW = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
 
 
 def _pick(row: dict, keys=COMPARED + LIVE) -> dict:
@@ -53,8 +54,8 @@ def test_every_panel_equals_the_kpis_computed_from_the_events(board, path, user)
             assert child.kpis["events"] == 0
     expected_categories = {r["category__parent_id"]: _pick(r) for r in kpis.by_category(events, now=board.now)}
     assert {r["category__parent_id"]: _pick(r) for r in shown.categories} == expected_categories
-    rows = dashboards.rollup_rows(actor=actor, node=node, filters=filters)
     for period in ("day", "week", "month"):
+        rows = dashboards.rollup_rows(actor=actor, node=node, filters=filters, by_day=period != "month")
         expected = [{"period": r["period"], **_pick(r, COMPARED)} for r in kpis.by_period(events, period)]
         assert [{"period": r["period"], **_pick(r, COMPARED)} for r in dashboards.trend(rows, period)] == expected
 
@@ -128,3 +129,50 @@ def test_a_community_officer_sees_only_their_community_in_the_rollups(board):
     assert visible.exists()
     assert set(visible.values_list("community_id", flat=True)) == {board.world.node("A/S1/C1").pk}
     assert not visible.filter(tenant=board.world.tenants["B"]).exists()
+
+
+@pytest.mark.parametrize(
+    "first, last, spans",
+    [
+        (dt.date(2026, 3, 1), dt.date(2026, 3, 31), {"month"}),  # exactly one month
+        (dt.date(2026, 3, 2), dt.date(2026, 3, 31), {"day"}),  # no whole month
+        (dt.date(2026, 2, 15), dt.date(2026, 5, 10), {"day", "month"}),  # partial, two whole, partial
+        (dt.date(2025, 12, 31), dt.date(2026, 2, 28), {"day", "month"}),  # across a year, February's end
+    ],
+)
+def test_a_range_sums_whole_months_from_month_rows_and_the_rest_from_day_rows(world, first, last, spans):
+    """Events on every day from December to May, then each range's totals from the mixed rows equal a recount."""
+    from events.catalogue import install_event_catalogue
+    from events.models import Category
+
+    tenant = world.tenants["A"]
+    install_event_catalogue(tenant)
+    grid = world.node("A/S1/C1/G1")
+    category = Category.objects.filter(tenant=tenant, parent__isnull=False).first()
+    day, events = dt.date(2025, 12, 1), []
+    while day <= dt.date(2026, 5, 31):
+        reported = dt.datetime.combine(day, dt.time(23, 30), tzinfo=rollups.SHANGHAI)  # late: the local day counts
+        for n in range(day.day % 3 + 1):
+            e = Event(reference=f"R{day:%Y%m%d}{n}", category=category, main_category_id=category.parent_id,
+                      title="井盖", reporter=world.user("A/S1/C1/G1:grid_worker"), status="reported")
+            e.stamp_from(grid)
+            e.node = grid
+            events.append((e, reported))
+        day += dt.timedelta(days=1)
+    Event.objects.bulk_create([e for e, _at in events])
+    for e, at in events:
+        Event.objects.filter(pk=e.pk).update(created_at=at)
+    rollups.rebuild(tenant.pk)
+    assert rollups.drift(tenant.pk) == []
+
+    admin = world.user("A:admin")
+    node = world.node("A/S1")
+    filters = dashboards.DashboardFilters(date_from=first, date_to=last)
+    rows = dashboards.rollup_rows(actor=admin, node=node, filters=filters)
+    assert set(rows.values_list("span", flat=True)) == spans
+    live = dashboards.live_counts(dashboards.node_events(actor=admin, node=node, filters=filters), node, NOW)
+    shown, _statuses = dashboards.totals_and_statuses(rows, live)
+    expected = kpis.totals(dashboards.node_events(actor=admin, node=node, filters=filters), now=NOW)
+    assert shown["events"] == expected["events"] == sum(
+        d.day % 3 + 1 for d in (first + dt.timedelta(days=i) for i in range((last - first).days + 1))
+    )

@@ -32,8 +32,8 @@ class Command(BaseCommand):
             if differences:
                 failed = True
                 self.stdout.write(f"{tenant}: {len(differences)} rollup rows differ from a recount")
-                for (node, category, day), stored, recounted in differences[:20]:
-                    self.stdout.write(f"  node {node} category {category} {day}: {stored} != {recounted}")
+                for (node, category, span, day), stored, recounted in differences[:20]:
+                    self.stdout.write(f"  node {node} category {category} {span} {day}: {stored} != {recounted}")
             else:
                 self.stdout.write(f"{tenant}: rollups match the events")
         if failed:
