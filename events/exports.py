@@ -96,7 +96,7 @@ def title_list(*, actor: User, parameters: dict) -> str:
         parts.append(f"{filters.date_from or '…'} – {filters.date_to or '…'}")
     if filters.overdue:
         parts.append(_("overdue only"))
-    return " · ".join([_("Events"), *parts])
+    return " · ".join([_("Event ledger"), *parts])
 
 
 def build_list(*, actor: User, parameters: dict) -> Ledger:
