@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from grids.choices import Action
+from grids.choices import LEVELS, Action
 from grids.querysets import ScopedQuerySet
 from grids.scope import scope_for
 
@@ -35,12 +35,42 @@ def personal_q(user) -> Q:
     return q
 
 
+def _sees_personal_grants(user, action: str) -> bool:
+    return action == Action.VIEW and user is not None and user.is_authenticated and user.is_active
+
+
 class EventQuerySet(ScopedQuerySet):
     def visible_to(self, user, action: str = Action.VIEW):
         scope = scope_for(user, action)
         if scope.everything:
             return self.all()
         scope_q = scope.q()
-        if action == Action.VIEW and user is not None and user.is_authenticated and user.is_active:
+        if _sees_personal_grants(user, action):
             return self.filter(scope_q | (Q(tenant_id=user.tenant_id) & personal_q(user)))
         return self.filter(scope_q)
+
+
+def visible_branches(user, action: str = Action.VIEW) -> list[Q] | None:
+    """`visible_to(user, action)` as branches whose union is exactly the same rows, None for every row.
+
+    Each branch is a conjunction of equalities led by one indexed column — the tenant, one node of the tree scope
+    on its level, the reporter, the handler, one handling unit — so PostgreSQL reads each branch newest first
+    from its own index (Event.Meta.indexes, `event_list_*`) and a list page merges the first rows of each
+    (events.selectors.event_page). The OR of `visible_to` names all those columns at once, which no index
+    serves in order: PostgreSQL then walks the whole table or sorts every visible row (docs/bench.md, Lists)."""
+    scope = scope_for(user, action)
+    if scope.everything:
+        return None
+    branches = []
+    if not scope.is_empty and scope.tenant_id is not None:
+        tenant = {"tenant_id": scope.tenant_id}
+        if scope.whole_tenant:
+            branches.append(Q(**tenant))
+        else:
+            for level in LEVELS:
+                branches += [Q(**tenant, **{f"{level}_id": pk}) for pk in sorted(scope.node_ids.get(level, ()))]
+    if _sees_personal_grants(user, action):
+        tenant = {"tenant_id": user.tenant_id}
+        branches += [Q(**tenant, reporter_id=user.pk), Q(**tenant, current_handler_id=user.pk)]
+        branches += [Q(**tenant, current_unit_id=pk) for pk in sorted(unit_ids_of(user))]
+    return branches

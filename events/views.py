@@ -113,12 +113,7 @@ def todo(request):
 def event_list(request):
     """The officers' list: filters, keyset pagination, export of the same filter."""
     form = EventFilterForm(request.GET or None, actor=request.user)
-    rows = selectors.filtered_events(actor=request.user, filters=form.filters())
-    try:
-        after = int(request.GET.get("after") or 0) or None
-    except ValueError:
-        after = None
-    page, next_after = selectors.page_after(rows, after=after)
+    page, next_after = selectors.event_page(actor=request.user, filters=form.filters(), after=request.GET.get("after"))
     query = request.GET.copy()
     query.pop("after", None)
     return render(

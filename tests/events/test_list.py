@@ -1,0 +1,131 @@
+"""The officers' list reads each branch of the visibility from its own index (events.selectors.event_rows): its
+pages, followed cursor by cursor, hold exactly the events `visible_to` allows, newest first, on SQLite (one OR)
+and on PostgreSQL (a UNION of branches); the personal grants still reach past the tree scope."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from events import selectors
+from events.choices import Transition
+from events.models import Event
+from events.querysets import visible_branches
+from grids import services as grid_services
+from grids.models import Assignment, User
+from grids.scope import forget_scope, scope_for
+
+from .conftest import GRID, HEAD, NOW, WORKER
+from .test_pages import _bulk_events
+
+pytestmark = pytest.mark.django_db
+
+VIEWERS = (HEAD, WORKER, "A/S1:grid_head", "A:grid_head", "A/S1/C1/G2:grid_worker", "A:admin", "B:admin", "unit")
+
+
+def _every_page(actor, filters, size):
+    """The ids of every page, following each page's cursor to the end."""
+    seen, after = [], None
+    for _ in range(100):
+        page, after = selectors.event_page(actor=actor, filters=filters, after=after, size=size)
+        seen += [e.pk for e in page]
+        if after is None:
+            return seen
+    raise AssertionError("the cursor did not reach the end")
+
+
+@pytest.fixture
+def spread(ev):
+    """Events in both tenants, on several grids, a few filed at the same instant, two with the handling unit."""
+    hour = dt.timedelta(hours=1)
+    for i, path in enumerate(("A/S1/C1/G1", "A/S1/C1/G2", "A/S1/C2/G1", "A/S2/C1/G1", "B/S1/C1/G1", GRID)):
+        ev.report(path=path, now=NOW - i * hour, title=f"spread {i}")
+    _bulk_events(ev, 6)  # six copies of one event: the same filing time, ids break the tie
+    for _ in range(2):
+        ev.event_in("in_progress")
+    return ev
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+@pytest.mark.parametrize("size", [2, 5, 50])
+def test_pages_hold_exactly_the_visible_events_newest_first(spread, viewer, size):
+    actor = spread.user(viewer)
+    expected = list(
+        Event.objects.visible_to(actor).order_by("-created_at", "-id").values_list("pk", flat=True)
+    )
+    assert _every_page(actor, selectors.EventFilters(), size) == expected
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        lambda ev: selectors.EventFilters(status="in_progress"),
+        lambda ev: selectors.EventFilters(node=ev.world.node("A/S2")),
+        lambda ev: selectors.EventFilters(category=ev.category().parent),
+        lambda ev: selectors.EventFilters(category=ev.category()),
+        lambda ev: selectors.EventFilters(date_from=timezone.localdate(), date_to=timezone.localdate()),
+    ],
+    ids=["status", "node", "main category", "subcategory", "dates"],
+)
+@pytest.mark.parametrize("viewer", ["A:admin", "A/S1:grid_head", "unit"])
+def test_filtered_pages_equal_the_filtered_queryset(spread, viewer, filters):
+    actor = spread.user(viewer)
+    chosen = filters(spread)
+    expected = list(selectors.filtered_events(actor=actor, filters=chosen).values_list("pk", flat=True))
+    assert _every_page(actor, chosen, 3) == expected
+
+
+def test_branches_name_one_indexed_column_each(spread):
+    head = spread.user("A/S1:grid_head")
+    branches = [sorted(k for k, _v in branch.children) for branch in visible_branches(head)]
+    assert branches == [["street_id", "tenant_id"], ["reporter_id", "tenant_id"], ["current_handler_id", "tenant_id"]]
+    assert len(visible_branches(spread.user("unit"))) == 3  # reporter, handler and the one unit
+    assert visible_branches(User.objects.create(username="root", is_superuser=True)) is None
+
+
+def test_reporter_still_sees_their_event_outside_their_tree_scope(ev, client_for):
+    event = ev.report(title="mine from before")
+    worker = ev.user(WORKER)
+    for assignment in Assignment.objects.filter(user=worker):
+        grid_services.end_assignment(assignment=assignment, end_date=timezone.localdate() - dt.timedelta(days=1))
+    forget_scope(worker)
+    assert not scope_for(worker).covers(event)  # only the personal grant is left
+    client = client_for(WORKER)
+    listed = client.get(reverse("events:list")).context["events"]
+    assert [e.pk for e in listed] == [event.pk]
+    assert client.get(reverse("events:detail", args=[event.pk])).status_code == 200
+    outsider = client_for("A/S1/C1/G2:grid_worker")
+    assert event.pk not in [e.pk for e in outsider.get(reverse("events:list")).context["events"]]
+    assert outsider.get(reverse("events:detail", args=[event.pk])).status_code == 404
+
+
+def test_unit_member_lists_the_events_given_to_the_unit_only(ev, client_for):
+    given = ev.event_in("dispatched")
+    ev.event_in("accepted")
+    listed = client_for("unit").get(reverse("events:list")).context["events"]
+    assert [e.pk for e in listed] == [given.pk]
+    signed = ev.step(given, Transition.SIGN)
+    assert signed.current_handler_id == ev.unit_member.pk
+    listed = client_for("unit").get(reverse("events:list")).context["events"]
+    assert [e.pk for e in listed] == [given.pk]
+
+
+def test_a_bad_cursor_starts_at_the_top(spread, client_for):
+    client = client_for(HEAD)
+    top = [e.pk for e in client.get(reverse("events:list")).context["events"]]
+    for bad in ("12", "x_1", "1_", "_", "9" * 40 + "_1", "-5_3"):
+        assert [e.pk for e in client.get(reverse("events:list"), {"after": bad}).context["events"]] == top
+
+
+def test_a_deep_page_costs_the_queries_of_the_first(ev, client_for, django_assert_max_num_queries):
+    _bulk_events(ev, 120)
+    client = client_for(HEAD)
+    with django_assert_max_num_queries(30) as first:
+        response = client.get(reverse("events:list"))
+    next_url = response.context["next_url"]
+    with django_assert_max_num_queries(len(first.captured_queries)) as second:
+        deeper = client.get(reverse("events:list") + next_url)
+    assert len(second.captured_queries) == len(first.captured_queries)
+    assert deeper.context["next_url"] and deeper.context["next_url"] != next_url
+    assert not {e.pk for e in response.context["events"]} & {e.pk for e in deeper.context["events"]}
