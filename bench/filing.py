@@ -51,6 +51,12 @@ WORKER = "grid_worker"
 GRID = "琅琊小区第一网格"
 BARE_PATH = "/bench/bare-insert/"
 API_PATH = "/api/v1/events/"
+# --ladder: (name, path, sends the token, inserts a bench_ping row) — see bench/filing_urls.py.
+LADDER = [
+    ("django no-op", "/bench/noop/", False, False),
+    ("DRF + token, no-op", "/bench/drf-noop/", True, False),
+    ("DRF + token + insert", "/bench/drf-insert/", True, True),
+]
 
 # The wrk script. Placeholders (@NAME@) are filled by lua_script(). Each thread numbers its requests; the key is
 # "<run prefix>-<thread>-<counter>", unique across the run. Statuses are counted in response() because wrk's own
@@ -131,6 +137,7 @@ class Result:
     first_error: str
     rows_created: int = 0
     problems: list[str] = field(default_factory=list)
+    counts_rows: bool = True  # False for the ladder's no-op endpoints, which store nothing
 
     @property
     def rps(self) -> float:
@@ -149,7 +156,7 @@ class Result:
         if socket_errors:
             problems.append(f"{self.name}: socket errors {socket_errors}")
         in_flight = max(self.sent - self.requests, 0)
-        if not self.ok <= self.rows_created <= self.ok + in_flight:
+        if self.counts_rows and not self.ok <= self.rows_created <= self.ok + in_flight:
             problems.append(
                 f"{self.name}: {self.rows_created} rows created for {self.ok} answers 2xx "
                 f"({in_flight} requests still in flight when wrk stopped)"
@@ -182,6 +189,7 @@ def setup_django(url: str) -> None:
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_DEBUG", "1")
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.filing_settings"
+    os.environ["DATABASE_CONN_MAX_AGE"] = "3600"  # as in the gunicorn it starts: one connection kept
     import django
 
     django.setup()
@@ -386,30 +394,58 @@ def measure(name: str, port: int, path: str, body: str, token: str | None, count
 
 # ---- profile ----------------------------------------------------------------------------------------------------
 
+# The phases of a filing, timed by wrapping these functions (CPU seconds of this process, no profiler overhead).
 PHASES = [
-    ("whole view (DRF dispatch)", "rest_framework/views.py", "dispatch"),
-    ("  token authentication", "rest_framework/authentication.py", "authenticate"),
-    ("  EventViewSet.create", "events/api/views.py", "create"),
-    ("    selectors.report_grid", "events/selectors.py", "report_grid"),
-    ("    services.report_event", "events/services/filing.py", "report_event"),
-    ("      _next_reference", "events/services/common.py", "_next_reference"),
-    ("      _dispatchers_of + _notify", "events/services/common.py", "_dispatchers_of"),
-    ("    _detail (re-read for the 201)", "events/api/views.py", "_detail"),
-    ("      selectors.event_detail", "events/selectors.py", "event_detail"),
-    ("      allowed_transitions", "events/services/common.py", "allowed_transitions"),
-    ("      can_see_contact", "events/services/common.py", "can_see_contact"),
-    ("ORM SQL compilation (as_sql, approx.)", "django/db/models/sql/compiler.py", "as_sql"),
-    ("cursor.execute (database round trips)", "django/db/backends/utils.py", "_execute"),
+    ("whole request (middleware, DRF, view)", "django.core.handlers.base", "BaseHandler.get_response"),
+    ("  token authentication", "rest_framework.authentication", "TokenAuthentication.authenticate"),
+    ("  EventViewSet.create", "events.api.views", "EventViewSet.create"),
+    ("    selectors.report_grid (with the scope)", "events.selectors", "report_grid"),
+    ("      the scope query", "grids.scope", "_compute_scopes"),
+    ("    services.report_event", "events.services", "report_event"),
+    ("      category and validation", "events.services.filing", "_checked"),
+    ("      dispatchers to notify", "events.services.filing", "_dispatchers_of"),
+    ("      the day's number", "events.services.filing", "_next_reference"),
+    ("      Event.save (with the dashboards' rollup)", "events.models", "Event.save"),
+    ("      log row", "events.services.filing", "_log"),
+    ("      notifications", "events.services.filing", "_notify"),
+    ("      COMMIT", "django.db.backends.base.base", "BaseDatabaseWrapper.commit"),
+    ("    the 201 body (from the instance)", "events.api.views", "EventViewSet._respond"),
 ]
 
 
+def _timed(spent: dict[str, list[float]], label: str):
+    """Patch the phase's function with a wrapper that adds its CPU and wall time to `spent`; returns an undo."""
+    import functools
+    import importlib
+
+    def patch(module_name: str, qualname: str):
+        module = importlib.import_module(module_name)
+        owner, name = (module, qualname) if "." not in qualname else (
+            getattr(module, qualname.split(".")[0]), qualname.split(".")[1])
+        original = owner.__dict__[name] if isinstance(owner, type) else getattr(owner, name)
+
+        @functools.wraps(original)
+        def wrapper(*args, **kwargs):
+            cpu, wall = time.process_time(), time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                spent[label][0] += time.process_time() - cpu
+                spent[label][1] += time.perf_counter() - wall
+
+        setattr(owner, name, wrapper)
+        return lambda: setattr(owner, name, original)
+
+    return patch
+
+
 def profile(fixture: Fixture, n: int) -> None:
-    """In-process, through Django's test client with DEBUG off: queries per filing, time per phase, and the bare
-    view beside it. Numbers from a shared machine: read the shares, not the milliseconds."""
-    import cProfile
-    import pstats
+    """In-process, through Django's test client with DEBUG off: the statements of one filing; CPU per request
+    (this process, and the PostgreSQL backend from /proc) for the baseline, the ladder and the filing; CPU per
+    phase of a filing. CPU time is far steadier than wall time on a shared machine, and on a saturated machine
+    requests per second follow it."""
     import statistics
-    from collections import Counter
+    from collections import Counter, defaultdict
 
     from django.db import connection
     from django.test import Client
@@ -419,6 +455,7 @@ def profile(fixture: Fixture, n: int) -> None:
     client = Client(HTTP_HOST="127.0.0.1")
     tag = f"p{time.strftime('%Y%m%d%H%M%S')}{secrets.token_hex(2)}"
     seq = iter(range(10**9))
+    tick = os.sysconf("SC_CLK_TCK")
 
     def post(path: str, token: str | None) -> None:
         extra = {"HTTP_AUTHORIZATION": f"Token {token}"} if token else {}
@@ -427,78 +464,67 @@ def profile(fixture: Fixture, n: int) -> None:
         if response.status_code != 201:
             raise SystemExit(f"profile: {path} answered {response.status_code}: {response.content[:500]!r}")
 
-    def api() -> None:
-        post(API_PATH, fixture.token)
+    def backend_cpu() -> float:
+        connection.ensure_connection()
+        with open(f"/proc/{connection.connection.info.backend_pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / tick
 
-    def bare() -> None:
-        post(BARE_PATH, None)
+    endpoints = {"bare insert": (BARE_PATH, None)}
+    endpoints.update({name: (path, fixture.token if token else None) for name, path, token, _ in LADDER})
+    endpoints["API filing"] = (API_PATH, fixture.token)
 
     with override_settings(DEBUG=False, SECURE_SSL_REDIRECT=False, ALLOWED_HOSTS=["127.0.0.1"]):
-        for f in (bare, api):
-            for _ in range(5):
-                f()
+        for path, token in endpoints.values():
+            for _ in range(10):
+                post(path, token)
         with CaptureQueriesContext(connection) as queries:
-            api()
+            post(API_PATH, fixture.token)
+        print(f"\nstatements per API filing: {len(queries.captured_queries)} (bare insert: 1)")
         kinds = Counter()
         for q in queries.captured_queries:
             verb = q["sql"].split()[0]
-            table = re.search(r'(?:FROM|INTO|UPDATE)\s+"(\w+)"', q["sql"])
-            kinds[f"{verb} {table.group(1)}" if table else verb] += 1
-        print(f"\nqueries per API filing: {len(queries.captured_queries)} (bare insert: 1)")
-        for kind, count in kinds.most_common():
+            table = re.search(r'(?:FROM|INTO|UPDATE)\s+"?(\w+)"?', q["sql"])
+            kinds[f"{verb} {table.group(1)}" if table and verb in ("SELECT", "INSERT", "UPDATE") else verb] += 1
+        for kind, count in kinds.items():
             print(f"  {count} x {kind}")
 
-        # What-if, in this process only: the 201 built from the filed event instead of re-reading it through
-        # event_detail (the project's code is not changed; the patch is undone after each round).
-        from rest_framework.response import Response
-
-        from events.api import views
-        from events.models import Event
-
-        original = views.EventViewSet._detail
-
-        def short_201(self, pk, status_code=200):
-            if status_code != 201:
-                return original(self, pk, status_code)
-            event = Event.objects.only("id", "reference", "status").get(pk=pk)
-            return Response({"id": event.pk, "reference": event.reference, "status": event.status}, status=201)
-
-        def api_short() -> None:
-            views.EventViewSet._detail = short_201
-            try:
-                api()
-            finally:
-                views.EventViewSet._detail = original
-
-        # Rounds interleave the three, so a burst of load from other processes hits them alike.
-        times: dict[str, list[float]] = {"bare": [], "api": [], "api_short": []}
+        # CPU per request; rounds interleave the endpoints, so that bursts of load from elsewhere hit them alike.
+        cpu: dict[str, dict[str, list[float]]] = {name: defaultdict(list) for name in endpoints}
         for _ in range(5):
-            for f in (bare, api, api_short):
-                began = time.perf_counter()
+            for name, (path, token) in endpoints.items():
+                py, pg, wall = time.process_time(), backend_cpu(), time.perf_counter()
                 for _ in range(n):
-                    f()
-                times[f.__name__].append((time.perf_counter() - began) / n * 1000)
-        b, a, w = (statistics.median(times[k]) for k in ("bare", "api", "api_short"))
-        print(f"in-process time per request (median of 5 rounds of {n}): bare {b:.2f} ms, API filing {a:.2f} ms "
-              f"(x{a / b:.0f}); what-if a short 201 (id, reference, status) instead of the detail re-read: "
-              f"{w:.2f} ms; load average {os.getloadavg()[0]:.2f}")
+                    post(path, token)
+                cpu[name]["python"].append((time.process_time() - py) / n * 1000)
+                cpu[name]["postgres"].append((backend_cpu() - pg) / n * 1000)
+                cpu[name]["wall"].append((time.perf_counter() - wall) / n * 1000)
+        print(f"\nper request, in-process (median of 5 interleaved rounds of {n}; load average "
+              f"{os.getloadavg()[0]:.2f}); python = this process, postgres = its backend:")
+        print("| endpoint | python CPU ms | postgres CPU ms | CPU ms | × bare | wall ms |")
+        print("|---|---:|---:|---:|---:|---:|")
+        bare_total = None
+        for name, r in cpu.items():
+            py, pg, wall = (statistics.median(r[k]) for k in ("python", "postgres", "wall"))
+            bare_total = bare_total or (py + pg)
+            print(f"| {name} | {py:.2f} | {pg:.2f} | {py + pg:.2f} | {(py + pg) / bare_total:.1f} | {wall:.2f} |")
 
-        prof = cProfile.Profile()
-        prof.enable()
-        for _ in range(n):
-            api()
-        prof.disable()
-    stats = pstats.Stats(prof).stats
-    total = None
-    print(f"cProfile of {n} filings, cumulative time per filing (profiler overhead included):")
-    for label, file_part, func in PHASES:
-        cum = sum(v[3] for (file, _line, name), v in stats.items() if name == func and file_part in file
-                  and not (func == "create" and "views.py" not in file))
-        # Recursive frames (nested compile calls) are counted once by cProfile's cumulative time.
-        if total is None:
-            total = cum
-        share = f"{cum / total:5.0%}" if total else ""
-        print(f"  {label:<40} {cum / n * 1000:7.2f} ms  {share}")
+        spent: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+        undo = [_timed(spent, label)(module, qualname) for label, module, qualname in PHASES]
+        try:
+            py = time.process_time()
+            for _ in range(n):
+                post(API_PATH, fixture.token)
+            total = (time.process_time() - py) / n * 1000
+        finally:
+            for step in reversed(undo):
+                step()
+    print(f"\nCPU per phase of a filing ({n} filings; this process only; total {total:.2f} ms per filing):")
+    print("| phase | CPU ms | wall ms |")
+    print("|---|---:|---:|")
+    for label, _module, _name in PHASES:
+        cpu_s, wall_s = spent[label]
+        print(f"| {label.replace('  ', '&nbsp;&nbsp;')} | {cpu_s / n * 1000:.2f} | {wall_s / n * 1000:.2f} |")
 
 
 # ---- report -----------------------------------------------------------------------------------------------------
@@ -540,6 +566,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", type=int, metavar="N", default=0,
                         help="after the load runs (or alone, with --profile-only), profile N filings in-process")
     parser.add_argument("--profile-only", action="store_true", help="skip gunicorn and wrk; profile only")
+    parser.add_argument("--ladder", action="store_true",
+                        help="also load the ladder's endpoints (bench/filing_urls.py): Django no-op, DRF + token "
+                             "no-op, DRF + token + the bare insert")
     args = parser.parse_args(argv)
 
     if shutil.which("wrk") is None:
@@ -574,6 +603,14 @@ def main(argv: list[str] | None = None) -> int:
                        lambda phase: f"{phase}{run_id}", args)
         api = measure("API filing", port, API_PATH, body, fixture.token, count_events,
                       lambda phase: f"{phase}{run_id}", args)
+        ladder = []
+        for name, path, token, inserts in LADDER if args.ladder else ():
+            probe(port, path, body, fixture.token if token else None)
+            step = measure(name, port, path, body, fixture.token if token else None,
+                           (lambda _prefix: count_bare()) if inserts else (lambda _prefix: 0),
+                           lambda phase: f"{phase}{run_id}", args)
+            step.counts_rows = inserts
+            ladder.append(step)
     finally:
         stop_gunicorn(proc)
         print(f"gunicorn stopped ({proc.returncode})", flush=True)
@@ -581,15 +618,15 @@ def main(argv: list[str] | None = None) -> int:
     ratio = api.rps / bare.rps if bare.rps else 0.0
     load = os.getloadavg()
     print()
-    print(report([bare, api], ratio, args.min_ratio))
+    print(report([bare, api, *ladder], ratio, args.min_ratio))
     print(f"load average at the start {load_start[0]:.2f}, at the end {load[0]:.2f} (1 min; {os.cpu_count()} CPUs): "
           "other processes on the machine share the cores with gunicorn, PostgreSQL and wrk")
-    problems = bare.check() + api.check()
+    problems = [problem for result in (bare, api, *ladder) for problem in result.check()]
     if args.json:
         args.json.write_text(json.dumps({
             "run_id": run_id, "seconds": args.seconds, "threads": args.threads, "connections": args.connections,
             "workers": args.workers, "ratio": ratio, "loadavg_start": load_start, "loadavg_end": load,
-            "results": [{**r.__dict__, "rps": r.rps, "ok": r.ok} for r in (bare, api)],
+            "results": [{**r.__dict__, "rps": r.rps, "ok": r.ok} for r in (bare, api, *ladder)],
         }, indent=2, ensure_ascii=False))
     if args.profile:
         profile(fixture, args.profile)

@@ -105,11 +105,15 @@ class EventViewSet(ScopedReadOnlyViewSet):
         data = ReportSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        values["node"] = selectors.report_grid(
-            actor=request.user, node_id=values["node"], lon=values["lon"], lat=values["lat"]
-        )
-        if values["node"] is None:
-            raise ValidationError({"node": [_("Choose the grid to file in.")]})
+        # A point places the event where grid boundaries exist, and a filing that names no grid goes to the
+        # reporter's own (selectors.report_grid). A grid named without a point is read by report_event itself,
+        # through the caller's `report` scope as report_grid would read it, in one plain query.
+        if not values["node"] or (values["lon"] is not None and values["lat"] is not None):
+            values["node"] = selectors.report_grid(
+                actor=request.user, node_id=values["node"], lon=values["lon"], lat=values["lat"]
+            )
+            if values["node"] is None:
+                raise ValidationError({"node": [_("Choose the grid to file in.")]})
         try:
             photos = [("before" if values["handled_on_spot"] else "report", p)
                       for p in clean_images(request.FILES.getlist("photos"))]

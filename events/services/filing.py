@@ -148,17 +148,18 @@ def _known(event: Event, related: str, rows: list) -> None:
 
 
 def _grid_to_file_in(actor: User, node: GridNode | int | None) -> GridNode | None:
-    """The live grid, within the actor's `report` scope, that the event is filed in; None if it is not one."""
+    """The live grid, within the actor's `report` scope, that the event is filed in; None if it is not one.
+    The scope is tested in memory (Scope.covers, the same test as visible_to's filter)."""
     if isinstance(node, GridNode):
         fits = node.kind == NodeKind.GRID and not node.is_archived and scope_for(actor, Action.REPORT).covers(node)
         return node if fits else None
     if node is None:
         return None
-    return (
-        GridNode.objects.visible_to(actor, Action.REPORT)
-        .filter(pk=node, kind=NodeKind.GRID, is_archived=False)
-        .first()
-    )
+    try:
+        grid = GridNode.objects.get(pk=node, kind=NodeKind.GRID, is_archived=False)
+    except (GridNode.DoesNotExist, TypeError, ValueError):
+        return None
+    return grid if scope_for(actor, Action.REPORT).covers(grid) else None
 
 
 def _checked(grid: GridNode, *, category, title, urgency, source, lon, lat, resident_name, resident_phone,

@@ -16,7 +16,7 @@ from events import calendar, services
 from events.models import CalendarDay, Event, EventLog, Notification
 from tests.world import make_user
 
-from .conftest import GRID, WORKER
+from .conftest import GRID, HEAD, WORKER
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +52,7 @@ def _statement(sql: str) -> str:
 
 
 def test_filing_through_the_api_runs_only_the_statements_it_needs(ev):
-    """Token, scope, grid, category, dispatchers; then number, event, log, notification in one transaction.
+    """Token, grid, scope, category, dispatchers; then number, event, log, notification in one transaction.
 
     The dashboards' counts that Event.save keeps (events_eventrollup) belong to the event row and are left out of
     this list. In production the transaction is BEGIN … COMMIT; inside a test's transaction it is a savepoint."""
@@ -65,8 +65,8 @@ def test_filing_through_the_api_runs_only_the_statements_it_needs(ev):
     statements = [_statement(q["sql"]) for q in queries.captured_queries if "events_eventrollup" not in q["sql"]]
     assert statements == [
         "SELECT authtoken_token",  # the token and its user
-        "SELECT grids_assignment",  # the caller's scope, every action at once
-        "SELECT grids_gridnode",  # the grid, through that scope
+        "SELECT grids_gridnode",  # the grid named, live
+        "SELECT grids_assignment",  # the caller's scope (every action at once): may they report there?
         "SELECT events_category",  # the subcategory and its main category
         "SELECT grids_assignment",  # whom to notify: the dispatchers of the grid and community
         "SAVEPOINT",
@@ -78,6 +78,21 @@ def test_filing_through_the_api_runs_only_the_statements_it_needs(ev):
     ]
     assert response.json()["reference"].endswith("-0002")
     assert Notification.objects.filter(event_id=response.json()["id"]).count() == 2  # grid and community heads
+
+
+def test_a_grid_named_through_the_api_must_be_a_live_grid_in_the_callers_scope(ev):
+    from grids import services as grid_services
+
+    head = _token_client(ev.user(HEAD))
+    second_grid = ev.world.nodes["A/S1/C1/G2"].pk
+    assert head.post(reverse("event-list"), {**_payload(ev, "ok"), "node": second_grid}, format="json").status_code == 201
+    grid_services.archive_node(node=ev.world.node("A/S1/C1/G2"), actor=ev.user("A:admin"))
+    refused = [second_grid, ev.world.nodes["A/S1/C1"].pk, ev.world.nodes["A/S1/C2/G1"].pk,
+               ev.world.nodes["B/S1/C1/G1"].pk, 10**9]
+    for node in refused:  # archived, not a grid, outside the subtree, another district, missing
+        response = head.post(reverse("event-list"), {**_payload(ev, f"n{node}"), "node": node}, format="json")
+        assert response.status_code == 400 and "node" in response.json(), (node, response.content)
+    assert Event.objects.count() == 1
 
 
 def test_a_replay_reads_nothing_new_and_takes_no_number(ev):
