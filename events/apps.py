@@ -27,11 +27,14 @@ def _install_categories(sender, tenant, **kwargs):
     install_event_catalogue(tenant)
 
 
-def _recount_rollups(sender, tenant_id, **kwargs):
-    """A moved subtree took new ancestor stamps by bulk UPDATE: recount the tenant's dashboard rollups."""
-    from .rollups import rebuild
+def _recount_rollups(sender, node, old_ancestors=(), **kwargs):
+    """A moved subtree took new ancestor stamps by bulk UPDATE: recount the dashboard rollups it touched — of the
+    subtree's nodes and of its old and new ancestors."""
+    from .rollups import recount_nodes
 
-    rebuild(tenant_id)
+    new_ancestors = node.get_ancestors().values_list("pk", flat=True)
+    subtree = node.get_descendants(include_self=True).values_list("pk", flat=True)
+    recount_nodes(node.tenant_id, {*old_ancestors, *new_ancestors, *subtree})
 
 
 def _install_assessment_scheme(sender, tenant, **kwargs):

@@ -6,7 +6,8 @@ events.kpis it meets now (closed on time, went through handling, reworked, dispa
 handling time once closed. `snapshot` reads that from the event's own columns; `apply` moves an event from its
 old counts to its new ones with one INSERT … ON CONFLICT DO UPDATE statement (PostgreSQL and SQLite ≥ 3.24),
 inside the transaction of the save. `recount` computes the same rows from the events with one GROUP BY per
-level; `rebuild` replaces the stored rows with it (after bulk writes), and `drift` lists any difference.
+level; `rebuild` replaces the stored rows with it (after bulk writes), `recount_nodes` does the same for some
+nodes only (after a move in the tree), and `drift` lists any difference.
 
 The Python `snapshot` and the SQL `recount` are two spellings of one definition; tests/dashboards prove they
 agree after every workflow step, and both follow the Q expressions of events.kpis.
@@ -252,6 +253,28 @@ def rebuild(tenant_id: int | None = None, *, using: str = "default", event_model
         days = model._base_manager.using(using).filter(span="day")
         if tenant_id is not None:
             days = days.filter(tenant_id=tenant_id)
+        inserted += _insert_select(connection, model, _months_of(days))
+    return inserted
+
+
+def recount_nodes(tenant_id: int, node_ids, *, using: str = "default") -> int:
+    """Replace the rows of these nodes (any level) with a recount of the events now stamped with them: after a
+    bulk re-stamp of part of the tree, cheaper than `rebuild` of the whole tenant."""
+    model = _model()
+    kinds = dict(
+        apps.get_model("grids", "GridNode")._base_manager.using(using)
+        .filter(tenant_id=tenant_id, pk__in=list(node_ids)).values_list("pk", "kind")
+    )
+    connection = connections[using]
+    inserted = 0
+    with transaction.atomic(using=using):
+        model._base_manager.using(using).filter(tenant_id=tenant_id, node_id__in=list(kinds)).delete()
+        for level in LEVELS:
+            ids = [pk for pk, kind in kinds.items() if kind == level]
+            if ids:
+                events = _events(tenant_id).using(using).filter(**{f"{level}_id__in": ids})
+                inserted += _insert_select(connection, model, recount(level, events, "day"))
+        days = model._base_manager.using(using).filter(tenant_id=tenant_id, span="day", node_id__in=list(kinds))
         inserted += _insert_select(connection, model, _months_of(days))
     return inserted
 

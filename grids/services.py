@@ -327,6 +327,7 @@ def move_node(*, node: GridNode, new_parent: GridNode, actor: User | None = None
         if new_parent.pk == node.parent_id:
             return node
         old_code = node.code
+        old_ancestors = [node.parent_id, *(getattr(node, f"{level}_id") for level in LEVELS)]
         validate_node(
             parent=new_parent,
             node=node,
@@ -343,7 +344,12 @@ def move_node(*, node: GridNode, new_parent: GridNode, actor: User | None = None
         node = _locked(node)
         _recode_descendants(node, old_code)
         restamp_subtree(node)
-        subtree_moved.send(sender=GridNode, node=node, tenant_id=node.tenant_id)
+        subtree_moved.send(
+            sender=GridNode,
+            node=node,
+            tenant_id=node.tenant_id,
+            old_ancestors={pk for pk in old_ancestors if pk and pk != node.pk},
+        )
         return GridNode.objects.get(pk=node.pk)
 
 

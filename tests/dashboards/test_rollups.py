@@ -109,6 +109,15 @@ def test_each_workflow_step_keeps_the_rollups_exact(world, settings, tmp_path):
     assert final.rework_count == 1 and final.extension_count == 1 and final.escalation_level >= 1
 
 
+def test_a_moved_grid_takes_its_counts_to_its_new_community_and_street(board):
+    world, admin = board.world, board.world.user("A:admin")
+    grid_services.update_node(node=world.node("A/S1/C1/G1"), name="迁入网格", actor=admin)  # its new siblings' names
+    grid_services.move_node(node=world.node("A/S1/C1/G1"), new_parent=world.node("A/S2/C1"), actor=admin)
+    assert rollups.drift() == []
+    moved = EventRollup.objects.filter(node=world.node("A/S1/C1/G1"), span="day")
+    assert set(moved.values_list("parent_id", "street_id")) == {(world.node("A/S2/C1").pk, world.node("A/S2").pk)}
+
+
 def test_a_moved_community_takes_its_counts_to_the_new_street(board):
     world = board.world
     admin = world.user("A:admin")
