@@ -273,7 +273,7 @@ class Event(ScopedModel):
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
-        instance._counted_as = rollups.snapshot(instance)
+        instance._loaded_state = rollups.state(instance)
         return instance
 
     def save(self, *args, **kwargs):
@@ -282,27 +282,27 @@ class Event(ScopedModel):
                 Coalesce("parent_id", "id"), flat=True
             ).first()
         with transaction.atomic(using=kwargs.get("using"), savepoint=False):
-            before = None if self._state.adding else self._counted_before()
+            before = None if self._state.adding else self._stored_state()
             super().save(*args, **kwargs)
-            after = rollups.snapshot(self)
-            rollups.apply(before, after, using=self._state.db)
-        self._counted_as = after
+            after = rollups.state(self)
+            rollups.apply(rollups.counted(before), rollups.counted(after), using=self._state.db)
+        self._loaded_state = after
 
     def delete(self, *args, **kwargs):
         with transaction.atomic(using=kwargs.get("using"), savepoint=False):
-            before = self._counted_before()
+            before = self._stored_state()
             result = super().delete(*args, **kwargs)
-            rollups.apply(before, None, using=self._state.db)
-        self._counted_as = None
+            rollups.apply(rollups.counted(before), None, using=self._state.db)
+        self._loaded_state = None
         return result
 
-    def _counted_before(self):
-        """What this row counted for in the database: from the load, or read again if it was loaded partly."""
-        counted = getattr(self, "_counted_as", None)
-        if counted is None:
+    def _stored_state(self):
+        """What this row counted for in the database: as loaded, or read again if it was loaded partly."""
+        loaded = getattr(self, "_loaded_state", None)
+        if loaded is None:
             stored = Event._base_manager.using(self._state.db).filter(pk=self.pk).first()
-            counted = stored._counted_as if stored is not None else None
-        return counted
+            loaded = stored._loaded_state if stored is not None else None
+        return loaded
 
 
 class EventSequence(models.Model):

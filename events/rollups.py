@@ -3,13 +3,13 @@
 An event counts once in the rows of its street, its community and its grid, for its main category and its
 reporting day (Asia/Shanghai): one in the column of its current status, and one in each conditional count of
 events.kpis it meets now (closed on time, went through handling, reworked, dispatched, extended), plus its
-handling time once closed. `snapshot` reads that from the event's own columns; `apply` moves an event from its
+handling time once closed. `counted` reads that from the event's own columns (its `state`); `apply` moves an event from its
 old counts to its new ones with one INSERT … ON CONFLICT DO UPDATE statement (PostgreSQL and SQLite ≥ 3.24),
 inside the transaction of the save. `recount` computes the same rows from the events with one GROUP BY per
 level; `rebuild` replaces the stored rows with it (after bulk writes), `recount_nodes` does the same for some
 nodes only (after a move in the tree), and `drift` lists any difference.
 
-The Python `snapshot` and the SQL `recount` are two spellings of one definition; tests/dashboards prove they
+The Python `counted` and the SQL `recount` are two spellings of one definition; tests/dashboards prove they
 agree after every workflow step, and both follow the Q expressions of events.kpis.
 """
 
@@ -40,7 +40,7 @@ COLUMNS = (*STATUS_COLUMNS, *COUNT_COLUMNS, "handling_us")
 HANDLED = frozenset({Status.HANDLED, Status.REWORK, Status.CLOSED})
 DISPATCHED = frozenset({Status.DISPATCHED, Status.IN_PROGRESS, *HANDLED})
 
-# The event columns a snapshot reads; an event loaded without one of them is read again before it is saved.
+# The event columns `counted` reads; an event loaded without one of them is read again before it is saved.
 READS = (
     "tenant_id", "district_id", "street_id", "community_id", "grid_id", "main_category_id", "created_at",
     "status", "handled_on_spot", "escalation_level", "verify_due", "closed_at", "rework_count", "extension_count",
@@ -65,9 +65,37 @@ class Counted(NamedTuple):
     values: tuple[int, ...]
 
 
-def snapshot(event) -> Counted | None:
-    """What the event counts for now, from its own columns (None if it was loaded without some of them)."""
-    if any(name not in event.__dict__ for name in READS) or event.created_at is None or event.grid_id is None:
+class State(NamedTuple):
+    """The columns of an event that decide what it counts for (READS), as loaded or as saved."""
+
+    tenant_id: int
+    district_id: int
+    street_id: int
+    community_id: int
+    grid_id: int
+    main_category_id: int
+    created_at: dt.datetime
+    status: str
+    handled_on_spot: bool
+    escalation_level: int
+    verify_due: dt.datetime | None
+    closed_at: dt.datetime | None
+    rework_count: int
+    extension_count: int
+
+
+def state(event) -> State | None:
+    """The event's READS columns (cheap: kept on every loaded event); None if it was loaded without some."""
+    values = event.__dict__
+    try:
+        return State(*(values[name] for name in READS))
+    except KeyError:
+        return None
+
+
+def counted(event: State | None) -> Counted | None:
+    """What an event in this state counts for: its rows' key and one value per column of COLUMNS."""
+    if event is None or event.created_at is None or event.grid_id is None:
         return None
     status = event.status
     on_spot = event.handled_on_spot
@@ -177,7 +205,7 @@ class Microseconds(Func):
 
 
 def count_expressions() -> dict:
-    """The SQL spelling of `snapshot`'s values, as aggregates over events (one per column of COLUMNS)."""
+    """The SQL spelling of `counted`'s values, as aggregates over events (one per column of COLUMNS)."""
     from .kpis import CountWhere, dispatched_q, extended_q, on_time_q, reworked_q, went_through_handling_q
 
     expressions = {f"s_{value}": CountWhere(Q(status=value)) for value in Status.values}
