@@ -249,6 +249,40 @@ class Event(ScopedModel):
             models.Index(fields=["current_unit", "status"], name="event_unit_status"),
             models.Index(fields=["current_handler", "status"], name="event_handler_status"),
             models.Index(fields=["reporter", "status"], name="event_reporter_status"),
+            # The event list, newest first: one index per branch of the visibility (events.querysets.
+            # visible_branches), each read backwards from its value, so any page costs ~51 index entries.
+            # The tenant's serves the district level too (a tenant has one district).
+            models.Index(fields=["tenant", "created_at", "id"], name="event_list_tenant"),
+            *(
+                models.Index(fields=["tenant", level, "created_at", "id"], name=f"event_list_{level}")
+                for level in ("street", "community", "grid")
+            ),
+            models.Index(fields=["reporter", "created_at", "id"], name="event_list_reporter"),
+            models.Index(
+                fields=["current_handler", "created_at", "id"],
+                condition=Q(current_handler__isnull=False),
+                name="event_list_handler",
+            ),
+            models.Index(
+                fields=["current_unit", "created_at", "id"],
+                condition=Q(current_unit__isnull=False),
+                name="event_list_unit",
+            ),
+            # The work queue (待办), soonest deadline first: one status on one node per branch
+            # (events.selectors.work_queue), over the open events and the closed ones sampled for a re-check.
+            models.Index(
+                fields=["tenant", "status", "due_at"],
+                condition=_in_values("status", OPEN_STATUSES) | Q(needs_recheck=True),
+                name="event_queue_tenant",
+            ),
+            *(
+                models.Index(
+                    fields=["tenant", level, "status", "due_at"],
+                    condition=_in_values("status", OPEN_STATUSES) | Q(needs_recheck=True),
+                    name=f"event_queue_{level}",
+                )
+                for level in ("street", "community", "grid")
+            ),
             # Open events are a few per cent of the table: the dashboards' live counts (overdue, paused) and
             # overdue lists read the range's open events from one small partial index per level (index-only).
             *(

@@ -39,15 +39,34 @@ def _sees_personal_grants(user, action: str) -> bool:
     return action == Action.VIEW and user is not None and user.is_authenticated and user.is_active
 
 
+def visible_q(user, action: str = Action.VIEW) -> Q:
+    """The condition of `visible_to(user, action)`: the tree scope, and for `view` the personal grants."""
+    scope = scope_for(user, action)
+    if scope.everything:
+        return Q()
+    if _sees_personal_grants(user, action):
+        return scope.q() | (Q(tenant_id=user.tenant_id) & personal_q(user))
+    return scope.q()
+
+
 class EventQuerySet(ScopedQuerySet):
     def visible_to(self, user, action: str = Action.VIEW):
-        scope = scope_for(user, action)
-        if scope.everything:
-            return self.all()
-        scope_q = scope.q()
-        if _sees_personal_grants(user, action):
-            return self.filter(scope_q | (Q(tenant_id=user.tenant_id) & personal_q(user)))
-        return self.filter(scope_q)
+        return self.filter(visible_q(user, action))
+
+
+def node_branches(scope) -> list[Q] | None:
+    """The scope's tree as one equality per node (`tenant_id` and `<level>_id`), or the tenant alone; None for
+    every row, [] for none. OR-ed together they are `scope.q()`."""
+    if scope.everything:
+        return None
+    if scope.is_empty or scope.tenant_id is None:
+        return []
+    tenant = {"tenant_id": scope.tenant_id}
+    if scope.whole_tenant:
+        return [Q(**tenant)]
+    return [
+        Q(**tenant, **{f"{level}_id": pk}) for level in LEVELS for pk in sorted(scope.node_ids.get(level, ()))
+    ]
 
 
 def visible_branches(user, action: str = Action.VIEW) -> list[Q] | None:
@@ -58,17 +77,9 @@ def visible_branches(user, action: str = Action.VIEW) -> list[Q] | None:
     from its own index (Event.Meta.indexes, `event_list_*`) and a list page merges the first rows of each
     (events.selectors.event_page). The OR of `visible_to` names all those columns at once, which no index
     serves in order: PostgreSQL then walks the whole table or sorts every visible row (docs/bench.md, Lists)."""
-    scope = scope_for(user, action)
-    if scope.everything:
+    branches = node_branches(scope_for(user, action))
+    if branches is None:
         return None
-    branches = []
-    if not scope.is_empty and scope.tenant_id is not None:
-        tenant = {"tenant_id": scope.tenant_id}
-        if scope.whole_tenant:
-            branches.append(Q(**tenant))
-        else:
-            for level in LEVELS:
-                branches += [Q(**tenant, **{f"{level}_id": pk}) for pk in sorted(scope.node_ids.get(level, ()))]
     if _sees_personal_grants(user, action):
         tenant = {"tenant_id": user.tenant_id}
         branches += [Q(**tenant, reporter_id=user.pk), Q(**tenant, current_handler_id=user.pk)]

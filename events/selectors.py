@@ -15,9 +15,9 @@ from grids.choices import Action
 from grids.models import Assignment, GridNode, User
 from grids.scope import scope_for
 
-from .choices import Status, UnitKind
+from .choices import HANDLING_STATUSES, Status, UnitKind
 from .models import Category, Event, EventLog, EventPhoto, HandlingUnit, Notification
-from .querysets import unit_ids_of, visible_branches
+from .querysets import node_branches, unit_ids_of, visible_branches, visible_q
 
 LIST_RELATED = ("category", "category__parent", "node", "node__parent", "current_unit", "current_handler", "reporter")
 
@@ -26,32 +26,70 @@ def visible_events(*, actor: User, action: str = Action.VIEW):
     return Event.objects.visible_to(actor, action)
 
 
-def work_queue(*, actor: User, limit: int = 200) -> list[Event]:
-    """What waits for the actor, soonest deadline first: to accept or dispatch, to handle, to check."""
-    waiting = Q(pk__in=[])
-    dispatch = scope_for(actor, Action.DISPATCH)
-    if not dispatch.is_empty:
-        waiting |= Q(status__in=[Status.REPORTED, Status.ACCEPTED]) & dispatch.q()
-    mine = Q(current_handler_id=actor.pk)
-    units = unit_ids_of(actor)
-    if units:
-        mine |= Q(current_handler__isnull=True, current_unit_id__in=sorted(units))
-    handle = scope_for(actor, Action.HANDLE)
-    if not handle.is_empty:
-        # A unit of the grid's own staff is whoever holds a post granting `handle` there (events/choices.py).
-        mine |= Q(current_handler__isnull=True, current_unit__kind=UnitKind.GRID_STAFF) & handle.q()
-    waiting |= Q(status__in=[Status.DISPATCHED, Status.IN_PROGRESS, Status.REWORK]) & mine
-    check = scope_for(actor, Action.VERIFY)
-    if not check.is_empty:
-        waiting |= Q(status=Status.HANDLED) & check.q() & ~Q(handled_by_id=actor.pk)
-        waiting |= Q(status=Status.CLOSED, needs_recheck=True) & check.q() & ~Q(handled_by_id=actor.pk)
-    rows = (
-        Event.objects.visible_to(actor)
-        .filter(waiting)
-        .select_related(*LIST_RELATED)
-        .order_by(F("due_at").asc(nulls_last=True), "id")
+# Soonest deadline first; none last.
+QUEUE_ORDER = (F("due_at").asc(nulls_last=True), "id")
+# What a work-queue row shows (templates/events/todo.html): 200 rows of every column and the rollup snapshot
+# of each (Event.from_db) cost more than the query.
+QUEUE_RELATED = ("category", "category__parent", "node")
+QUEUE_FIELDS = (
+    "reference", "title", "status", "due_at", "is_overdue", "is_near_deadline",
+    "category", "category__name", "category__parent", "category__parent__name", "node", "node__name",
+)
+
+
+def _queue_branches(actor: User) -> list[Q]:
+    """What waits for the actor, as branches of one status each on one node of a scope, the actor as handler, or
+    one of their units; OR-ed together they are the 待办 condition:
+
+    - reported or accepted, in the dispatch scope: to accept or dispatch;
+    - dispatched, in progress or back for rework, theirs: given to them, to one of their units (not yet signed),
+      or to a unit of the grid's own staff (not yet signed) where they hold `handle` (events/choices.py);
+    - handled, or closed and sampled for a re-check, in the verify scope, and not handled by themselves.
+
+    Each branch is read in deadline order from an index of open events (`event_queue_*`, `event_status_due`)."""
+    branches = []
+
+    def on_nodes(scope, statuses, extra=None):
+        nodes, extra = node_branches(scope), extra or Q()
+        for status in statuses:
+            branches.extend(
+                Q(status=status) & extra if nodes is None else [Q(status=status) & node & extra for node in nodes]
+            )
+
+    on_nodes(scope_for(actor, Action.DISPATCH), (Status.REPORTED, Status.ACCEPTED))
+    for status in HANDLING_STATUSES:
+        branches.append(Q(status=status, current_handler_id=actor.pk))
+        branches += [
+            Q(status=status, current_handler__isnull=True, current_unit_id=pk) for pk in sorted(unit_ids_of(actor))
+        ]
+    grid_staff = HandlingUnit.objects.filter(kind=UnitKind.GRID_STAFF).values("id")
+    on_nodes(
+        scope_for(actor, Action.HANDLE), HANDLING_STATUSES, Q(current_handler__isnull=True, current_unit_id__in=grid_staff)
     )
-    return list(rows[:limit])
+    not_theirs = ~Q(handled_by_id=actor.pk)
+    check = scope_for(actor, Action.VERIFY)
+    on_nodes(check, (Status.HANDLED,), not_theirs)
+    on_nodes(check, (Status.CLOSED,), Q(needs_recheck=True) & not_theirs)
+    return branches
+
+
+def work_queue(*, actor: User, limit: int = 200) -> list[Event]:
+    """What waits for the actor, soonest deadline first: to accept or dispatch, to handle, to check (one query).
+
+    Like the event list (event_rows), each branch of the condition takes its own first `limit` rows in deadline
+    order from an index, and the queue is the first `limit` of their UNION. As one OR, the condition and the
+    visibility named a dozen columns: PostgreSQL read the whole table, 650 ms for a district (docs/bench.md)."""
+    visible = visible_q(actor)
+    branches = _queue_branches(actor)
+    if not connections[router.db_for_read(Event)].features.supports_slicing_ordering_in_compound:
+        waiting = Q(pk__in=[])
+        for branch in branches:
+            waiting |= branch
+        rows = Event.objects.filter(visible, waiting)
+    else:
+        firsts = [Event.objects.filter(visible, b).order_by(*QUEUE_ORDER).values("id")[:limit] for b in branches]
+        rows = Event.objects.filter(pk__in=firsts[0].union(*firsts[1:], all=True)) if firsts else Event.objects.none()
+    return list(rows.select_related(*QUEUE_RELATED).only(*QUEUE_FIELDS).order_by(*QUEUE_ORDER)[:limit])
 
 
 @dataclass

@@ -129,3 +129,47 @@ def test_a_deep_page_costs_the_queries_of_the_first(ev, client_for, django_asser
     assert len(second.captured_queries) == len(first.captured_queries)
     assert deeper.context["next_url"] and deeper.context["next_url"] != next_url
     assert not {e.pk for e in response.context["events"]} & {e.pk for e in deeper.context["events"]}
+
+
+def _waiting_as_one_or(actor):
+    """The 待办 condition as it reads in events/choices.py, written as one OR: the spec of work_queue's branches."""
+    from django.db.models import F, Q
+
+    from events.choices import HANDLING_STATUSES, Status, UnitKind
+    from events.querysets import unit_ids_of
+    from grids.choices import Action
+
+    waiting = Q(pk__in=[])
+    dispatch = scope_for(actor, Action.DISPATCH)
+    if not dispatch.is_empty:
+        waiting |= Q(status__in=[Status.REPORTED, Status.ACCEPTED]) & dispatch.q()
+    mine = Q(current_handler_id=actor.pk)
+    if unit_ids_of(actor):
+        mine |= Q(current_handler__isnull=True, current_unit_id__in=sorted(unit_ids_of(actor)))
+    handle = scope_for(actor, Action.HANDLE)
+    if not handle.is_empty:
+        mine |= Q(current_handler__isnull=True, current_unit__kind=UnitKind.GRID_STAFF) & handle.q()
+    waiting |= Q(status__in=HANDLING_STATUSES) & mine
+    check = scope_for(actor, Action.VERIFY)
+    if not check.is_empty:
+        waiting |= Q(status=Status.HANDLED) & check.q() & ~Q(handled_by_id=actor.pk)
+        waiting |= Q(status=Status.CLOSED, needs_recheck=True) & check.q() & ~Q(handled_by_id=actor.pk)
+    rows = Event.objects.visible_to(actor).filter(waiting).order_by(F("due_at").asc(nulls_last=True), "id")
+    return list(rows.values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize("viewer", [*VIEWERS, "A/S1/C1/G1:police"])
+def test_work_queue_holds_exactly_what_waits(ev, viewer):
+    from events.models import HandlingUnit
+
+    for status in ("reported", "accepted", "dispatched", "in_progress", "handled", "rework", "closed"):
+        ev.event_in(status)
+    ev.report(path="A/S1/C2/G1")
+    ev.report(path="B/S1/C1/G1")
+    ev.sampled_on_spot()
+    staff = HandlingUnit.objects.create(tenant=ev.world.tenants["A"], name="网格员队伍", kind="grid_staff")
+    ev.step(ev.event_in("accepted"), Transition.DISPATCH, unit=staff.pk)
+    actor = ev.user(viewer)
+    expected = _waiting_as_one_or(actor)
+    assert [e.pk for e in selectors.work_queue(actor=actor)] == expected
+    assert [e.pk for e in selectors.work_queue(actor=actor, limit=2)] == expected[:2]
