@@ -54,47 +54,40 @@ def _sql(cursor, sql: str, params: dict):
     return run
 
 
-def hand_sql(node, child_column: str | None, narrow: bool) -> list[tuple[str, str]]:
+def hand_sql(node, child_column: str | None, trend_by_month: bool) -> list[tuple[str, str]]:
     """The dashboard's panels, written by hand: (panel, SQL with %(name)s parameters).
 
-    The rework count takes the same shape as the ORM's (see events.dashboards.rework_within): the log's
-    verify_fail rows of the counted events only when `narrow`, all of them otherwise."""
+    The counts are sums over the pre-aggregated rows (events_eventrollup: one per child, main category and day);
+    "overdue now" and "paused" are counted from the open events, as events.dashboards does."""
+    from events.rollups import COLUMNS
+
+    sums = ", ".join(f"COALESCE(sum(r.{c}), 0) AS {c}" for c in COLUMNS)
+    own = "r.node_id" if node.kind == "grid" else "r.parent_id"
+    # The range's whole months from month rows, the rest from day rows (%(month_from)s ≤ month < %(month_to)s;
+    # with no whole month both are the first day and the month branch is empty).
+    days = (
+        f"r.tenant_id = %(tenant)s AND {own} = %(node)s AND r.span = 'day' AND r.day >= %(day_from)s "
+        "AND r.day <= %(day_to)s"
+    )
+    rollup_where = (
+        f"r.tenant_id = %(tenant)s AND {own} = %(node)s AND ("
+        "(r.span = 'month' AND r.day >= %(month_from)s AND r.day < %(month_to)s) "
+        "OR (r.span = 'day' AND r.day >= %(day_from)s AND r.day < %(month_from)s AND r.day <= %(day_to)s) "
+        "OR (r.span = 'day' AND r.day >= %(month_to)s AND r.day >= %(day_from)s AND r.day <= %(day_to)s))"
+    )
     level = f"{node.kind}_id"
     where = f"e.tenant_id = %(tenant)s AND e.{level} = %(node)s AND e.created_at >= %(start)s AND e.created_at < %(end)s"
     open_list = ", ".join(f"'{s}'" for s in OPEN)
-    if narrow:
-        logs = (
-            "SELECT l.event_id FROM events_eventlog l JOIN events_event x ON x.id = l.event_id "
-            f"WHERE l.action = 'verify_fail' AND x.tenant_id = %(tenant)s AND x.{level} = %(node)s "
-            "AND x.created_at >= %(start)s AND x.created_at < %(end)s"
-        )
-        extensions = (
-            "SELECT r.event_id FROM events_extensionrequest r JOIN events_event x ON x.id = r.event_id "
-            f"WHERE r.status = 'approved' AND x.tenant_id = %(tenant)s AND x.{level} = %(node)s "
-            "AND x.created_at >= %(start)s AND x.created_at < %(end)s"
-        )
-    else:
-        logs = "SELECT event_id FROM events_eventlog WHERE action = 'verify_fail'"
-        extensions = "SELECT event_id FROM events_extensionrequest WHERE status = 'approved'"
-    dispatched = "e.status IN ('dispatched', 'in_progress', 'handled', 'rework', 'closed') AND NOT e.handled_on_spot"
-    base = f"""count(*) AS events,
-        count(*) FILTER (WHERE e.status = 'rejected') AS rejected,
-        count(*) FILTER (WHERE e.status IN ({open_list})) AS open,
-        count(*) FILTER (WHERE e.status = 'closed') AS closed,
-        count(*) FILTER (WHERE e.status = 'closed' AND e.escalation_level = 0
-                         AND (e.verify_due IS NULL OR e.closed_at <= e.verify_due)) AS closed_on_time,
-        count(*) FILTER (WHERE e.status IN ({open_list}) AND e.paused_at IS NOT NULL) AS paused,
-        count(*) FILTER (WHERE e.status IN ({open_list}) AND e.due_at <= %(now)s AND e.paused_at IS NULL) AS overdue,
-        avg(e.closed_at - e.created_at) FILTER (WHERE e.status = 'closed') AS avg_handling"""
-    counts = f"""{base},
-        count(*) FILTER (WHERE e.status IN ('handled', 'rework', 'closed') AND NOT e.handled_on_spot) AS handed_in,
-        count(*) FILTER (WHERE e.status IN ('handled', 'rework', 'closed') AND NOT e.handled_on_spot
-                         AND e.id IN ({logs})) AS reworked,
-        count(*) FILTER (WHERE {dispatched}) AS dispatched,
-        count(*) FILTER (WHERE {dispatched} AND e.id IN ({extensions})) AS extended"""
+    live_keys = f"e.{child_column}, e.main_category_id" if child_column else "e.main_category_id"
     panels = [
         ("path", "SELECT id, name, kind FROM grids_gridnode WHERE id = ANY(%(path)s)"),
-        ("totals", f"SELECT {counts} FROM events_event e WHERE {where}"),
+        (
+            "live counts",
+            f"SELECT {live_keys}, count(*) FILTER (WHERE e.due_at <= %(now)s AND e.paused_at IS NULL), "
+            f"count(*) FILTER (WHERE e.paused_at IS NOT NULL) FROM events_event e "
+            f"WHERE {where} AND e.status IN ({open_list}) GROUP BY {live_keys}",
+        ),
+        ("totals and statuses", f"SELECT {sums} FROM events_eventrollup r WHERE {rollup_where}"),
     ]
     if child_column:
         panels += [
@@ -103,34 +96,27 @@ def hand_sql(node, child_column: str | None, narrow: bool) -> list[tuple[str, st
                 "SELECT id, name, code, kind, subkind, boundary, tenant_id FROM grids_gridnode "
                 "WHERE parent_id = %(node)s AND NOT is_archived ORDER BY code",
             ),
-            (
-                "by child",
-                f"SELECT e.{child_column}, {counts} FROM events_event e WHERE {where} "
-                f"GROUP BY e.{child_column} ORDER BY e.{child_column}",
-            ),
+            ("by child", f"SELECT r.node_id, {sums} FROM events_eventrollup r WHERE {rollup_where} GROUP BY 1"),
         ]
     panels += [
         (
-            # Grouped on the event's own column, then the subcategories summed into their main category.
             "by category",
-            f"WITH sub AS (SELECT e.category_id, {counts} FROM events_event e WHERE {where} GROUP BY e.category_id) "
-            "SELECT COALESCE(c.parent_id, c.id) AS main, sum(events), sum(rejected), sum(open), sum(closed), "
-            "sum(closed_on_time), sum(paused), sum(overdue), sum(handed_in), sum(reworked), sum(dispatched), "
-            "sum(extended), sum(extract(epoch FROM avg_handling) * closed) / NULLIF(sum(closed), 0) "
-            "FROM sub JOIN events_category c ON c.id = sub.category_id GROUP BY 1",
+            f"SELECT r.main_category_id, c.name, {sums} FROM events_eventrollup r "
+            f"JOIN events_category c ON c.id = r.main_category_id WHERE {rollup_where} GROUP BY 1, 2",
         ),
-        ("by status", f"SELECT e.status, count(*) FROM events_event e WHERE {where} GROUP BY e.status"),
         (
             "trend",
-            f"SELECT date_trunc(%(period)s, e.created_at AT TIME ZONE 'Asia/Shanghai') AS period, {base} "
-            f"FROM events_event e WHERE {where} GROUP BY 1 ORDER BY 1",
+            f"SELECT date_trunc(%(period)s, r.day)::date AS period, {sums} FROM events_eventrollup r "
+            f"WHERE {rollup_where if trend_by_month else days} GROUP BY 1 ORDER BY 1",
         ),
         (
             "overdue list",
-            f"SELECT e.*, c.name, p.name, n.name, u.name FROM events_event e "
-            f"JOIN events_category c ON c.id = e.category_id LEFT JOIN events_category p ON p.id = c.parent_id "
-            f"JOIN grids_gridnode n ON n.id = e.node_id LEFT JOIN events_handlingunit u ON u.id = e.current_unit_id "
-            f"WHERE {where} AND e.status IN ({open_list}) AND e.due_at <= %(now)s ORDER BY e.due_at, e.id LIMIT 20",
+            f"WITH chosen AS (SELECT e.id FROM events_event e WHERE {where} AND e.status IN ({open_list}) "
+            "AND e.due_at <= %(now)s ORDER BY e.due_at, e.id LIMIT 20) "
+            "SELECT e.*, c.name, p.name, n.name, u.name FROM events_event e JOIN chosen ON chosen.id = e.id "
+            "JOIN events_category c ON c.id = e.category_id LEFT JOIN events_category p ON p.id = c.parent_id "
+            "JOIN grids_gridnode n ON n.id = e.node_id LEFT JOIN events_handlingunit u ON u.id = e.current_unit_id "
+            "ORDER BY e.due_at, e.id",
         ),
     ]
     return panels
@@ -140,27 +126,47 @@ def orm_panels(actor_factory, node, filters, now):
     """The same panels through the dashboard's selectors: (panel, callable that evaluates it)."""
     from events import dashboards, kpis
 
-    within = dashboards.rework_within(node, filters)
-
     def events():
         return dashboards.node_events(actor=actor_factory(), node=node, filters=filters)
 
+    def rows():
+        return dashboards.rollup_rows(actor=actor_factory(), node=node, filters=filters)
+
+    no_live = dashboards.LiveCounts(total={"overdue": 0, "paused": 0}, by_child={}, by_category={})
     panels = [
         ("path", lambda: dashboards.node_path(node)),
-        ("totals", lambda: kpis.totals(events(), now=now, rework_within=within)),
+        ("live counts", lambda: dashboards.live_counts(events(), node, now)),
+        ("totals and statuses", lambda: dashboards.totals_and_statuses(rows(), no_live)),
     ]
     if kpis.CHILD_COLUMN[node.kind]:
         panels += [
             ("children", lambda: dashboards.child_nodes(actor=actor_factory(), node=node)),
-            ("by child", lambda: kpis.by_child(events(), node, now=now, rework_within=within)),
+            ("by child", lambda: list(rows().order_by().values("node_id").annotate(**_sums()))),
         ]
     panels += [
-        ("by category", lambda: kpis.by_category(events(), now=now, rework_within=within)),
-        ("by status", lambda: kpis.by_status(events())),
-        ("trend", lambda: kpis.by_period(events(), filters.period, now=now)),
+        ("by category", lambda: dashboards.category_kpis(rows(), no_live)),
+        ("trend", lambda: dashboards.trend(
+            dashboards.rollup_rows(actor=actor_factory(), node=node, filters=filters,
+                                   by_day=filters.period != "month"), filters.period)),
         ("overdue list", lambda: list(dashboards.overdue_events(events(), now=now))),
     ]
     return panels
+
+
+def _whole_months(first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
+    """[month_from, month_to): the whole calendar months inside first…last (an empty pair when there are none)."""
+    def next_month(day):
+        return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+    month_from = first if first.day == 1 else next_month(first)
+    month_to = next_month(last) if next_month(last) - dt.timedelta(days=1) == last else last.replace(day=1)
+    return (month_from, month_to) if month_from < month_to else (month_from, month_from)
+
+
+def _sums():
+    from events.rollups import sum_expressions
+
+    return sum_expressions()
 
 
 def bench_dashboard(label, username, node, filters, runs, out):
@@ -206,15 +212,16 @@ def bench_dashboard(label, username, node, filters, runs, out):
     start = dt.datetime.combine(filters.date_from, dt.time.min, tzinfo=kpis.SHANGHAI)
     end = dt.datetime.combine(filters.date_to + dt.timedelta(days=1), dt.time.min, tzinfo=kpis.SHANGHAI)
     path_ids = [pk for pk in (node.district_id, node.street_id, node.community_id) if pk and pk != node.pk]
+    month_from, month_to = _whole_months(filters.date_from, filters.date_to)
     params = {"tenant": node.tenant_id, "node": node.pk, "start": start, "end": end, "now": now,
-              "period": filters.period, "path": path_ids}
+              "period": filters.period, "path": path_ids, "day_from": filters.date_from, "day_to": filters.date_to,
+              "month_from": month_from, "month_to": month_to}
     per_panel = []
     forget_scope(user)
     actor()  # compute the scope once, outside the panel timings
     dashboards.node_events(actor=user, node=node, filters=filters)
     with connection.cursor() as cursor:
-        narrow = dashboards.rework_within(node, filters) is not None
-        sql = dict(hand_sql(node, kpis.CHILD_COLUMN[node.kind], narrow))
+        sql = dict(hand_sql(node, kpis.CHILD_COLUMN[node.kind], filters.period == "month"))
         for name, fn in orm_panels(actor, node, filters, now):
             orm_ms = median_ms(fn, runs)
             sql_ms = median_ms(_sql(cursor, sql[name], params), runs)
