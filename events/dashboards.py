@@ -229,7 +229,7 @@ def _kpis(sums: dict, live: dict) -> dict:
 def totals_and_statuses(rows, live: LiveCounts) -> tuple[dict, list[dict]]:
     """The KPI cards and the status breakdown, from one aggregate over the rows."""
     sums = rows.aggregate(**rollups.sum_expressions())
-    statuses = [{"status": s.value, "label": s.label, "events": sums[f"s_{s.value}"]} for s in Status]
+    statuses = [{"status": s.value, "label": s.label, "events": sums[f"s_{s.value}"] or 0} for s in Status]
     return _kpis(sums, live.total), statuses
 
 

@@ -363,12 +363,13 @@ def drift(tenant_id: int | None = None, *, using: str = "default") -> list[tuple
 
 
 def sum_expressions() -> dict:
-    """Sum every counter column (for a dashboard panel over rollup rows)."""
-    return {column: Coalesce(Sum(column), Value(0)) for column in COLUMNS}
+    """Sum every counter column (for a dashboard panel over rollup rows; a sum over no row is None)."""
+    return {column: Sum(column) for column in COLUMNS}
 
 
 def kpi_row(sums: dict) -> dict:
     """A row of events.kpis counts from summed rollup columns (overdue and paused are added by the caller)."""
+    sums = {c: sums[c] or 0 for c in COLUMNS}
     events = sum(sums[c] for c in STATUS_COLUMNS)
     open_count = sum(sums[f"s_{status}"] for status in _open_statuses())
     closed = sums["s_closed"]
