@@ -6,6 +6,7 @@ request and builds a large one later in a task for the job's owner (docs/exports
 from __future__ import annotations
 
 import datetime as dt
+import json
 from itertools import count
 
 from django.core.exceptions import ValidationError
@@ -53,11 +54,17 @@ LIST_FIELDS = ("status", "category", "node", "date_from", "date_to", "overdue")
 
 
 def _list_form(actor: User, parameters: dict) -> EventFilterForm:
+    """The list's filter form over the parameters, checked once per user object (clean, count, title and build
+    each ask; a task's owner is read fresh)."""
     data = {k: parameters[k] for k in LIST_FIELDS if parameters.get(k) not in (None, "", False)}
-    form = EventFilterForm(data, actor=actor)
-    if not form.is_valid():
-        raise _errors(form)
-    return form
+    forms = actor.__dict__.setdefault("_export_list_forms", {})
+    key = json.dumps(data, sort_keys=True, default=str)
+    if key not in forms:
+        form = EventFilterForm(data, actor=actor)
+        if not form.is_valid():
+            raise _errors(form)
+        forms[key] = form
+    return forms[key]
 
 
 def clean_list(*, actor: User, parameters: dict) -> dict:
