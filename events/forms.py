@@ -6,6 +6,9 @@ import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -116,12 +119,27 @@ class _RowChoiceIterator(forms.models.ModelChoiceIterator):
         return len(self._rows())
 
 
+class OptionsSelect(forms.Select):
+    """A Select that writes its options with one format_html_join rather than a template per option (a district's
+    80 nodes took 4 ms through the templates). Flat choices only."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = {str(v) for v in self.format_value(value)}
+        options = format_html_join(
+            "",
+            "<option value=\"{}\"{}>{}</option>",
+            ((v, mark_safe(" selected") if str(v) in chosen else "", label) for v, label in self.choices),
+        )
+        return format_html("<select name=\"{}\"{}>{}</select>", name, flatatt(self.build_attrs(self.attrs, attrs)), options)
+
+
 class RowChoiceField(forms.ModelChoiceField):
     """A ModelChoiceField whose options are (pk, label) rows read with `rows(queryset)`, not model instances: the
     list's node filter offers a district's ~80 nodes, which took 5 ms to build as GridNode objects. The chosen
     value is still looked up through the queryset."""
 
     iterator = _RowChoiceIterator
+    widget = OptionsSelect
 
     def __init__(self, *args, rows, **kwargs):
         self.rows = rows
@@ -137,7 +155,7 @@ class EventFilterForm(forms.Form):
     """The officers' list filters; invalid values are ignored rather than failing the page."""
 
     status = forms.ChoiceField(choices=[("", gettext_lazy("Any status")), *Status.choices], required=False,
-                               label=gettext_lazy("Status"))
+                               label=gettext_lazy("Status"), widget=OptionsSelect)
     category = RowChoiceField(queryset=Category.objects.none(), required=False, rows=_category_rows,
                               label=gettext_lazy("Category"), empty_label=gettext_lazy("Any category"))
     node = RowChoiceField(queryset=GridNode.objects.none(), required=False, label=gettext_lazy("Node"),
