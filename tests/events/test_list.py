@@ -76,6 +76,13 @@ def test_filtered_pages_equal_the_filtered_queryset(spread, viewer, filters):
     assert _every_page(actor, chosen, 3) == expected
 
 
+def test_a_superuser_pages_through_every_tenant(spread):
+    root = User.objects.create(username="root", is_superuser=True)
+    expected = list(Event.objects.order_by("-created_at", "-id").values_list("pk", flat=True))
+    assert {spread.world.tenants[t].pk for t in "AB"} <= set(Event.objects.values_list("tenant_id", flat=True))
+    assert _every_page(root, selectors.EventFilters(), 4) == expected
+
+
 def test_branches_name_one_indexed_column_each(spread):
     head = spread.user("A/S1:grid_head")
     branches = [sorted(k for k, _v in branch.children) for branch in visible_branches(head)]
