@@ -1,20 +1,20 @@
 """The month's scores, computed set-based: a few GROUP BY queries over the month's events, whatever the size.
 
-For one tenant and month (Asia/Shanghai) the computation reads:
+For one tenant and month (Asia/Shanghai) the computation makes three reads:
 
 1. the grid-worker subjects: who held the grid-worker post (code `grid_worker`, grids/catalogue.py) on a grid
    at any time during the month — one row per (person, grid), from the assignments (one query);
 2. the live nodes of the tenant with their stamps (one query);
-3. per grid, the conditional counts of the events reported there in the month (one GROUP BY grid_id, with
-   `COUNT(*) FILTER (WHERE …)` per indicator, the Q expressions of events.kpis where they exist);
-4. per (reporter, grid), the events reported in the month, rejected ones excluded (one GROUP BY).
+3. per (grid, reporter), the conditional counts of the events reported in the month — one pass over them, one
+   GROUP BY with `COUNT(*) FILTER (WHERE …)` per indicator (the Q expressions of events.kpis where they exist);
+   a grid's counts are its reporters' rows added up, a worker's volume is their own row.
 
 Counts are additive, so a community's, a street's and the district's counts are the sums of their grids' rows
 (≤ 600 rows added up in memory, no further query). Points and totals follow events/assessment/indicators.py,
 in decimals; the rows are written with one bulk INSERT, and the ranks with one UPDATE whose numbers come from
-SQL window functions (`RANK() OVER (PARTITION BY subject_kind, community_id ORDER BY total DESC)` …), so ties
-share a rank. Nothing depends on row order or on the clock beyond `run.as_of`: the same events and the same
-scheme give the same rows.
+SQL window functions (`RANK() OVER (PARTITION BY subject_kind, community_id ORDER BY total DESC)` …, Django's
+`Window(Rank())`), so ties share a rank. Nothing depends on row order or on the clock beyond `run.as_of`: the
+same events and the same scheme give the same rows.
 
 Attribution (docs/assessment.md): a grid worker's reporting volume counts the events *they* reported at that
 grid; their acceptance, closure, rework and overdue indicators are those of *all* events reported at their grid
@@ -30,7 +30,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.db import connections, router
-from django.db.models import Count, F, Q, Window
+from django.db.models import Count, Exists, F, OuterRef, Q, Window
 from django.db.models.functions import Rank
 
 from events import kpis
@@ -64,19 +64,17 @@ def month_events(tenant_id: int, month: dt.date):
     return Event.objects.filter(tenant_id=tenant_id, created_at__gte=start, created_at__lt=end)
 
 
-def answered_on_time_q(tenant_id: int, month: dt.date) -> Q:
+def answered_on_time_q() -> Q:
     """Events accepted or rejected by their acceptance deadline: a step in their log no later than `accept_due`.
 
-    An uncorrelated IN over the log rows of the month's events (PostgreSQL hashes it once)."""
-    start, end = month_bounds(month)
+    A correlated EXISTS, probed through the log's event index only for the events that have an acceptance
+    deadline: its cost follows the month's events, not the size of the whole log."""
     steps = EventLog.objects.filter(
+        event_id=OuterRef("pk"),
         action__in=[LogAction.ACCEPT, LogAction.REJECT],
-        created_at__lte=F("event__accept_due"),
-        event__tenant_id=tenant_id,
-        event__created_at__gte=start,
-        event__created_at__lt=end,
+        created_at__lte=OuterRef("accept_due"),
     )
-    return Q(pk__in=steps.values("event_id"))
+    return Q(Exists(steps))
 
 
 def passed_deadline_q(as_of: dt.datetime) -> Q:
@@ -89,18 +87,20 @@ def passed_deadline_q(as_of: dt.datetime) -> Q:
     )
 
 
-def grid_counts(tenant_id: int, month: dt.date, as_of: dt.datetime) -> dict[int, dict]:
-    """The conditional counts of the month's events per grid (one GROUP BY query)."""
+def event_counts(tenant_id: int, month: dt.date, as_of: dt.datetime) -> tuple[dict[int, dict], dict]:
+    """One pass over the month's events: every conditional count per (grid, reporter) in one GROUP BY query.
+
+    Returns the counts per grid (the reporters' rows added up) and the reporting volume per (reporter, grid)."""
     has_accept_deadline = Q(accept_due__isnull=False) & ~Q(status=Status.REPORTED, accept_due__gt=as_of)
     rows = (
         month_events(tenant_id, month)
         .order_by()
-        .values("grid_id")
+        .values("grid_id", "reporter_id")
         .annotate(
             events=Count("*"),
             rejected=CountWhere(Q(status=Status.REJECTED)),
             answerable=CountWhere(has_accept_deadline),
-            answered_on_time=CountWhere(has_accept_deadline & answered_on_time_q(tenant_id, month)),
+            answered_on_time=CountWhere(has_accept_deadline & answered_on_time_q()),
             closed=CountWhere(Q(status=Status.CLOSED)),
             closed_on_time=CountWhere(kpis.on_time_q()),
             handed_in=CountWhere(kpis.went_through_handling_q()),
@@ -109,26 +109,15 @@ def grid_counts(tenant_id: int, month: dt.date, as_of: dt.datetime) -> dict[int,
         )
         .order_by()
     )
-    out = {}
+    by_grid: dict[int, dict] = defaultdict(dict)
+    volume: dict[tuple[int, int], int] = {}
     for row in rows:
-        grid_id = row.pop("grid_id")
+        grid_id, reporter_id = row.pop("grid_id"), row.pop("reporter_id")
         row["valid"] = row["events"] - row["rejected"]
-        row["reported"] = row["valid"]
-        out[grid_id] = row
-    return out
-
-
-def reporter_counts(tenant_id: int, month: dt.date) -> dict[tuple[int, int], int]:
-    """Events each person reported at each grid in the month, rejected ones excluded (one GROUP BY query)."""
-    rows = (
-        month_events(tenant_id, month)
-        .exclude(status=Status.REJECTED)
-        .order_by()
-        .values_list("reporter_id", "grid_id")
-        .annotate(n=Count("*"))
-        .order_by()
-    )
-    return {(reporter, grid): n for reporter, grid, n in rows}
+        row["reported"] = row["valid"]  # a node's volume: every valid event, whoever reported it
+        volume[(reporter_id, grid_id)] = row["valid"]
+        _add(by_grid[grid_id], row)
+    return dict(by_grid), volume
 
 
 def worker_subjects(tenant_id: int, month: dt.date) -> list[tuple[int, int]]:
@@ -168,7 +157,7 @@ def subject_counts(tenant_id: int, month: dt.date, as_of: dt.datetime):
     """Every subject of the month with its counts: (kind, node row, user id or None, counts)."""
     nodes = live_nodes(tenant_id)
     node_by_id = {n["id"]: n for n in nodes}
-    by_grid = grid_counts(tenant_id, month, as_of)
+    by_grid, volume = event_counts(tenant_id, month, as_of)
     rolled: dict[int, dict] = defaultdict(dict)
     for node in nodes:
         if node["kind"] != "grid":
@@ -183,7 +172,6 @@ def subject_counts(tenant_id: int, month: dt.date, as_of: dt.datetime):
     for node in nodes:
         counts = rolled.get(node["id"], {"targets": 0})
         subjects.append((node["kind"], node, None, counts))
-    volume = reporter_counts(tenant_id, month)
     for user_id, grid_id in worker_subjects(tenant_id, month):
         grid = node_by_id.get(grid_id)
         if grid is None:
