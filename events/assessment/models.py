@@ -130,17 +130,39 @@ class AssessmentRun(models.Model):
         return self.status == RunStatus.PUBLISHED
 
 
+def _stamp():
+    return models.ForeignKey(
+        "grids.GridNode", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False,
+        db_index=False,
+    )
+
+
 class Score(ScopedModel):
     """One subject's score in a run: each indicator's counts and points, the total out of 100, and its ranks.
 
     Stamped like every scoped record (`node` is the worker's grid, or the scored node itself), so `visible_to`
     gives an officer their subtree."""
 
-    run = models.ForeignKey(AssessmentRun, on_delete=models.CASCADE, related_name="scores", verbose_name=_("run"))
+    # The inherited stamps and foreign keys without their single-column indexes: every read of scores starts from
+    # the run, which the composite indexes below lead with; a month writes ~1,300 rows at once, and eight
+    # single-column indexes per row would double its cost (docs/assessment.md, bench).
+    tenant = models.ForeignKey(
+        Tenant, on_delete=models.PROTECT, related_name="+", verbose_name=_("tenant"), db_index=False
+    )
+    district = _stamp()
+    street = _stamp()
+    community = _stamp()
+    grid = _stamp()
+    node = models.ForeignKey(
+        "grids.GridNode", on_delete=models.PROTECT, related_name="+", verbose_name=_("grid node"), db_index=False
+    )
+    run = models.ForeignKey(
+        AssessmentRun, on_delete=models.CASCADE, related_name="scores", verbose_name=_("run"), db_index=False
+    )
     subject_kind = models.CharField(_("subject"), max_length=10, choices=SubjectKind.choices)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-        verbose_name=_("grid worker"),
+        verbose_name=_("grid worker"), db_index=False,
     )
     total = models.DecimalField(_("score"), max_digits=5, decimal_places=2)
     indicators = models.JSONField(_("breakdown"), default=dict)
