@@ -126,7 +126,11 @@ def overdue_events(events, *, now: dt.datetime, limit: int | None = OVERDUE_LIMI
     chosen = events.filter(status__in=OPEN_STATUSES, due_at__lte=now).order_by("due_at", "id")
     if limit:
         chosen = Event.objects.filter(pk__in=Subquery(chosen.values("pk")[:limit]))
-    return chosen.select_related("category", "category__parent", "node", "current_unit").order_by("due_at", "id")
+    return (
+        chosen.select_related("category", "category__parent", "node", "current_unit")
+        .defer("node__boundary")  # a grid's GeoJSON: the list shows only its name
+        .order_by("due_at", "id")
+    )
 
 
 @dataclass
