@@ -1,6 +1,6 @@
 """The month's sheet as .xlsx: a title row, 序号, and two header rows — each indicator's name merged over its
-value and points, the ranks under one merged heading. The same look as yaohai.core.xlsx's ledgers (whose
-one-row headers cannot group columns), one sheet for the grid workers and one for the nodes."""
+value and points, the ranks under one merged heading. The same look as yaohai.core.xlsx's ledgers, which are
+one sheet per file; this workbook has two (grid workers, nodes) and an A4 landscape page set-up."""
 
 from __future__ import annotations
 
