@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('events', '0004_pause_requests'),
-        ('grids', '0002_rollups'),
+        ('grids', '0002_exportjob'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('events', '0008_event_queue_indexes'),
-        ('grids', '0002_rollups'),
+        ('grids', '0002_exportjob'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
