@@ -22,6 +22,22 @@ def _fast_hashing():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_session_left_behind(request, django_db_blocker):
+    """PostgreSQL refuses to drop a test database that another session still uses (a connection of a thread or
+    of a Celery worker that outlived its test), which left the database behind with a warning. Set up after the
+    test database, so torn down before pytest-django drops it: end those sessions first."""
+    request.getfixturevalue("django_db_setup")
+    yield
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+
+
 def _is_transactional(item) -> bool:
     marker = item.get_closest_marker("django_db")
     wants_transaction = bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
