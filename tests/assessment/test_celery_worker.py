@@ -1,12 +1,12 @@
-"""The assessment tasks run by a real Celery worker over Redis, on PostgreSQL (the worker of
-tests/events/test_celery_worker.py: its own process and queue, pointed at the test database)."""
+"""The assessment tasks run by a real Celery worker over Redis, on PostgreSQL (tests/celery_worker.py: its own
+process and queue, pointed at the test database)."""
 
 import pytest
 from celery import Celery
 from django.db import connection  # noqa: F401  (the skipif condition reads it)
 
 from events.assessment.models import AssessmentRun, Score
-from tests.events.test_celery_worker import REDIS_URL, worker_queue  # noqa: F401  (the worker fixture)
+from tests.celery_worker import REDIS_URL, real_worker
 
 from .conftest import DISTRICT_HEAD, OCTOBER, W1
 
@@ -18,7 +18,13 @@ pytestmark = [
 ]
 
 
-def test_real_worker_scores_a_chosen_month_then_catches_up_the_others(month, world, worker_queue):  # noqa: F811
+@pytest.fixture
+def worker_queue():
+    with real_worker("assessment") as queue:
+        yield queue
+
+
+def test_real_worker_scores_a_chosen_month_then_catches_up_the_others(month, world, worker_queue):
     sender = Celery("sender", broker=REDIS_URL, backend=REDIS_URL)
     tenant = world.tenants["A"]
     actor = world.users[DISTRICT_HEAD]

@@ -5,17 +5,13 @@ so other workers on the same Redis never see the task.
 """
 
 import datetime as dt
-import os
-import subprocess
-import sys
-import uuid
-from pathlib import Path
 
 import pytest
 from celery import Celery
-from django.db import connection
+from django.db import connection  # noqa: F401  (the skipif condition reads it)
 
 from events.models import Event, EventLog, Notification
+from tests.celery_worker import REDIS_URL, real_worker
 
 from .conftest import NOW
 
@@ -26,48 +22,10 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-ROOT = Path(__file__).resolve().parents[2]
-REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
-
-
-def redis_answers() -> bool:
-    try:
-        import redis
-
-        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
-    except Exception:
-        return False
-
-
 @pytest.fixture
 def worker_queue():
-    if not redis_answers():
-        pytest.skip(f"no Redis at {REDIS_URL}")
-    queue = f"events-test-{uuid.uuid4().hex[:8]}"
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DJANGO_DEBUG": "1",
-        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
-        "CELERY_BROKER_URL": REDIS_URL,
-        "CELERY_RESULT_BACKEND": REDIS_URL,
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "DATABASE_CONN_MAX_AGE": "0",  # the worker lets go of the test database after each task
-    }
-    celery = Path(sys.executable).with_name("celery")
-    process = subprocess.Popen(
-        [str(celery), "-A", "yaohai", "worker", "--pool=solo", "-Q", queue, "-l", "WARNING",
-         "--without-mingle", "--without-gossip", "--without-heartbeat"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    try:
+    with real_worker("events") as queue:
         yield queue
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 def test_real_worker_escalates_once(ev, worker_queue):

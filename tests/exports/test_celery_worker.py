@@ -6,18 +6,14 @@ export setting EXPORT_QUEUE points there) and the test's MEDIA_ROOT, so other wo
 the task and the file lands where the download view reads it.
 """
 
-import os
-import subprocess
-import sys
 import time
-import uuid
-from pathlib import Path
 
 import pytest
-from django.db import connection
+from django.db import connection  # noqa: F401  (the skipif condition reads it)
 from django.urls import reverse
 
 from grids.models import ExportJob
+from tests.celery_worker import REDIS_URL, real_worker
 
 from .conftest import VIEWER, data_rows, sheet_of
 
@@ -28,51 +24,14 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-ROOT = Path(__file__).resolve().parents[2]
-REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
 WAIT_SECONDS = 120  # how long the test waits for the worker at most (not a speed assertion)
-
-
-def redis_answers() -> bool:
-    try:
-        import redis
-
-        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
-    except Exception:
-        return False
 
 
 @pytest.fixture
 def worker_queue(tmp_path):
     """A worker on a queue of its own, writing files under tmp_path/media."""
-    if not redis_answers():
-        pytest.skip(f"no Redis at {REDIS_URL}")
-    queue = f"exports-test-{uuid.uuid4().hex[:8]}"
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DJANGO_DEBUG": "1",
-        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
-        "CELERY_BROKER_URL": REDIS_URL,
-        "CELERY_RESULT_BACKEND": REDIS_URL,
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "DATABASE_CONN_MAX_AGE": "0",  # the worker lets go of the test database after each task
-        "DJANGO_MEDIA_ROOT": str(tmp_path / "media"),
-    }
-    celery = Path(sys.executable).with_name("celery")
-    process = subprocess.Popen(
-        [str(celery), "-A", "yaohai", "worker", "--pool=solo", "-Q", queue, "-l", "WARNING",
-         "--without-mingle", "--without-gossip", "--without-heartbeat"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    try:
+    with real_worker("exports", media_root=tmp_path / "media") as queue:
         yield queue
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 @pytest.fixture

@@ -1,0 +1,65 @@
+"""A real Celery worker for the tests that prove tasks run: `celery -A yaohai worker` as a separate process, on
+the test database (PostgreSQL) and a Redis queue of its own, so other workers on the same Redis never see its tasks.
+
+    with real_worker("exports", media_root=tmp_path / "media") as queue:
+        Celery("sender", broker=REDIS_URL).send_task("…", queue=queue)
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[1]
+REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
+
+
+def redis_answers() -> bool:
+    try:
+        import redis
+
+        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
+    except Exception:
+        return False
+
+
+@contextmanager
+def real_worker(name: str, *, media_root: Path | None = None):
+    """Start a worker on a fresh queue named after `name`; yield the queue; stop the worker (skip without Redis)."""
+    if not redis_answers():
+        pytest.skip(f"no Redis at {REDIS_URL}")
+    queue = f"{name}-test-{uuid.uuid4().hex[:8]}"
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "1",
+        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
+                        f"{db['PORT'] or 5432}/{db['NAME']}",
+        "CELERY_BROKER_URL": REDIS_URL,
+        "CELERY_RESULT_BACKEND": REDIS_URL,
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "DATABASE_CONN_MAX_AGE": "0",  # the worker lets go of the test database after each task
+    }
+    if media_root is not None:
+        env["DJANGO_MEDIA_ROOT"] = str(media_root)
+    celery = Path(sys.executable).with_name("celery")
+    process = subprocess.Popen(
+        [str(celery), "-A", "yaohai", "worker", "--pool=solo", "-Q", queue, "-l", "WARNING",
+         "--without-mingle", "--without-gossip", "--without-heartbeat"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    try:
+        yield queue
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
