@@ -535,13 +535,32 @@ class EventRollup(ScopeStamps):
     consistent; `check_rollups` compares them with a recount. A dashboard of node N reads the rows whose `parent`
     is N (one per child, main category and day or month); a grid's dashboard reads its own rows. "Overdue now" and "paused" depend on the clock and are counted live."""
 
+    # No single-column index per stamp: a dashboard reads by (parent, span, day) or (node, …), and an index on a
+    # stamp would tempt PostgreSQL to AND the scope's `street_id IN (…)` with it (100 k entries for a street).
+    tenant = models.ForeignKey(
+        Tenant, on_delete=models.PROTECT, related_name="+", verbose_name=_("tenant"), db_index=False
+    )
+    district = models.ForeignKey(
+        GridNode, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False, db_index=False
+    )
+    street = models.ForeignKey(
+        GridNode, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False, db_index=False
+    )
+    community = models.ForeignKey(
+        GridNode, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False, db_index=False
+    )
+    grid = models.ForeignKey(
+        GridNode, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False, db_index=False
+    )
     level = models.CharField(max_length=10, choices=[(level, level) for level in ROLLUP_LEVELS], editable=False)
     # A row counts the events of one day, or of one calendar month (`day` is then the 1st): a long range sums
     # its whole months from month rows and only its partial months from day rows.
     span = models.CharField(max_length=5, choices=[(span, span) for span in ROLLUP_SPANS], editable=False)
-    node = models.ForeignKey(GridNode, on_delete=models.PROTECT, related_name="+", editable=False)
-    parent = models.ForeignKey(GridNode, on_delete=models.PROTECT, related_name="+", editable=False)
-    main_category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+", editable=False)
+    node = models.ForeignKey(GridNode, on_delete=models.PROTECT, related_name="+", editable=False, db_index=False)
+    parent = models.ForeignKey(GridNode, on_delete=models.PROTECT, related_name="+", editable=False, db_index=False)
+    main_category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="+", editable=False, db_index=False
+    )
     day = models.DateField(editable=False)
     # How many of the day's events are in each status now: `s_<status>` for each events.choices.Status value.
     s_reported = models.IntegerField(default=0)
