@@ -185,3 +185,21 @@ def test_a_range_sums_whole_months_from_month_rows_and_the_rest_from_day_rows(wo
     assert shown["events"] == expected["events"] == sum(
         d.day % 3 + 1 for d in (first + dt.timedelta(days=i) for i in range((last - first).days + 1))
     )
+
+
+def test_check_rollups_finds_a_bulk_write_and_rebuild_repairs_it(board):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    code = board.world.tenants["A"].code
+    out = StringIO()
+    call_command("check_rollups", code, stdout=out)
+    assert "match" in out.getvalue()
+    Event.objects.filter(pk=board.events["e1"].pk).update(status="rejected")  # bypasses Event.save
+    with pytest.raises(CommandError):
+        call_command("check_rollups", code, stdout=StringIO())
+    call_command("check_rollups", code, "--rebuild", stdout=StringIO())
+    call_command("check_rollups", stdout=StringIO())
+    with pytest.raises(CommandError):
+        call_command("check_rollups", "NO-SUCH-TENANT", stdout=StringIO())
