@@ -63,3 +63,18 @@ def real_worker(name: str, *, media_root: Path | None = None):
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(autouse=True)
+def tasks_in_process(request):
+    """Outside the real-worker tests (marked `celery`), tasks run in the test's process even when REDIS_URL is set.
+    Autouse where a conftest imports it (tests/exports, tests/assessment)."""
+    if request.node.get_closest_marker("celery"):
+        yield
+        return
+    from yaohai.celery import app
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = eager

@@ -34,6 +34,7 @@ import pytest
 
 from events import services
 from events.models import Category, Event, EventLog, HandlingUnit
+from tests.celery_worker import tasks_in_process  # noqa: F401  (autouse: tasks run in the process)
 from tests.world import make_user
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -47,20 +48,6 @@ G1, G2 = "A/S1/C1/G1", "A/S1/C1/G2"
 W1, W2 = f"{G1}:grid_worker", f"{G2}:grid_worker"
 HEAD = "A/S1/C1:grid_head"
 DISTRICT_HEAD = "A:grid_head"
-
-
-@pytest.fixture(autouse=True)
-def _tasks_in_process(request):
-    """Outside the real-worker test, tasks run in the test's process even when REDIS_URL is set."""
-    if request.node.get_closest_marker("celery"):
-        yield
-        return
-    from yaohai.celery import app
-
-    eager = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = eager
 
 
 class Month:

@@ -13,24 +13,11 @@ from openpyxl import load_workbook
 from events import services
 from events.catalogue import install_event_catalogue
 from events.models import Category, Event
+from tests.celery_worker import tasks_in_process  # noqa: F401  (autouse: tasks run in the process)
 
 VIEWER = "A/S1/C1:grid_head"
 # Rows of a ledger with merged header groups: title, groups, headers, then the data from row 4.
 FIRST_ROW = 4
-
-
-@pytest.fixture(autouse=True)
-def _tasks_in_process(request):
-    """Outside the real-worker tests, tasks run in the test's process even when REDIS_URL is set."""
-    if request.node.get_closest_marker("celery"):
-        yield
-        return
-    from yaohai.celery import app
-
-    eager = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = eager
 
 
 @pytest.fixture
