@@ -318,7 +318,8 @@ class Event(ScopedModel):
         with transaction.atomic(using=kwargs.get("using"), savepoint=False):
             before = None if self._state.adding else self._stored_state()
             super().save(*args, **kwargs)
-            after = rollups.state(self)
+            # An event loaded with some columns deferred is read back: what it counts for is in the database.
+            after = rollups.state(self) or self._stored_state(reload=True)
             rollups.apply(rollups.counted(before), rollups.counted(after), using=self._state.db)
         self._loaded_state = after
 
@@ -330,9 +331,9 @@ class Event(ScopedModel):
         self._loaded_state = None
         return result
 
-    def _stored_state(self):
-        """What this row counted for in the database: as loaded, or read again if it was loaded partly."""
-        loaded = getattr(self, "_loaded_state", None)
+    def _stored_state(self, *, reload: bool = False):
+        """What this row counts for in the database: as loaded, or read again if it was loaded partly."""
+        loaded = None if reload else getattr(self, "_loaded_state", None)
         if loaded is None:
             stored = Event._base_manager.using(self._state.db).filter(pk=self.pk).first()
             loaded = stored._loaded_state if stored is not None else None

@@ -203,3 +203,13 @@ def test_check_rollups_finds_a_bulk_write_and_rebuild_repairs_it(board):
     call_command("check_rollups", stdout=StringIO())
     with pytest.raises(CommandError):
         call_command("check_rollups", "NO-SUCH-TENANT", stdout=StringIO())
+
+
+def test_an_event_loaded_with_deferred_columns_keeps_its_counts_when_saved(board):
+    partial = Event.objects.only("id", "title").get(pk=board.events["e1"].pk)
+    partial.title = "改了标题"
+    partial.save(update_fields=["title"])
+    assert rollups.drift() == []
+    partial = Event.objects.defer("status").get(pk=board.events["e5"].pk)
+    partial.save()
+    assert rollups.drift() == []
