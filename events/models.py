@@ -331,6 +331,10 @@ class Event(ScopedModel):
         self._loaded_state = None
         return result
 
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        self._loaded_state = None  # read again at the next save: the refresh may have been partial
+
     def _stored_state(self, *, reload: bool = False):
         """What this row counts for in the database: as loaded, or read again if it was loaded partly."""
         loaded = None if reload else getattr(self, "_loaded_state", None)

@@ -213,3 +213,13 @@ def test_an_event_loaded_with_deferred_columns_keeps_its_counts_when_saved(board
     partial = Event.objects.defer("status").get(pk=board.events["e5"].pk)
     partial.save()
     assert rollups.drift() == []
+
+
+def test_an_event_refreshed_after_a_concurrent_step_moves_from_what_the_database_held(board):
+    """A copy loaded before another step was saved, refreshed, then saved: its counts move from the stored state."""
+    stale = Event.objects.get(pk=board.events["e6"].pk)
+    services.accept(actor=board.head("A/S1/C1/G2"), event=stale.pk, now=board.now)
+    stale.refresh_from_db()
+    stale.title = "已刷新"
+    stale.save()
+    assert rollups.drift() == []
