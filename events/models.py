@@ -422,13 +422,10 @@ class EventPhoto(models.Model):
         return f"{self.event_id} {self.kind}"
 
 
-class ExtensionRequest(models.Model):
-    """A handler's request for more time on an event's handling deadline, approved or denied by a dispatcher."""
+class DecidedRequest(models.Model):
+    """What a handler's request to a dispatcher holds, whatever it asks for: who asked and why, and the decision."""
 
-    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="extension_requests")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    amount = models.PositiveIntegerField(_("how much"))
-    unit = models.CharField(_("unit"), max_length=14, choices=TimeUnit.choices)
     reason = models.TextField(_("reason"))
     status = models.CharField(
         _("status"), max_length=10, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING
@@ -441,9 +438,20 @@ class ExtensionRequest(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        abstract = True
+        ordering = ["event", "id"]
+
+
+class ExtensionRequest(DecidedRequest):
+    """A handler's request for more time on an event's handling deadline, approved or denied by a dispatcher."""
+
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="extension_requests")
+    amount = models.PositiveIntegerField(_("how much"))
+    unit = models.CharField(_("unit"), max_length=14, choices=TimeUnit.choices)
+
+    class Meta(DecidedRequest.Meta):
         verbose_name = _("extension request")
         verbose_name_plural = _("extension requests")
-        ordering = ["event", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["event"], condition=Q(status=ExtensionStatus.PENDING), name="one_pending_extension"
@@ -457,26 +465,14 @@ class ExtensionRequest(models.Model):
         return f"{self.event_id} +{self.amount} {self.unit} ({self.status})"
 
 
-class PauseRequest(models.Model):
+class PauseRequest(DecidedRequest):
     """A handler's request to stop an event's handling clock while it waits on others, decided by a dispatcher."""
 
     event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="pause_requests")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    reason = models.TextField(_("reason"))
-    status = models.CharField(
-        _("status"), max_length=10, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(DecidedRequest.Meta):
         verbose_name = _("pause request")
         verbose_name_plural = _("pause requests")
-        ordering = ["event", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["event"], condition=Q(status=ExtensionStatus.PENDING), name="one_pending_pause"
