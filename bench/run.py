@@ -46,6 +46,17 @@ def median_ms(fn, runs: int) -> float:
     return statistics.median(times)
 
 
+def query_count(page) -> int:
+    """How many queries one warm request of `page` runs (after one request that warms it)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    page()
+    with CaptureQueriesContext(connection) as ctx:
+        page()
+    return len(ctx.captured_queries)  # read now: the connection's query log is a bounded deque
+
+
 def _sql(cursor, sql: str, params: dict):
     def run():
         cursor.execute(sql, params)
@@ -172,7 +183,6 @@ def _sums():
 def bench_dashboard(label, username, node, filters, runs, out):
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
     from events import dashboards, kpis
@@ -202,10 +212,7 @@ def bench_dashboard(label, username, node, filters, runs, out):
         assert response.status_code == 200, response.status_code
         return response
 
-    page()
-    with CaptureQueriesContext(connection) as ctx:
-        page()
-    queries = len(ctx.captured_queries)  # read now: the connection's query log is a bounded deque
+    queries = query_count(page)
     page_ms = median_ms(page, runs)
     selectors_ms = median_ms(selectors, runs)
 
@@ -266,7 +273,6 @@ def bench_event_list(username, pages, runs, out):
     beside each the hand-written keyset query, and for the deep page the same page by OFFSET."""
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from events import selectors
     from grids.models import Assignment, User
@@ -291,10 +297,7 @@ def bench_event_list(username, pages, runs, out):
             assert response.status_code == 200
             return response
 
-        page()
-        with CaptureQueriesContext(connection) as ctx:
-            page()
-        queries = len(ctx.captured_queries)
+        queries = query_count(page)
         sql = hand_list_sql(node.kind, bool(after))
         params = {"tenant": node.tenant_id, "node": node.pk, "after": last and last.pk, "at": last and last.created_at}
         with connection.cursor() as cursor:
@@ -324,7 +327,6 @@ def bench_work_queue(username, runs, out):
     its main branch alone: the events to accept or dispatch in the officer's node, in deadline order."""
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from events import selectors
     from grids.models import Assignment, User
@@ -344,10 +346,7 @@ def bench_work_queue(username, runs, out):
         assert response.status_code == 200
         return response
 
-    page()
-    with CaptureQueriesContext(connection) as ctx:
-        page()
-    queries = len(ctx.captured_queries)
+    queries = query_count(page)
     sql = (
         "SELECT e.*, c.name, n.name FROM events_event e JOIN events_category c ON c.id = e.category_id "
         f"JOIN grids_gridnode n ON n.id = e.node_id WHERE e.tenant_id = %(tenant)s AND e.{node.kind}_id = %(node)s "
