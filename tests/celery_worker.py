@@ -20,6 +20,14 @@ from django.db import connection
 ROOT = Path(__file__).resolve().parents[1]
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
 
+# The marks of a module whose tests use a real worker: it shares the test database, so PostgreSQL and committed data.
+REAL_WORKER_MARKS = [
+    pytest.mark.celery,
+    pytest.mark.postgres,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL"),
+    pytest.mark.django_db(transaction=True),
+]
+
 
 def redis_answers() -> bool:
     try:

@@ -3,19 +3,13 @@ process and queue, pointed at the test database)."""
 
 import pytest
 from celery import Celery
-from django.db import connection  # noqa: F401  (the skipif condition reads it)
 
 from events.assessment.models import AssessmentRun, Score
-from tests.celery_worker import REDIS_URL, real_worker
+from tests.celery_worker import REAL_WORKER_MARKS, REDIS_URL, real_worker
 
 from .conftest import DISTRICT_HEAD, OCTOBER, W1
 
-pytestmark = [
-    pytest.mark.celery,
-    pytest.mark.postgres,
-    pytest.mark.skipif("connection.vendor != 'postgresql'", reason="needs PostgreSQL"),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = REAL_WORKER_MARKS
 
 
 @pytest.fixture

@@ -8,19 +8,13 @@ import datetime as dt
 
 import pytest
 from celery import Celery
-from django.db import connection  # noqa: F401  (the skipif condition reads it)
 
 from events.models import Event, EventLog, Notification
-from tests.celery_worker import REDIS_URL, real_worker
+from tests.celery_worker import REAL_WORKER_MARKS, REDIS_URL, real_worker
 
 from .conftest import NOW
 
-pytestmark = [
-    pytest.mark.celery,
-    pytest.mark.postgres,
-    pytest.mark.skipif("connection.vendor != 'postgresql'", reason="needs PostgreSQL"),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = REAL_WORKER_MARKS
 
 @pytest.fixture
 def worker_queue():

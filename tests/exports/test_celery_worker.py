@@ -9,20 +9,14 @@ the task and the file lands where the download view reads it.
 import time
 
 import pytest
-from django.db import connection  # noqa: F401  (the skipif condition reads it)
 from django.urls import reverse
 
 from grids.models import ExportJob
-from tests.celery_worker import REDIS_URL, real_worker
+from tests.celery_worker import REAL_WORKER_MARKS, REDIS_URL, real_worker
 
 from .conftest import VIEWER, data_rows, sheet_of
 
-pytestmark = [
-    pytest.mark.celery,
-    pytest.mark.postgres,
-    pytest.mark.skipif("connection.vendor != 'postgresql'", reason="needs PostgreSQL"),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = REAL_WORKER_MARKS
 
 WAIT_SECONDS = 120  # how long the test waits for the worker at most (not a speed assertion)
 
