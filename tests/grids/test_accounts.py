@@ -53,9 +53,67 @@ def test_login_page_speaks_chinese_by_default(client):
     assert "e网清" in body
 
 
+def _signed_in(world, password, path="A/S1/C1/G1:grid_worker") -> Client:
+    client = Client()
+    user = world.user(path)
+    assert client.post(reverse("login"), {"username": user.username, "password": password}).status_code == 302
+    return client
+
+
+def _expiry(client):
+    from django.contrib.sessions.models import Session
+
+    return Session.objects.get(session_key=client.cookies[settings.SESSION_COOKIE_NAME].value).expire_date
+
+
+class _Clock:
+    def __init__(self):
+        import time
+
+        self.now = time.time()
+
+    def time(self):
+        return self.now
+
+
 def test_sessions_expire_after_thirty_idle_minutes():
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.SESSION_TOUCH_SECONDS == 60
+    assert not getattr(settings, "SESSION_SAVE_EVERY_REQUEST", False)  # the middleware below does it, once a minute
+
+
+def test_a_request_pushes_the_expiry_forward_at_most_once_a_minute(world, password, monkeypatch):
+    from yaohai.core import sessions
+
+    clock = _Clock()
+    monkeypatch.setattr(sessions, "time", clock)
+    client = _signed_in(world, password)
+    assert client.get(reverse("home")).status_code == 200
+    first = _expiry(client)
+    clock.now += 30
+    assert client.get(reverse("home")).status_code == 200
+    assert _expiry(client) == first  # within the minute: no write
+    clock.now += 31
+    assert client.get(reverse("home")).status_code == 200
+    assert _expiry(client) > first  # a minute on: the session is written with a new expiry
+
+
+def test_an_idle_session_ends(world, password):
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    client = _signed_in(world, password)
+    Session.objects.update(expire_date=timezone.now() - timezone.timedelta(seconds=1))
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_an_anonymous_visit_creates_no_session(client):
+    from django.contrib.sessions.models import Session
+
+    assert client.get(reverse("login")).status_code == 200
+    assert not Session.objects.exists()
 
 
 def test_weak_passwords_are_refused():
