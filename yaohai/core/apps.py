@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
 
     name = "yaohai.core"
     label = "core"
+
+    def ready(self):
+        from . import sessions  # noqa: F401  (connects the sign-in receiver)
