@@ -98,23 +98,21 @@ def hand_sql(node, child_column: str | None, trend_by_month: bool) -> list[tuple
             f"count(*) FILTER (WHERE e.paused_at IS NOT NULL) FROM events_event e "
             f"WHERE {where} AND e.status IN ({open_list}) GROUP BY {live_keys}",
         ),
-        ("totals and statuses", f"SELECT {sums} FROM events_eventrollup r WHERE {rollup_where}"),
+        (
+            "sums by child and category",
+            f"SELECT r.node_id, r.main_category_id, c.name, {sums} FROM events_eventrollup r "
+            f"JOIN events_category c ON c.id = r.main_category_id WHERE {rollup_where} GROUP BY 1, 2, 3",
+        ),
     ]
     if child_column:
-        panels += [
+        panels.append(
             (
                 "children",
                 "SELECT id, name, code, kind, subkind, boundary, tenant_id FROM grids_gridnode "
                 "WHERE parent_id = %(node)s AND NOT is_archived ORDER BY code",
-            ),
-            ("by child", f"SELECT r.node_id, {sums} FROM events_eventrollup r WHERE {rollup_where} GROUP BY 1"),
-        ]
+            )
+        )
     panels += [
-        (
-            "by category",
-            f"SELECT r.main_category_id, c.name, {sums} FROM events_eventrollup r "
-            f"JOIN events_category c ON c.id = r.main_category_id WHERE {rollup_where} GROUP BY 1, 2",
-        ),
         (
             "trend",
             f"SELECT date_trunc(%(period)s, r.day)::date AS period, {sums} FROM events_eventrollup r "
@@ -143,19 +141,14 @@ def orm_panels(actor_factory, node, filters, now):
     def rows():
         return dashboards.rollup_rows(actor=actor_factory(), node=node, filters=filters)
 
-    no_live = dashboards.LiveCounts(total={"overdue": 0, "paused": 0}, by_child={}, by_category={})
     panels = [
         ("path", lambda: dashboards.node_path(node)),
         ("live counts", lambda: dashboards.live_counts(events(), node, now)),
-        ("totals and statuses", lambda: dashboards.totals_and_statuses(rows(), no_live)),
+        ("sums by child and category", lambda: dashboards.rollup_sums(rows(), node)),
     ]
     if kpis.CHILD_COLUMN[node.kind]:
-        panels += [
-            ("children", lambda: dashboards.child_nodes(actor=actor_factory(), node=node)),
-            ("by child", lambda: list(rows().order_by().values("node_id").annotate(**_sums()))),
-        ]
+        panels.append(("children", lambda: dashboards.child_nodes(actor=actor_factory(), node=node)))
     panels += [
-        ("by category", lambda: dashboards.category_kpis(rows(), no_live)),
         ("trend", lambda: dashboards.trend(
             dashboards.rollup_rows(actor=actor_factory(), node=node, filters=filters,
                                    by_day=filters.period != "month"), filters.period)),
@@ -172,12 +165,6 @@ def _whole_months(first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
     month_from = first if first.day == 1 else next_month(first)
     month_to = next_month(last) if next_month(last) - dt.timedelta(days=1) == last else last.replace(day=1)
     return (month_from, month_to) if month_from < month_to else (month_from, month_from)
-
-
-def _sums():
-    from events.rollups import sum_expressions
-
-    return sum_expressions()
 
 
 def bench_dashboard(label, username, node, filters, runs, out):

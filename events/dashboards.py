@@ -22,7 +22,7 @@ from grids.querysets import ScopedQuerySetMixin
 
 from . import kpis, rollups
 from .choices import OPEN_STATUSES, Status
-from .models import Category, Event, EventRollup
+from .models import Event, EventRollup
 
 DEFAULT_DAYS = 30
 OVERDUE_LIMIT = 20
@@ -153,14 +153,6 @@ class Dashboard:
     overdue: list[Event] = field(default_factory=list)
 
 
-def empty_kpis() -> dict:
-    return kpis.derive({**rollups.kpi_row(_zero_sums()), "overdue": 0, "paused": 0})
-
-
-def _zero_sums() -> dict:
-    return dict.fromkeys(rollups.COLUMNS, 0)
-
-
 def rollup_rows(*, actor: User, node: GridNode, filters: DashboardFilters, by_day: bool = False):
     """The pre-aggregated rows a node's dashboard sums (a grid's own rows for a grid, else its children's), read
     through the actor's scope: the range's whole calendar months from month rows, its partial months from day rows
@@ -189,20 +181,39 @@ def _next_month(day: dt.date) -> dt.date:
 
 
 @dataclass
-class LiveCounts:
-    """"Overdue now" and "paused": they change with the clock, so they are counted from the open events."""
+class Breakdown:
+    """Counts added up three ways from one GROUP BY child and main category: in all, per child, per category."""
 
-    total: dict
-    by_child: dict[int, dict]
-    by_category: dict[int, dict]
+    columns: tuple[str, ...]
+    total: dict = field(default_factory=dict)
+    by_child: dict[int, dict] = field(default_factory=dict)
+    by_category: dict[int, dict] = field(default_factory=dict)
+    category_names: dict[int, str] = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.total = self.total or self.zero()
+
+    def zero(self) -> dict:
+        return dict.fromkeys(self.columns, 0)
+
+    def add(self, row: dict, child_key: str | None) -> None:
+        targets = [self.total, self.by_category.setdefault(row["main_category_id"], self.zero())]
+        if child_key:
+            targets.append(self.by_child.setdefault(row[child_key], self.zero()))
+        for target in targets:
+            for column in self.columns:
+                target[column] += row[column] or 0
 
     def of(self, table: dict, key) -> dict:
-        return table.get(key) or {"overdue": 0, "paused": 0}
+        return table.get(key) or self.zero()
 
 
-def live_counts(events, node: GridNode, now: dt.datetime) -> LiveCounts:
-    """One GROUP BY over the open events in the range (a partial index holds them), by child and main category;
-    the few rows are then added up per panel."""
+LIVE_COLUMNS = ("overdue", "paused")
+
+
+def live_counts(events, node: GridNode, now: dt.datetime) -> Breakdown:
+    """"Overdue now" and "paused" change with the clock, so they are counted from the open events: one GROUP BY
+    over the open events in the range (a partial index holds them), by child and main category."""
     column = kpis.CHILD_COLUMN[node.kind]
     keys = [column, "main_category_id"] if column else ["main_category_id"]
     rows = (
@@ -215,52 +226,56 @@ def live_counts(events, node: GridNode, now: dt.datetime) -> LiveCounts:
             paused=kpis.CountWhere(Q(paused_at__isnull=False)),
         )
     )
-    live = LiveCounts(total={"overdue": 0, "paused": 0}, by_child={}, by_category={})
+    live = Breakdown(LIVE_COLUMNS)
     for row in rows:
-        targets = [live.total, live.by_category.setdefault(row["main_category_id"], {"overdue": 0, "paused": 0})]
-        if column:
-            targets.append(live.by_child.setdefault(row[column], {"overdue": 0, "paused": 0}))
-        for target in targets:
-            target["overdue"] += row["overdue"]
-            target["paused"] += row["paused"]
+        live.add(row, column)
     return live
+
+
+def no_live_counts() -> Breakdown:
+    return Breakdown(LIVE_COLUMNS)
+
+
+def rollup_sums(rows, node: GridNode) -> Breakdown:
+    """The counters of the range's rollup rows summed per child and main category (with its name), in one query;
+    the KPI cards, the status breakdown, the children's and the categories' KPIs are all added up from it."""
+    child_key = "node_id" if kpis.CHILD_COLUMN[node.kind] else None
+    sums = Breakdown(rollups.COLUMNS)
+    grouped = rows.order_by().values("node_id", "main_category_id", "main_category__name")
+    for row in grouped.annotate(**rollups.sum_expressions()):
+        sums.add(row, child_key)
+        sums.category_names[row["main_category_id"]] = row["main_category__name"]
+    return sums
 
 
 def _kpis(sums: dict, live: dict) -> dict:
     return kpis.derive({**rollups.kpi_row(sums), **live})
 
 
-def totals_and_statuses(rows, live: LiveCounts) -> tuple[dict, list[dict]]:
-    """The KPI cards and the status breakdown, from one aggregate over the rows."""
-    sums = rows.aggregate(**rollups.sum_expressions())
-    statuses = [{"status": s.value, "label": s.label, "events": sums[f"s_{s.value}"] or 0} for s in Status]
-    return _kpis(sums, live.total), statuses
+def totals_and_statuses(sums: Breakdown, live: Breakdown) -> tuple[dict, list[dict]]:
+    """The KPI cards and the status breakdown."""
+    statuses = [{"status": s.value, "label": s.label, "events": sums.total[f"s_{s.value}"]} for s in Status]
+    return _kpis(sums.total, live.total), statuses
 
 
-def children_kpis(*, actor: User, node: GridNode, rows, live: LiveCounts) -> list[ChildRow]:
-    """Every visible child with its KPIs, zero where it has no events (two queries; none for a grid)."""
+def children_kpis(*, actor: User, node: GridNode, sums: Breakdown, live: Breakdown) -> list[ChildRow]:
+    """Every visible child with its KPIs, zero where it has no events (one query for the children; none for a
+    grid)."""
     if kpis.CHILD_COLUMN[node.kind] is None:
         return []
-    per_child = {
-        row["node_id"]: _kpis(row, live.of(live.by_child, row["node_id"]))
-        for row in rows.order_by().values("node_id").annotate(**rollups.sum_expressions())
-    }
     return [
-        ChildRow(node=c, kpis=per_child.get(c.pk) or _kpis(_zero_sums(), live.of(live.by_child, c.pk)))
+        ChildRow(node=c, kpis=_kpis(sums.of(sums.by_child, c.pk), live.of(live.by_child, c.pk)))
         for c in child_nodes(actor=actor, node=node)
     ]
 
 
-def category_kpis(rows, live: LiveCounts) -> list[dict]:
-    """KPIs per main category (大类), biggest first (two queries: the sums, then the categories' names)."""
-    sums = list(rows.order_by().values("main_category_id").annotate(**rollups.sum_expressions()))
-    names = dict(Category.objects.filter(pk__in=[r["main_category_id"] for r in sums]).values_list("id", "name"))
+def category_kpis(sums: Breakdown, live: Breakdown) -> list[dict]:
+    """KPIs per main category (大类), biggest first."""
     out = []
-    for row in sums:
-        main = row["main_category_id"]
+    for main, row in sums.by_category.items():
         kpi = _kpis(row, live.of(live.by_category, main))
         kpi["category__parent_id"] = main
-        kpi["category__parent__name"] = names.get(main, "")
+        kpi["category__parent__name"] = sums.category_names.get(main) or ""
         out.append(kpi)
     return sorted(out, key=lambda r: (-r["events"], r["category__parent__name"]))
 
@@ -291,15 +306,16 @@ def dashboard(*, actor: User, node: GridNode, filters: DashboardFilters, now: dt
     rows = rollup_rows(actor=actor, node=node, filters=filters)
     trend_rows = rows if filters.period == "month" else rollup_rows(actor=actor, node=node, filters=filters, by_day=True)
     live = live_counts(events, node, now)
-    totals, statuses = totals_and_statuses(rows, live)
+    sums = rollup_sums(rows, node)
+    totals, statuses = totals_and_statuses(sums, live)
     return Dashboard(
         node=node,
         filters=filters,
         now=now,
         path=node_path(node),
         totals=totals,
-        children=children_kpis(actor=actor, node=node, rows=rows, live=live),
-        categories=category_kpis(rows, live),
+        children=children_kpis(actor=actor, node=node, sums=sums, live=live),
+        categories=category_kpis(sums, live),
         statuses=statuses,
         trend=trend(trend_rows, filters.period),
         overdue=list(overdue_events(events, now=now)),

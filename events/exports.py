@@ -238,13 +238,14 @@ def build_dashboard(*, actor: User, parameters: dict) -> Ledger:
     kpi_headers = [str(k.label) for k in _kpi_columns()]
     groups = None
     if table == "children":
-        live = dashboards.live_counts(events, node, now)
-        found = dashboards.children_kpis(actor=actor, node=node, rows=rows, live=live)
+        found = dashboards.children_kpis(
+            actor=actor, node=node, sums=dashboards.rollup_sums(rows, node), live=dashboards.live_counts(events, node, now)
+        )
         headers = [_("Name"), _("Code"), *kpi_headers]
         data = [[r.node.name, r.node.code, *_kpi_values(r.kpis)] for r in found]
         groups = [(_("Node"), 2), *_kpi_groups()]
     elif table == "categories":
-        found = dashboards.category_kpis(rows, dashboards.live_counts(events, node, now))
+        found = dashboards.category_kpis(dashboards.rollup_sums(rows, node), dashboards.live_counts(events, node, now))
         headers = [_("Category"), *kpi_headers]
         data = [[r["category__parent__name"] or "", *_kpi_values(r)] for r in found]
         groups = [(None, 1), *_kpi_groups()]
