@@ -57,6 +57,8 @@ class Scope:
 
 
 NO_SCOPE = Scope()
+# The scope cache also keeps the kinds of node the user holds a post in (read by the same query).
+HELD_KINDS = "_held_kinds"
 
 
 def scope_for(user, action: str = Action.VIEW) -> Scope:
@@ -83,6 +85,7 @@ def _compute_scopes(user) -> dict[str, Scope]:
     from .models import Assignment
 
     node_ids: dict[str, dict[str, set[int]]] = {action: defaultdict(set) for action in Action.values}
+    kinds: set[str] = set()
     rows = (
         Assignment.objects.current(timezone.localdate())
         .filter(user=user, tenant_id=user.tenant_id, node__is_archived=False)
@@ -90,13 +93,22 @@ def _compute_scopes(user) -> dict[str, Scope]:
         .order_by()  # a set is built from them: no need for the model's ordering (and its sort)
     )
     for node_id, kind, actions in rows:
+        kinds.add(kind)
         for action in actions or ():
             if action in node_ids:
                 node_ids[action][kind].add(node_id)
-    return {
+    scopes = {
         action: Scope(tenant_id=user.tenant_id, node_ids={k: frozenset(v) for k, v in by_kind.items()})
         for action, by_kind in node_ids.items()
     }
+    return {**scopes, HELD_KINDS: frozenset(kinds)}
+
+
+def held_kinds(user) -> frozenset[str]:
+    """The kinds of live node (street, grid, …) the user holds a current post in, whatever its actions: read with
+    the scope, so no query of its own once the scope is known (none for superusers and tenant admins)."""
+    scope_for(user)
+    return user.__dict__.get("_scope_cache", {}).get(HELD_KINDS, frozenset())
 
 
 def forget_scope(user) -> None:

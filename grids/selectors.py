@@ -9,7 +9,7 @@ from django.utils import timezone
 from . import geo
 from .choices import Action, NodeKind
 from .models import Assignment, GridNode, Post, User
-from .scope import scope_for
+from .scope import held_kinds, scope_for
 
 
 def visible_nodes(*, actor: User, action: str = Action.VIEW):
@@ -98,11 +98,7 @@ def role_of(user: User) -> str:
     """Which home page a user gets: 'admin', 'officer', 'grid_worker' or 'none'."""
     if user.is_superuser or user.is_tenant_admin:
         return "admin"
-    kinds = set(
-        Assignment.objects.current(timezone.localdate())
-        .filter(user=user, node__is_archived=False)
-        .values_list("node__kind", flat=True)
-    )
+    kinds = held_kinds(user)  # from the scope's query
     if kinds - {NodeKind.GRID}:
         return "officer"
     if kinds:
