@@ -26,6 +26,11 @@ from .models import Event, EventRollup
 
 DEFAULT_DAYS = 30
 OVERDUE_LIMIT = 20
+# What the overdue list shows (the .xlsx ledger reads whole rows).
+OVERDUE_FIELDS = (
+    "reference", "title", "status", "escalation_level", "due_at", "tenant_id",
+    "category__name", "category__parent__name", "node__name",
+)
 
 
 @dataclass(frozen=True)
@@ -318,7 +323,10 @@ def dashboard(*, actor: User, node: GridNode, filters: DashboardFilters, now: dt
         categories=category_kpis(sums, live),
         statuses=statuses,
         trend=trend(trend_rows, filters.period),
-        overdue=list(overdue_events(events, now=now)),
+        overdue=list(
+            overdue_events(events, now=now).select_related(None).select_related("category__parent", "node")
+            .only(*OVERDUE_FIELDS)
+        ),
     )
 
 
