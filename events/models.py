@@ -181,6 +181,11 @@ class Event(ScopedModel):
     is_overdue = models.BooleanField(_("overdue"), default=False)
     paused_at = models.DateTimeField(_("clock paused at"), null=True, blank=True)
     paused_remaining = models.DurationField(_("working time left when paused"), null=True, blank=True)
+    # The first answer (受理 or 不予受理), set by the services in the step's transaction: the assessment's
+    # on-time acceptance reads this column instead of the log (events/assessment/scoring.py).
+    answered_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the event was first accepted or rejected."
+    )
     escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
     # Kept by the services in the same transaction as the step, so the KPIs read columns, not the log.
     rework_count = models.PositiveSmallIntegerField(_("times sent back for rework"), default=0, editable=False)
@@ -293,6 +298,16 @@ class Event(ScopedModel):
                     name=f"event_open_{level}",
                 )
                 for level in ("district", "street", "community")
+            ),
+            # The monthly assessment reads a tenant's month of events, index-only, with every column it counts
+            # (events/assessment/scoring.py, docs/assessment.md).
+            models.Index(
+                fields=["tenant", "created_at"],
+                include=[
+                    "grid", "reporter", "status", "accept_due", "answered_at", "handled_on_spot",
+                    "escalation_level", "verify_due", "closed_at", "rework_count", "due_at", "paused_at",
+                ],
+                name="event_assessment_month",
             ),
         ]
 

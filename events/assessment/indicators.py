@@ -137,3 +137,16 @@ def weighted_total(measured: list[tuple[int, Decimal | None]]) -> Decimal:
         return Decimal("0.00")
     return quantize(sum(Decimal(weight) * points for weight, points in applying) / Decimal(weights))
 
+
+# A score keeps its breakdown compactly, {key: [numerator, denominator, points, weight]} (points a string with two
+# decimals, or None when the indicator does not apply): ~1,300 rows a month are written at once, and the names
+# repeated in every row made up half of what was written. Rows written before that kept a dict per indicator.
+ITEM_FIELDS = ("numerator", "denominator", "points", "weight")
+
+
+def item_fields(value) -> dict:
+    """One stored breakdown entry as {numerator, denominator, points, weight}, whichever way it was stored."""
+    if isinstance(value, dict):
+        return {name: value.get(name) for name in ITEM_FIELDS}
+    return dict(zip(ITEM_FIELDS, value, strict=True))
+

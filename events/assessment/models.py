@@ -15,6 +15,7 @@ from grids.models import ScopedModel, Tenant
 from grids.querysets import ScopedQuerySet, TenantQuerySet
 
 from .choices import IndicatorKey, RunStatus, SubjectKind
+from .indicators import item_fields
 
 
 def _in(field: str, choices) -> Q:
@@ -131,9 +132,11 @@ class AssessmentRun(models.Model):
 
 
 def _stamp():
+    # A copy of the node's own stamp, written with it (scoring.py reads both from the same live node rows): no
+    # database constraint of its own, which spares ~1,300 × 4 foreign-key checks per month (docs/assessment.md).
     return models.ForeignKey(
         "grids.GridNode", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False,
-        db_index=False,
+        db_index=False, db_constraint=False,
     )
 
 
@@ -147,7 +150,8 @@ class Score(ScopedModel):
     # the run, which the composite indexes below lead with; a month writes ~1,300 rows at once, and eight
     # single-column indexes per row would double its cost (docs/assessment.md, bench).
     tenant = models.ForeignKey(
-        Tenant, on_delete=models.PROTECT, related_name="+", verbose_name=_("tenant"), db_index=False
+        Tenant, on_delete=models.PROTECT, related_name="+", verbose_name=_("tenant"), db_index=False,
+        db_constraint=False,
     )
     district = _stamp()
     street = _stamp()
@@ -197,3 +201,7 @@ class Score(ScopedModel):
 
     def __str__(self):
         return f"{self.run} {self.subject_kind} {self.node_id}/{self.user_id}: {self.total}"
+
+    def breakdown(self) -> dict[str, dict]:
+        """{indicator key: {numerator, denominator, points, weight}} from the compactly stored `indicators`."""
+        return {key: item_fields(value) for key, value in self.indicators.items()}

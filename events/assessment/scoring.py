@@ -6,15 +6,20 @@ For one tenant and month (Asia/Shanghai) the computation makes three reads:
    at any time during the month — one row per (person, grid), from the assignments (one query);
 2. the live nodes of the tenant with their stamps (one query);
 3. per (grid, reporter), the conditional counts of the events reported in the month — one pass over them, one
-   GROUP BY with `COUNT(*) FILTER (WHERE …)` per indicator (the Q expressions of events.kpis where they exist);
+   GROUP BY with `COUNT(*) FILTER (WHERE …)` per indicator (the Q expressions of events.kpis where they exist),
+   read index-only from `event_assessment_month`; on-time acceptance compares the event's first answer
+   (`Event.answered_at`, kept by the accept/reject services) with its deadline, so the log is not read;
    a grid's counts are its reporters' rows added up, a worker's volume is their own row.
 
 Counts are additive, so a community's, a street's and the district's counts are the sums of their grids' rows
 (≤ 600 rows added up in memory, no further query). Points and totals follow events/assessment/indicators.py,
-in decimals; the rows are written with one bulk INSERT, and the ranks with one UPDATE whose numbers come from
-SQL window functions (`RANK() OVER (PARTITION BY subject_kind, community_id ORDER BY total DESC)` …, Django's
-`Window(Rank())`), so ties share a rank. Nothing depends on row order or on the clock beyond `run.as_of`: the
-same events and the same scheme give the same rows.
+in decimals. The ranks are SQL's `RANK()` computed in Python over the rows already in memory (a subject's rank is
+1 + the number of subjects of its kind in the same community, street or district with a higher total, so ties
+share a rank), and the rows go in with one INSERT, ranks included: on PostgreSQL one `INSERT … SELECT … FROM
+jsonb_to_recordset(%s)` of a single JSON parameter (Django's bulk_create sends each column as an array, and
+escaping every row's JSON breakdown into an array literal costs more than the rest of the computation), elsewhere
+Django's bulk_create. Nothing depends on row order or on the clock beyond `run.as_of`: the same events and the
+same scheme give the same rows.
 
 Attribution (docs/assessment.md): a grid worker's reporting volume counts the events *they* reported at that
 grid; their acceptance, closure, rework and overdue indicators are those of *all* events reported at their grid
@@ -25,18 +30,18 @@ grid in the month (a handover) are each measured on the grid's whole month.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.db import connections, router
-from django.db.models import Count, Exists, F, OuterRef, Q, Window
-from django.db.models.functions import Rank
+from django.db.models import Count, F, Q
 
 from events import kpis
-from events.choices import OPEN_STATUSES, LogAction, Status
+from events.choices import OPEN_STATUSES, Status
 from events.kpis import CountWhere
-from events.models import Event, EventLog
+from events.models import Event
 from grids.models import Assignment, GridNode
 
 from .choices import SubjectKind
@@ -65,16 +70,10 @@ def month_events(tenant_id: int, month: dt.date):
 
 
 def answered_on_time_q() -> Q:
-    """Events accepted or rejected by their acceptance deadline: a step in their log no later than `accept_due`.
-
-    A correlated EXISTS, probed through the log's event index only for the events that have an acceptance
-    deadline: its cost follows the month's events, not the size of the whole log."""
-    steps = EventLog.objects.filter(
-        event_id=OuterRef("pk"),
-        action__in=[LogAction.ACCEPT, LogAction.REJECT],
-        created_at__lte=OuterRef("accept_due"),
-    )
-    return Q(Exists(steps))
+    """Events accepted or rejected by their acceptance deadline: their first answer (`answered_at`, which the
+    accept and reject services set once) no later than `accept_due` — the same as "a step in their log no later
+    than `accept_due`", without reading the log."""
+    return Q(answered_at__lte=F("accept_due"))
 
 
 def passed_deadline_q(as_of: dt.datetime) -> Q:
@@ -189,40 +188,10 @@ def breakdown(counts: dict, scheme: list[dict]) -> tuple[dict, Decimal]:
         if indicator is None:
             continue
         numerator, denominator, points = indicator.measure(counts, entry.get("target"))
-        items[entry["key"]] = {
-            "numerator": numerator,
-            "denominator": denominator,
-            "points": None if points is None else str(points),
-            "weight": entry["weight"],
-        }
+        # Stored compactly (indicators.ITEM_FIELDS): [numerator, denominator, points, weight].
+        items[entry["key"]] = [numerator, denominator, None if points is None else str(points), entry["weight"]]
         measured.append((entry["weight"], points))
     return items, weighted_total(measured)
-
-
-def score_run(run: AssessmentRun) -> int:
-    """Write the run's score rows (its old rows must be gone) and their ranks; returns how many rows."""
-    rows = []
-    for kind, node, user_id, counts in subject_counts(run.tenant_id, run.month, run.as_of):
-        items, total = breakdown(counts, run.scheme)
-        rows.append(
-            Score(
-                run=run,
-                subject_kind=kind,
-                user_id=user_id,
-                node_id=node["id"],
-                tenant_id=run.tenant_id,
-                district_id=node["district_id"],
-                street_id=node["street_id"],
-                community_id=node["community_id"],
-                grid_id=node["grid_id"],
-                total=total,
-                indicators=items,
-            )
-        )
-    rows.sort(key=lambda s: (s.subject_kind, s.node_id, s.user_id or 0))
-    Score.objects.bulk_create(rows, batch_size=2000)
-    rank(run)
-    return len(rows)
 
 
 # Which ranks a subject gets: its rank among the subjects of the same kind in its community, street, district.
@@ -231,25 +200,95 @@ RANKED_IN = {
     "street": (SubjectKind.WORKER, SubjectKind.GRID, SubjectKind.COMMUNITY),
     "district": (SubjectKind.WORKER, SubjectKind.GRID, SubjectKind.COMMUNITY, SubjectKind.STREET),
 }
+# The columns of a score row as score_run builds it (the run and the id aside), in the INSERT's order.
+COLUMNS = (
+    "subject_kind", "user_id", "node_id", "tenant_id", "district_id", "street_id", "community_id", "grid_id",
+    "total", "indicators", "rank_in_community", "rank_in_street", "rank_in_district",
+)
 
 
-def rank(run: AssessmentRun) -> None:
-    """Set the ranks of the run's rows in one UPDATE … FROM (SELECT id, RANK() OVER (…)) statement."""
-    windows = {
-        f"r_{level}": Window(Rank(), partition_by=[F("subject_kind"), F(f"{level}_id")], order_by=F("total").desc())
-        for level in RANKED_IN
-    }
-    ranked = Score.objects.filter(run=run).order_by().annotate(**windows).values("id", "subject_kind", *windows)
+def ranks(rows: list[dict]) -> None:
+    """Set each row's `rank_in_<level>`: SQL's RANK() OVER (PARTITION BY subject_kind, <level>_id ORDER BY total
+    DESC) for the kinds ranked at that level, None for the others — computed over the rows in memory."""
+    for level, kinds in RANKED_IN.items():
+        column, stamp = f"rank_in_{level}", f"{level}_id"
+        partitions: dict[tuple, list[Decimal]] = defaultdict(list)
+        for row in rows:
+            if row["subject_kind"] in kinds:
+                partitions[(row["subject_kind"], row[stamp])].append(row["total"])
+        # Within a partition, the rank of a total is 1 + how many totals are higher: the first position of that
+        # total in the partition's totals sorted high to low.
+        first_at = {}
+        for key, totals in partitions.items():
+            totals.sort(reverse=True)
+            positions = first_at[key] = {}
+            for n, total in enumerate(totals, start=1):
+                positions.setdefault(total, n)
+        for row in rows:
+            key = (row["subject_kind"], row[stamp])
+            row[column] = first_at[key][row["total"]] if row["subject_kind"] in kinds else None
+
+
+def score_rows(run: AssessmentRun) -> list[dict]:
+    """The run's score rows (COLUMNS), ranks included, in the order they are inserted."""
+    rows = []
+    memo: dict[tuple, tuple[dict, Decimal]] = {}
+    for kind, node, user_id, counts in subject_counts(run.tenant_id, run.month, run.as_of):
+        # A grid's workers share its counts but their own volume: the same counts give the same breakdown.
+        key = tuple(sorted(counts.items()))
+        if key not in memo:
+            memo[key] = breakdown(counts, run.scheme)
+        items, total = memo[key]
+        rows.append({
+            "subject_kind": str(kind),
+            "user_id": user_id,
+            "node_id": node["id"],
+            "tenant_id": run.tenant_id,
+            "district_id": node["district_id"],
+            "street_id": node["street_id"],
+            "community_id": node["community_id"],
+            "grid_id": node["grid_id"],
+            "total": total,
+            "indicators": items,
+        })
+    rows.sort(key=lambda r: (r["subject_kind"], r["node_id"], r["user_id"] or 0))
+    ranks(rows)
+    return rows
+
+
+def score_run(run: AssessmentRun) -> int:
+    """Write the run's score rows (its old rows must be gone), ranks included; returns how many rows."""
+    rows = score_rows(run)
     using = router.db_for_write(Score)
     connection = connections[using]
-    sql, params = ranked.query.get_compiler(using).as_sql()
-    table = connection.ops.quote_name(Score._meta.db_table)
-    sets, set_params = [], []
-    for level, kinds in RANKED_IN.items():
-        column = connection.ops.quote_name(f"rank_in_{level}")
-        marks = ", ".join(["%s"] * len(kinds))
-        sets.append(f"{column} = CASE WHEN r.subject_kind IN ({marks}) THEN r.r_{level} END")
-        set_params.extend(str(k) for k in kinds)
-    statement = f"UPDATE {table} SET {', '.join(sets)} FROM ({sql}) AS r WHERE {table}.id = r.id"
+    if connection.vendor == "postgresql":
+        _insert_postgresql(connection, run, rows)
+    else:
+        _insert_generic(using, run, rows)
+    return len(rows)
+
+
+def _insert_generic(using: str, run: AssessmentRun, rows: list[dict]) -> None:
+    """Django's bulk_create, in the list's order: SQLite and any other database."""
+    Score.objects.using(using).bulk_create([Score(run=run, **row) for row in rows], batch_size=500)
+
+
+def _insert_postgresql(connection, run: AssessmentRun, rows: list[dict]) -> None:
+    """One INSERT of every row from one JSON parameter, a list of rows each a list of COLUMNS: PostgreSQL expands
+    it with jsonb_array_elements, in the list's order (the ids follow it, as with bulk_create)."""
+    types = {field.column: field.db_type(connection) for field in Score._meta.concrete_fields}
+    quote = connection.ops.quote_name
+    values = ", ".join(
+        f"r.e -> {n}" if column == "indicators" else f"(r.e ->> {n})::{types[column]}"
+        for n, column in enumerate(COLUMNS)
+    )
+    statement = (
+        f"INSERT INTO {quote(Score._meta.db_table)} ({quote('run_id')}, {', '.join(quote(c) for c in COLUMNS)}) "
+        f"SELECT %s, {values} FROM jsonb_array_elements(%s::jsonb) WITH ORDINALITY AS r(e, n) ORDER BY r.n"
+    )
+    document = json.dumps(
+        [[str(row["total"]) if column == "total" else row[column] for column in COLUMNS] for row in rows],
+        separators=(",", ":"),
+    )
     with connection.cursor() as cursor:
-        cursor.execute(statement, [*set_params, *params])
+        cursor.execute(statement, [run.pk, document])

@@ -13,7 +13,7 @@ from grids.models import GridNode
 from grids.scope import scope_for
 
 from .choices import RunStatus, SubjectKind
-from .indicators import BY_KEY, ORDER
+from .indicators import BY_KEY, ORDER, item_fields
 from .models import AssessmentRun, Score
 
 CHILD_KIND = {
@@ -92,7 +92,7 @@ def breakdown(score: Score) -> list[dict]:
             continue
         out.append({"key": key, "label": indicator.label, "definition": indicator.definition,
                     "available": indicator.available, "needs_target": indicator.needs_target,
-                    "rule": indicator.rule, **item})
+                    "rule": indicator.rule, **item_fields(item)})
     return out
 
 

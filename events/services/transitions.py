@@ -50,6 +50,7 @@ def accept(*, actor: User, event: Event | int, note: str = "", now: dt.datetime 
     _check(actor, event, Transition.ACCEPT, now)
     before = event.status
     event.status = Status.ACCEPTED
+    event.answered_at = event.answered_at or now  # the first answer: the assessment's on-time acceptance
     event.handle_due = _stage_due(now, event.category, "handle")
     _set_due(event, event.handle_due)
     event.save()
@@ -85,6 +86,7 @@ def reject(
         raise ValidationError({"note": [_("Say why the event is rejected.")]})
     before = event.status
     event.status, event.reject_reason, event.duplicate_of = Status.REJECTED, reason, original
+    event.answered_at = event.answered_at or now
     _set_due(event, None)
     event.save()
     _log(event, actor, LogAction.REJECT, before, note)

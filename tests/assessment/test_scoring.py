@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 
 from events.assessment import services
 from events.assessment.choices import SubjectKind
@@ -28,13 +29,13 @@ def node_row(run, world, path):
 
 
 def points(row):
-    return {key: item["points"] for key, item in row.indicators.items()}
+    return {key: item["points"] for key, item in row.breakdown().items()}
 
 
 def test_grid_worker_indicators_match_the_hand_computed_values(month, world):
     run = compute(world)
     row = worker_row(run, world, W1)
-    items = row.indicators
+    items = row.breakdown()
     assert (items["reporting_volume"]["numerator"], items["reporting_volume"]["denominator"]) == (6, 20)
     assert (items["on_time_acceptance"]["numerator"], items["on_time_acceptance"]["denominator"]) == (4, 6)
     assert (items["on_time_closure"]["numerator"], items["on_time_closure"]["denominator"]) == (4, 5)
@@ -98,7 +99,7 @@ def test_every_worker_and_node_of_the_tenant_is_scored_once(month, world):
     assert not rows.exclude(tenant=world.tenants["A"]).exists()
     other = compute(world, actor="B:admin", tenant="B")
     b_grid = Score.objects.get(run=other, user__isnull=True, node=world.nodes["B/S1/C1/G1"])
-    assert b_grid.indicators["reporting_volume"]["numerator"] == 1
+    assert b_grid.breakdown()["reporting_volume"]["numerator"] == 1
 
 
 def _rows(run):
@@ -123,6 +124,68 @@ def test_a_weight_given_to_satisfaction_is_shared_among_the_others(month, world)
     SchemeIndicator.objects.filter(scheme__tenant=world.tenants["A"], key="satisfaction").update(weight=50)
     run = compute(world)
     row = worker_row(run, world, W1)
-    assert row.indicators["satisfaction"] == {"numerator": 0, "denominator": 0, "points": None, "weight": 50}
+    assert row.breakdown()["satisfaction"] == {"numerator": 0, "denominator": 0, "points": None, "weight": 50}
     assert row.total == Decimal("60.76")  # unavailable: its weight goes to the others, pro rata
     assert run.scheme[-1] == {"key": "satisfaction", "weight": 50, "target": None}
+
+
+def test_the_ranks_written_are_sql_rank_over_the_totals(month, world):
+    """The ranks computed in Python before the INSERT are RANK() OVER (PARTITION BY kind, stamp ORDER BY total
+    DESC) of the stored rows, ties sharing a rank (the fixture's idle subjects all score 0.00)."""
+    from django.db.models import F, Window
+    from django.db.models.functions import Rank
+
+    from events.assessment.scoring import RANKED_IN
+
+    run = compute(world)
+    windows = {
+        level: Window(Rank(), partition_by=[F("subject_kind"), F(f"{level}_id")], order_by=F("total").desc())
+        for level in RANKED_IN
+    }
+    rows = Score.objects.filter(run=run).annotate(**{f"sql_{level}": w for level, w in windows.items()})
+    checked = 0
+    for row in rows:
+        for level, kinds in RANKED_IN.items():
+            expected = getattr(row, f"sql_{level}") if row.subject_kind in kinds else None
+            assert getattr(row, f"rank_in_{level}") == expected, (row, level)
+            checked += 1
+    assert checked == 3 * 23
+    totals = list(Score.objects.filter(run=run, subject_kind=SubjectKind.WORKER).values_list("total", flat=True))
+    assert len(totals) - len(set(totals)) >= 5  # ties were there to share ranks
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the INSERT from one JSON document is PostgreSQL's")
+def test_the_postgresql_insert_writes_what_bulk_create_writes(month, world):
+    from events.assessment import scoring
+
+    run = compute(world)
+    rows = scoring.score_rows(run)
+    other = AssessmentRun.objects.create(
+        tenant=run.tenant, month=run.month, version=2, reason="comparison", scheme=run.scheme, as_of=run.as_of,
+        computed_at=run.computed_at, status="published", published_at=run.computed_at,  # one draft a month
+    )
+    scoring._insert_generic("default", other, rows)
+    assert _rows(other) == _rows(run)
+    assert connection.vendor == "postgresql"
+    # The ids follow the list's order in both.
+    order = [(r["subject_kind"], r["node_id"], r["user_id"]) for r in rows]
+    for written in (run, other):
+        assert list(Score.objects.filter(run=written).order_by("id").values_list("subject_kind", "node", "user")) == order
+
+
+def test_a_breakdown_stored_before_the_compact_form_reads_the_same(month, world):
+    from events.assessment.indicators import ITEM_FIELDS
+    from events.assessment.selectors import breakdown
+
+    run = compute(world)
+    row = worker_row(run, world, W1)
+    compact = row.breakdown()
+    assert row.indicators["rework"] == [1, 3, "66.67", 15]
+    row.indicators = {key: dict(zip(ITEM_FIELDS, value, strict=True)) for key, value in row.indicators.items()}
+    row.save(update_fields=["indicators"])
+    row.refresh_from_db()
+    assert isinstance(row.indicators["rework"], dict)
+    assert row.breakdown() == compact
+    assert [(i["key"], i["numerator"], i["points"]) for i in breakdown(row)][:2] == [
+        ("reporting_volume", 6, "30.00"), ("on_time_acceptance", 4, "66.67"),
+    ]

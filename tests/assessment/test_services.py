@@ -68,7 +68,7 @@ def test_the_scheme_used_is_kept_with_the_run(month, world):
     assert {"key": "reporting_volume", "weight": 20, "target": 20} in run.scheme
     newer = compute(world, reason="目标调整为 6 件")
     row = Score.objects.get(run=newer, user=world.users[W1])
-    assert row.indicators["reporting_volume"]["points"] == "100.00"  # 6 of 6
+    assert row.breakdown()["reporting_volume"]["points"] == "100.00"  # 6 of 6
 
 
 @pytest.mark.parametrize(
@@ -118,10 +118,10 @@ def test_months_are_asia_shanghai_calendar_months(month, world):
     """e8 at 31 Oct 23:30 in Shanghai (15:30 UTC) is October's; e0 at 30 Sep 23:30 is September's."""
     run = compute(world)
     grid = Score.objects.get(run=run, user__isnull=True, node=world.nodes[G1])
-    assert grid.indicators["reporting_volume"]["numerator"] == 7
+    assert grid.breakdown()["reporting_volume"]["numerator"] == 7
     september = compute(world, month=dt.date(2026, 9, 1))
     grid = Score.objects.get(run=september, user__isnull=True, node=world.nodes[G1])
-    assert grid.indicators["reporting_volume"]["numerator"] == 1
+    assert grid.breakdown()["reporting_volume"]["numerator"] == 1
 
 
 def test_a_grid_worker_who_left_before_the_month_is_not_scored(month, world):
