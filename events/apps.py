@@ -19,6 +19,16 @@ class EventsConfig(AppConfig):
         tenant_created.connect(_install_assessment_scheme, dispatch_uid="events.install_assessment_scheme")
         subtree_moved.connect(_recount_rollups, dispatch_uid="events.recount_rollups")
 
+        from django.db.models.signals import post_delete, post_save
+
+        from grids.models import GridNode
+
+        from .models import Category
+
+        for model in (GridNode, Category):  # their names and shapes are on the dashboards
+            for signal in (post_save, post_delete):
+                signal.connect(_dashboards_changed, sender=model, dispatch_uid=f"events.dashboards.{model.__name__}")
+
 
 def _install_categories(sender, tenant, **kwargs):
     """A new district can file events from its first day: give it the default categories (editable after)."""
@@ -35,6 +45,12 @@ def _recount_rollups(sender, node, old_ancestors=(), **kwargs):
     new_ancestors = node.get_ancestors().values_list("pk", flat=True)
     subtree = node.get_descendants(include_self=True).values_list("pk", flat=True)
     recount_nodes(node.tenant_id, {*old_ancestors, *new_ancestors, *subtree})
+
+
+def _dashboards_changed(sender, instance, **kwargs):
+    from .dashboard_cache import tenant_changed
+
+    tenant_changed(instance.tenant_id)
 
 
 def _install_assessment_scheme(sender, tenant, **kwargs):

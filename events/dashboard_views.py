@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from grids.exports.responses import answer as export_answer
 from grids.models import GridNode
 
-from . import dashboards, exports, kpis
+from . import dashboard_cache, dashboards, exports, kpis
 
 
 def _node_or_404(request, pk) -> GridNode:
@@ -89,7 +89,7 @@ def _chart_data(board: dashboards.Dashboard, view: str) -> dict:
 
 def _context(request, node: GridNode, view: str = "dashboards:node") -> dict:
     filters = dashboards.DashboardFilters.from_query(request.GET)
-    board = dashboards.dashboard(actor=request.user, node=node, filters=filters)
+    board = dashboard_cache.dashboard(actor=request.user, node=node, filters=filters)
     return {
         "node": node,
         "board": board,

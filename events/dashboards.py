@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import F, Q, Subquery
+from django.db.models import F, Min, Q, Subquery
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 
@@ -156,6 +156,9 @@ class Dashboard:
     statuses: list[dict] = field(default_factory=list)
     trend: list[dict] = field(default_factory=list)
     overdue: list[Event] = field(default_factory=list)
+    # The nearest deadline after `now` among the range's open events: the first moment "overdue now" can change
+    # without a write.
+    next_deadline: dt.datetime | None = None
 
 
 def rollup_rows(*, actor: User, node: GridNode, filters: DashboardFilters, by_day: bool = False):
@@ -216,7 +219,15 @@ class Breakdown:
 LIVE_COLUMNS = ("overdue", "paused")
 
 
-def live_counts(events, node: GridNode, now: dt.datetime) -> Breakdown:
+@dataclass
+class LiveCounts(Breakdown):
+    """"Overdue now" and "paused", and the nearest deadline still ahead: until then, "overdue now" and the overdue
+    list stay as counted (events.dashboard_cache keeps a dashboard no longer)."""
+
+    next_deadline: dt.datetime | None = None
+
+
+def live_counts(events, node: GridNode, now: dt.datetime) -> LiveCounts:
     """"Overdue now" and "paused" change with the clock, so they are counted from the open events: one GROUP BY
     over the open events in the range (a partial index holds them), by child and main category."""
     column = kpis.CHILD_COLUMN[node.kind]
@@ -229,16 +240,15 @@ def live_counts(events, node: GridNode, now: dt.datetime) -> Breakdown:
         .annotate(
             overdue=kpis.CountWhere(Q(due_at__lte=now, paused_at__isnull=True)),
             paused=kpis.CountWhere(Q(paused_at__isnull=False)),
+            next_deadline=Min("due_at", filter=Q(due_at__gt=now)),
         )
     )
-    live = Breakdown(LIVE_COLUMNS)
+    live = LiveCounts(LIVE_COLUMNS)
     for row in rows:
         live.add(row, column)
+        if row["next_deadline"] is not None and (live.next_deadline is None or row["next_deadline"] < live.next_deadline):
+            live.next_deadline = row["next_deadline"]
     return live
-
-
-def no_live_counts() -> Breakdown:
-    return Breakdown(LIVE_COLUMNS)
 
 
 def rollup_sums(rows, node: GridNode) -> Breakdown:
@@ -327,6 +337,7 @@ def dashboard(*, actor: User, node: GridNode, filters: DashboardFilters, now: dt
             overdue_events(events, now=now).select_related(None).select_related("category__parent", "node")
             .only(*OVERDUE_FIELDS)
         ),
+        next_deadline=live.next_deadline,
     )
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from grids.models import GridNode, ScopedModel, ScopeStamps, Tenant
 from grids.querysets import ScopedQuerySet, TenantQuerySet
 
-from . import rollups
+from . import dashboard_cache, rollups
 from .choices import (
     OPEN_STATUSES,
     CloseReason,
@@ -336,6 +336,7 @@ class Event(ScopedModel):
             # An event loaded with some columns deferred is read back: what it counts for is in the database.
             after = rollups.state(self) or self._stored_state(reload=True)
             rollups.apply(rollups.counted(before), rollups.counted(after), using=self._state.db)
+            dashboard_cache.events_changed(rollups.stamps(before, after))
         self._loaded_state = after
 
     def delete(self, *args, **kwargs):
@@ -343,6 +344,7 @@ class Event(ScopedModel):
             before = self._stored_state()
             result = super().delete(*args, **kwargs)
             rollups.apply(rollups.counted(before), None, using=self._state.db)
+            dashboard_cache.events_changed(rollups.stamps(before))
         self._loaded_state = None
         return result
 

@@ -25,6 +25,7 @@ from django.db import connections, models, router, transaction
 from django.db.models import DurationField, ExpressionWrapper, F, Func, Q, Sum, Value
 from django.db.models.functions import Cast, Coalesce, TruncDate, TruncMonth
 
+from . import dashboard_cache
 from .choices import Status
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -91,6 +92,13 @@ def state(event) -> State | None:
         return State(*(values[name] for name in READS))
     except KeyError:
         return None
+
+
+def stamps(*states: State | None) -> set[int]:
+    """The nodes (district, street, community, grid) events in these states hang from."""
+    return {
+        pk for s in states if s is not None for pk in (s.district_id, s.street_id, s.community_id, s.grid_id) if pk
+    }
 
 
 def counted(event: State | None) -> Counted | None:
@@ -282,6 +290,7 @@ def rebuild(tenant_id: int | None = None, *, using: str = "default", event_model
         if tenant_id is not None:
             days = days.filter(tenant_id=tenant_id)
         inserted += _insert_select(connection, model, _months_of(days))
+    dashboard_cache.tenant_changed(tenant_id)
     return inserted
 
 
@@ -304,6 +313,7 @@ def recount_nodes(tenant_id: int, node_ids, *, using: str = "default") -> int:
                 inserted += _insert_select(connection, model, recount(level, events, "day"))
         days = model._base_manager.using(using).filter(tenant_id=tenant_id, span="day", node_id__in=list(kinds))
         inserted += _insert_select(connection, model, _months_of(days))
+    dashboard_cache.tenant_changed(tenant_id)
     return inserted
 
 

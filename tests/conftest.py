@@ -1,3 +1,5 @@
+import uuid
+
 import pytest
 from django.db import connection, transaction
 from django.test import Client
@@ -20,6 +22,25 @@ def _fast_hashing():
     """Hashing with PBKDF2 would dominate the suite's time; the real hashers are exercised in production settings."""
     with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
         yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_cache_namespace():
+    """The cache (Redis in CI) is shared by the xdist workers, whose test databases reuse the same primary keys:
+    each worker keys its entries apart. The dashboards are cached in every test, as in production with Redis."""
+    from django.conf import settings
+
+    caches = {name: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex[:12]}"} for name, config in settings.CACHES.items()}
+    with override_settings(CACHES=caches, DASHBOARD_CACHE_SECONDS=300):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _no_dashboard_from_an_earlier_test():
+    """A rolled-back test leaves its cached dashboards behind (and SQLite reuses its primary keys): retire them."""
+    from events import dashboard_cache
+
+    dashboard_cache.retire_all()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -202,6 +202,10 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# How long a computed dashboard may be served from the cache (events.dashboard_cache; a write under the node or
+# the next deadline ends it sooner). Only with a cache all processes share (Redis); 0 turns it off.
+_SHARED_CACHE = "redis" in CACHES["default"]["BACKEND"].lower()
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=300 if _SHARED_CACHE else 0)
 
 # Security: production (DEBUG off) gets HTTPS-only cookies and HSTS; set DJANGO_SECURE_SSL_REDIRECT=false behind a
 # proxy that already redirects.

@@ -1,0 +1,175 @@
+"""events.dashboard_cache: a cached dashboard is exactly what a fresh computation shows, after any write under its
+node, at the next deadline, after a change of the tree; and it is served without a query otherwise."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.cache import cache
+
+from events import dashboard_cache, dashboards, services
+from events.models import Event
+from grids import services as grid_services
+from tests.dashboards.conftest import HOURS
+
+pytestmark = pytest.mark.django_db
+
+NODES = ("A", "A/S1", "A/S1/C1", "A/S1/C1/G1")
+
+
+def _digest(board: dashboards.Dashboard) -> tuple:
+    return (
+        board.totals,
+        [(s["status"], s["events"]) for s in board.statuses],
+        [(c.node.pk, c.node.name, c.node.parent_id, c.kpis) for c in board.children],
+        board.categories,
+        board.trend,
+        [e.pk for e in board.overdue],
+        board.next_deadline,
+    )
+
+
+def _cached(board, path, now=None):
+    admin = board.world.user("A:admin")
+    return dashboard_cache.dashboard(
+        actor=admin, node=board.world.node(path), filters=dashboards.DashboardFilters.default(), now=now or board.now
+    )
+
+
+def _fresh(board, path, now=None):
+    admin = board.world.user("A:admin")
+    node = type(board.world.node(path)).objects.get(pk=board.world.node(path).pk)
+    return dashboards.dashboard(
+        actor=admin, node=node, filters=dashboards.DashboardFilters.default(), now=now or board.now
+    )
+
+
+def _assert_all_current(board, now=None):
+    for path in NODES:
+        assert _digest(_cached(board, path, now)) == _digest(_fresh(board, path, now)), path
+
+
+def _view(board, path):
+    """A view of `path` by the admin, with the user and node read once (as within one request)."""
+    admin, node, filters = board.world.user("A:admin"), board.world.node(path), dashboards.DashboardFilters.default()
+    return lambda: dashboard_cache.dashboard(actor=admin, node=node, filters=filters, now=board.now)
+
+
+def test_a_second_view_runs_no_query(board, django_assert_num_queries):
+    view = _view(board, "A/S1/C1")
+    first = view()
+    with django_assert_num_queries(0):
+        again = view()
+    assert _digest(again) == _digest(first)
+    assert again.totals["events"] > 0
+
+
+def test_every_kind_of_write_under_the_node_is_shown_at_once(board):
+    """Each step is followed by every level's cached dashboard, compared with a fresh computation."""
+    grid = "A/S1/C1/G1"
+    at = board.now - 2 * HOURS
+    _assert_all_current(board)  # every entry is now cached
+    event = services.report_event(
+        actor=board.world.user(f"{grid}:grid_worker"), node=board.world.nodes[grid], category=board.category(),
+        title="新上报", now=at,
+    )
+    _assert_all_current(board)
+    services.accept(actor=board.head(grid), event=event.pk, now=at)
+    _assert_all_current(board)
+    services.dispatch(actor=board.head(grid), event=event.pk, unit=board.unit.pk, now=at)
+    _assert_all_current(board)
+    services.sign(actor=board.member, event=event.pk, now=at)
+    _assert_all_current(board)
+    services.request_pause(actor=board.member, event=event.pk, reason="等待业主", now=at + HOURS)
+    _assert_all_current(board)
+    services.handle(actor=board.member, event=event.pk, note="已处理", now=at + HOURS)
+    _assert_all_current(board)
+    services.verify(
+        actor=board.world.user(f"{grid}:grid_worker"), event=event.pk, passed=True, close_reason="fixed",
+        now=at + HOURS,
+    )
+    _assert_all_current(board)
+    assert Event.objects.get(pk=event.pk).status == "closed"
+
+
+def test_a_write_elsewhere_keeps_the_entry(board, django_assert_num_queries):
+    community = _view(board, "A/S1/C1")
+    community()
+    _cached(board, "A/S1")
+    services.report_event(
+        actor=board.world.user("A/S1/C2/G1:grid_worker"), node=board.world.nodes["A/S1/C2/G1"],
+        category=board.category(), title="别处的事件", now=board.now,
+    )
+    with django_assert_num_queries(0):
+        community()  # nothing under C1 changed
+    street = _cached(board, "A/S1")
+    assert _digest(street) == _digest(_fresh(board, "A/S1"))
+
+
+def test_the_entry_ends_at_the_next_open_deadline(board):
+    shown = _cached(board, "A/S1/C1")
+    assert shown.next_deadline is not None and shown.next_deadline > board.now
+    later = shown.next_deadline + dt.timedelta(seconds=1)
+    after = _cached(board, "A/S1/C1", now=later)
+    assert _digest(after) == _digest(_fresh(board, "A/S1/C1", now=later))
+    assert after.totals["overdue"] > shown.totals["overdue"]  # the event whose deadline passed is overdue now
+
+
+def test_renaming_and_moving_nodes_are_shown(board):
+    _assert_all_current(board)
+    g1 = board.world.node("A/S1/C1/G1")
+    g1.name = "改名后的网格"
+    g1.save()
+    assert "改名后的网格" in [c.node.name for c in _cached(board, "A/S1/C1").children]
+    _assert_all_current(board)
+    grid_services.move_node(actor=board.world.user("A:admin"), node=g1, new_parent=board.world.node("A/S1/C2"))
+    _assert_all_current(board)
+    assert g1.pk in [c.node.pk for c in _cached(board, "A/S1/C2").children]
+
+
+def test_actors_with_other_scopes_do_not_share_entries(board):
+    admin_view = _cached(board, "A/S1/C1")
+    head = board.world.user("A/S1/C1:grid_head")
+    node = board.world.node("A/S1/C1")
+    filters = dashboards.DashboardFilters.default()
+    head_view = dashboard_cache.dashboard(actor=head, node=node, filters=filters, now=board.now)
+    assert head_view is not admin_view or dashboard_cache.scope_fingerprint(head) == dashboard_cache.scope_fingerprint(
+        board.world.user("A:admin")
+    )
+    assert dashboard_cache.scope_fingerprint(head) != dashboard_cache.scope_fingerprint(board.world.user("A:admin"))
+    assert _digest(head_view) == _digest(
+        dashboards.dashboard(actor=head, node=node, filters=filters, now=board.now)
+    )
+
+
+def test_the_commit_retires_the_version_again(board, django_capture_on_commit_callbacks):
+    """A reader between the write and its commit keys its entry with the first new version: the commit replaces
+    it, so that entry is never read."""
+    key = dashboard_cache._node_key(board.world.node("A/S1/C1").pk)
+    _cached(board, "A/S1/C1")
+    before = cache.get(key)
+    with django_capture_on_commit_callbacks(execute=True):
+        event = Event.objects.filter(community_id=board.world.node("A/S1/C1").pk).first()
+        event.title = "改个标题"
+        event.save()
+        at_write = cache.get(key)
+    assert before != at_write != cache.get(key)
+
+
+def test_off_without_a_shared_cache(board, settings, django_assert_max_num_queries):
+    settings.DASHBOARD_CACHE_SECONDS = 0
+    _cached(board, "A/S1/C1")
+    with django_assert_max_num_queries(20) as captured:
+        _cached(board, "A/S1/C1")
+    assert len(captured.captured_queries) > 0
+
+
+def test_a_cache_that_is_down_computes(board, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": "redis://127.0.0.1:1/0"}}  # nothing listens there
+    shown = _cached(board, "A/S1/C1")
+    assert _digest(shown) == _digest(_fresh(board, "A/S1/C1"))
+    event = Event.objects.filter(community_id=board.world.node("A/S1/C1").pk).first()
+    event.title = "缓存不可用时也能保存"
+    event.save()  # the write goes on
