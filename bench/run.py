@@ -26,20 +26,27 @@ DEMO = {
 }
 
 
-def _setup(url: str) -> None:
+def _setup(url: str, redis_url: str | None = None) -> None:
+    """Django on the bench database; with `redis_url`, Redis is the cache (and broker), as in production."""
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_DEBUG", "1")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yaohai.settings")
-    os.environ.pop("REDIS_URL", None)
+    if redis_url:
+        os.environ["REDIS_URL"] = redis_url
+    else:
+        os.environ.pop("REDIS_URL", None)
     import django
 
     django.setup()
 
 
-def median_ms(fn, runs: int) -> float:
+def median_ms(fn, runs: int, before=None) -> float:
+    """The median time of `fn` over `runs` runs after one warm-up; `before` runs untimed before each."""
     fn()  # warm-up: plans cached, pages in memory
     times = []
     for _ in range(runs):
+        if before:
+            before()
         began = time.perf_counter()
         fn()
         times.append((time.perf_counter() - began) * 1000)
@@ -199,8 +206,17 @@ def bench_dashboard(label, username, node, filters, runs, out):
         assert response.status_code == 200, response.status_code
         return response
 
-    queries = query_count(page)
-    page_ms = median_ms(page, runs)
+    from events import dashboard_cache
+
+    cached = dashboard_cache.enabled()
+    # Computed: every entry retired before each run (untimed), so the page computes the dashboard, as the first
+    # view after a write under the node does. Cached: the same page again, served from the cache.
+    retire = dashboard_cache.retire_all if cached else None
+    dashboard_cache.retire_all()
+    queries = query_count(lambda: (dashboard_cache.retire_all(), page()))
+    page_ms = median_ms(page, runs, before=retire)
+    cached_ms = median_ms(page, runs) if cached else float("nan")
+    cached_queries = query_count(page) if cached else None
     selectors_ms = median_ms(selectors, runs)
 
     start = dt.datetime.combine(filters.date_from, dt.time.min, tzinfo=kpis.SHANGHAI)
@@ -225,6 +241,8 @@ def bench_dashboard(label, username, node, filters, runs, out):
         {
             "what": label,
             "page_ms": page_ms,
+            "cached_ms": cached_ms,
+            "cached_queries": cached_queries,
             "selectors_ms": selectors_ms,
             "sql_ms": sql_total,
             "ratio": selectors_ms / sql_total if sql_total else float("nan"),
@@ -361,9 +379,14 @@ def main(argv=None) -> int:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--ranges", default="730,30", help="date ranges to time, in days back from today")
     parser.add_argument("--panels", action="store_true", help="also print each panel's ORM and SQL times")
+    parser.add_argument(
+        "--redis-url", default="redis://127.0.0.1:6379/8",
+        help="Redis as the cache, as in production (an empty string: a per-process cache, dashboards not cached)",
+    )
     args = parser.parse_args(argv)
-    _setup(args.database_url)
+    _setup(args.database_url, args.redis_url or None)
 
+    from django.conf import settings
     from django.db import connection
     from django.utils import timezone
 
@@ -376,7 +399,9 @@ def main(argv=None) -> int:
     with connection.cursor() as cursor:
         cursor.execute("SELECT version()")
         version = cursor.fetchone()[0].split(",")[0]
-    print(f"{total:,} events; {version}; median of {args.runs} runs after one warm-up\n")
+    print(f"{total:,} events; {version}; median of {args.runs} runs after one warm-up")
+    print(f"cache: {settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}, "
+          f"DASHBOARD_CACHE_SECONDS={settings.DASHBOARD_CACHE_SECONDS}\n")
     out: list[dict] = []
     for days in [int(d) for d in args.ranges.split(",") if d]:
         filters = DashboardFilters(date_from=today - dt.timedelta(days=days - 1), date_to=today, period="day")
@@ -391,16 +416,22 @@ def main(argv=None) -> int:
     for username, _pages in LISTS:
         bench_work_queue(username, args.runs, out)
 
-    header = f"{'what':<44} {'page ms':>8} {'selectors ms':>13} {'SQL ms':>8} {'ratio':>6} {'queries':>8}"
+    header = (
+        f"{'what':<44} {'page ms':>8} {'cached ms':>10} {'selectors ms':>13} {'SQL ms':>8} {'ratio':>6} "
+        f"{'queries':>8}"
+    )
     print(header)
     print("-" * len(header))
     for row in out:
         if "skipped" in row:
             print(f"{row['what']:<44} skipped: {row['skipped']}")
             continue
+        cached_ms = row.get("cached_ms", float("nan"))
+        cached = f"{cached_ms:>10.1f}" if cached_ms == cached_ms else " " * 10  # NaN: not cached
+        queries = f"{row['queries']}" + (f" / {row['cached_queries']}" if row.get("cached_queries") is not None else "")
         print(
-            f"{row['what']:<44} {row['page_ms']:>8.1f} {row['selectors_ms']:>13.1f} {row['sql_ms']:>8.1f} "
-            f"{row['ratio']:>6.2f} {row['queries']:>8}"
+            f"{row['what']:<44} {row['page_ms']:>8.1f} {cached} {row['selectors_ms']:>13.1f} {row['sql_ms']:>8.1f} "
+            f"{row['ratio']:>6.2f} {queries:>8}"
         )
     if args.panels:
         print("\nper panel: ORM ms / SQL ms (ratio)")
