@@ -148,7 +148,10 @@ class Score(ScopedModel):
 
     # The inherited stamps and foreign keys without their single-column indexes: every read of scores starts from
     # the run, which the composite indexes below lead with; a month writes ~1,300 rows at once, and eight
-    # single-column indexes per row would double its cost (docs/assessment.md, bench).
+    # single-column indexes per row would double its cost (docs/assessment.md, bench). Only `run` keeps a database
+    # constraint: the node, its stamps, the tenant and the worker are copied from the live nodes and assignments
+    # read in the same transaction, and each constraint cost ~1,300 checks at COMMIT (~4–5 ms a month); deleting
+    # a node or a user is still refused (on_delete=PROTECT is Django's collector, not the database's).
     tenant = models.ForeignKey(
         Tenant, on_delete=models.PROTECT, related_name="+", verbose_name=_("tenant"), db_index=False,
         db_constraint=False,
@@ -158,7 +161,8 @@ class Score(ScopedModel):
     community = _stamp()
     grid = _stamp()
     node = models.ForeignKey(
-        "grids.GridNode", on_delete=models.PROTECT, related_name="+", verbose_name=_("grid node"), db_index=False
+        "grids.GridNode", on_delete=models.PROTECT, related_name="+", verbose_name=_("grid node"), db_index=False,
+        db_constraint=False,
     )
     run = models.ForeignKey(
         AssessmentRun, on_delete=models.CASCADE, related_name="scores", verbose_name=_("run"), db_index=False
@@ -166,7 +170,7 @@ class Score(ScopedModel):
     subject_kind = models.CharField(_("subject"), max_length=10, choices=SubjectKind.choices)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-        verbose_name=_("grid worker"), db_index=False,
+        verbose_name=_("grid worker"), db_index=False, db_constraint=False,
     )
     total = models.DecimalField(_("score"), max_digits=5, decimal_places=2)
     indicators = models.JSONField(_("breakdown"), default=dict)

@@ -147,8 +147,11 @@ def live_nodes(tenant_id: int) -> list[dict]:
     )
 
 
+SUMMED = (*COUNT_KEYS, "reported", "targets")
+
+
 def _add(into: dict, row: dict) -> None:
-    for key in (*COUNT_KEYS, "reported", "targets"):
+    for key in SUMMED:
         into[key] = into.get(key, 0) + row.get(key, 0)
 
 
@@ -180,10 +183,14 @@ def subject_counts(tenant_id: int, month: dt.date, as_of: dt.datetime):
     return subjects
 
 
+def _in_order(scheme: list[dict]) -> list[dict]:
+    return sorted(scheme, key=lambda e: ORDER.get(e["key"], 99))
+
+
 def breakdown(counts: dict, scheme: list[dict]) -> tuple[dict, Decimal]:
     """Each scheme indicator's numerator, denominator and points (as strings, exact), and the weighted total."""
     items, measured = {}, []
-    for entry in sorted(scheme, key=lambda e: ORDER.get(e["key"], 99)):
+    for entry in _in_order(scheme):
         indicator = BY_KEY.get(entry["key"])
         if indicator is None:
             continue
@@ -232,12 +239,13 @@ def ranks(rows: list[dict]) -> None:
 def score_rows(run: AssessmentRun) -> list[dict]:
     """The run's score rows (COLUMNS), ranks included, in the order they are inserted."""
     rows = []
+    scheme = _in_order(run.scheme)
     memo: dict[tuple, tuple[dict, Decimal]] = {}
     for kind, node, user_id, counts in subject_counts(run.tenant_id, run.month, run.as_of):
-        # A grid's workers share its counts but their own volume: the same counts give the same breakdown.
-        key = tuple(sorted(counts.items()))
+        # Subjects with the same counts (a grid and its only worker, idle grids…) get the same breakdown.
+        key = tuple(counts.get(name, 0) for name in SUMMED)
         if key not in memo:
-            memo[key] = breakdown(counts, run.scheme)
+            memo[key] = breakdown(counts, scheme)
         items, total = memo[key]
         rows.append({
             "subject_kind": str(kind),
