@@ -78,9 +78,15 @@ def _date(value) -> dt.date | None:
         return None
 
 
+# A node's ancestors come with it (a grid has three), without the shapes: the page draws only its children's.
+ANCESTORS = "parent__parent__parent"
+WITHOUT_SHAPES = ("boundary", "parent__boundary", "parent__parent__boundary", "parent__parent__parent__boundary")
+
+
 def dashboard_node(*, actor: User, pk: int) -> GridNode:
-    """The node, if the actor may see it and it is live (GridNode.DoesNotExist otherwise: a 404)."""
-    return grid_selectors.visible_nodes(actor=actor).get(pk=pk)
+    """The node with its ancestors, if the actor may see it and it is live (GridNode.DoesNotExist otherwise: a
+    404)."""
+    return grid_selectors.visible_nodes(actor=actor).select_related(ANCESTORS).defer(*WITHOUT_SHAPES).get(pk=pk)
 
 
 def event_lookups(node: GridNode, filters: DashboardFilters) -> dict:
@@ -104,7 +110,15 @@ def node_events(*, actor: User, node: GridNode, filters: DashboardFilters):
 
 
 def node_path(node: GridNode) -> list[GridNode]:
-    """The node's ancestors, top first, from its stamps (one query; none for a district)."""
+    """The node's ancestors, top first: from the parents loaded with it (dashboard_node), else from its stamps
+    (one query; none for a district)."""
+    loaded = []
+    ancestor = node
+    while ancestor.parent_id is not None and GridNode.parent.is_cached(ancestor):
+        ancestor = ancestor.parent
+        loaded.append(ancestor)
+    if ancestor.parent_id is None:
+        return loaded[::-1]
     ids = [getattr(node, f"{level}_id") for level in LEVELS[: node.level_index]]
     ids = [pk for pk in ids if pk and pk != node.pk]
     if not ids:

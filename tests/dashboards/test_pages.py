@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from events import rollups
+from events import dashboards, rollups
 from events.models import Event
 
 pytestmark = pytest.mark.django_db
@@ -227,3 +227,21 @@ def test_events_seen_only_through_a_personal_grant_stay_off_a_dashboard(board, c
     response = client_for(worker).get(reverse("dashboards:node", args=[board.world.nodes["A/S1/C1/G1"].pk]))
     assert _card(response, "events") == "5"
     assert client_for(worker).get(reverse("dashboards:node", args=[other_grid.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("path", ["A", "A/S1", "A/S1/C1", "A/S1/C1/G1"])
+def test_the_breadcrumb_comes_with_the_node(board, path, django_assert_num_queries):
+    """dashboard_node loads the ancestors with the node: the path needs no query of its own, and it is the one
+    the stamps name."""
+    admin = board.world.user("A:admin")
+    node = dashboards.dashboard_node(actor=admin, pk=board.world.nodes[path].pk)
+    stamps_path = dashboards.node_path(type(node).objects.get(pk=node.pk))
+    with django_assert_num_queries(0):
+        loaded_path = dashboards.node_path(node)
+    assert [n.pk for n in loaded_path] == [n.pk for n in stamps_path]
+    assert [n.name for n in loaded_path] == [board.world.nodes[p].name for p in _ancestors(path)]
+
+
+def _ancestors(path: str) -> list[str]:
+    parts = path.split("/")
+    return ["/".join(parts[:i]) for i in range(1, len(parts))]
