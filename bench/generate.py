@@ -7,7 +7,8 @@ Luyang as the second tenant) plus events spread over two years, inserted with CO
 The database is created if missing and migrated; `--reset` drops it first. Events get the scope stamps of their
 grid, a subcategory of the tenant's default taxonomy (events.catalogue), statuses in proportions that depend on
 their age (old events are mostly closed), deadlines from the reporting time, the log rows the KPIs read
-(report for every event, verify_pass for closed ones, verify_fail for those sent back for rework), approved
+(report for every event, accept or reject for those answered — kept on the event as `answered_at` too —,
+verify_pass for closed ones, verify_fail for those sent back for rework), approved
 extension requests on 6 % of the dispatched events, and a paused clock on 5 % of those in progress.
 """
 
@@ -126,6 +127,15 @@ def _events_for(tenant, count: int, *, first_id: int, now: dt.datetime, days: in
         overdue = due_at is not None and due_at <= now
         if overdue and rng.random() < 0.9:
             escalation = 1
+        # Accepted or rejected (受理 / 不予受理) unless still waiting or handled on the spot: ~90 % within the
+        # acceptance window, the rest up to 8 hours late (the assessment's on-time acceptance).
+        answered_at = None
+        if status != "reported" and accept_due is not None:
+            if rng.random() < 0.9:
+                answered_at = created + (accept_due - created) * rng.uniform(0.05, 0.95)
+            else:
+                answered_at = accept_due + dt.timedelta(hours=rng.uniform(0.1, 8))
+            answered_at = min(answered_at, now)
         row = {
             "id": pk,
             "tenant_id": grid.tenant_id,
@@ -162,6 +172,7 @@ def _events_for(tenant, count: int, *, first_id: int, now: dt.datetime, days: in
             "paused_at": paused_at,
             "paused_remaining": dt.timedelta(hours=8) if paused_at else None,
             "escalation_level": escalation,
+            "answered_at": answered_at,
             "escalated_to_id": grid.community_id if escalation else None,
             "escalated_deadline": due_at if overdue else None,
             "reject_reason": "invalid" if status == "rejected" else "",
@@ -174,6 +185,9 @@ def _events_for(tenant, count: int, *, first_id: int, now: dt.datetime, days: in
             "updated_at": closed_at or created,
         }
         logs = [(pk, reporter, "report", "", "reported", created)]
+        if answered_at is not None:
+            answer = ("reject", "rejected") if status == "rejected" else ("accept", "accepted")
+            logs.append((pk, reporter, answer[0], "reported", answer[1], answered_at))
         if reworked:
             logs.append((pk, reporter, "verify_fail", "handled", "rework", created + dt.timedelta(hours=20)))
         if status == "closed":
