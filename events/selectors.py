@@ -177,16 +177,24 @@ def filtered_events(*, actor: User, filters: EventFilters):
     return Event.objects.visible_to(actor).filter(_filters_q(filters)).order_by(*NEWEST_FIRST)
 
 
-def event_rows(*, actor: User, filters: EventFilters, after: tuple[dt.datetime, int] | None = None, limit: int):
+def event_rows(
+    *,
+    actor: User,
+    filters: EventFilters | None = None,
+    where: Q | None = None,
+    after: tuple[dt.datetime, int] | None = None,
+    limit: int,
+):
     """The first `limit` rows of filtered_events after the cursor (parse_cursor), in one query that reads
-    indexes in order. Slice the result with [:limit].
+    indexes in order. Slice the result with [:limit]. `where` narrows further, on the event's own columns (the
+    API's filters).
 
     On PostgreSQL the visibility is split into its branches (events.querysets.visible_branches); each branch
     takes its own first `limit` rows newest first from its index, and the page is the first `limit` of their
     UNION: `WHERE id IN ((… LIMIT n) UNION (… LIMIT n) …) ORDER BY created_at DESC, id DESC`. The rows are
     those of filtered_events exactly, at any depth and whatever the actor's scope. Databases that cannot order
     and limit inside a UNION (SQLite) run filtered_events itself."""
-    where = _filters_q(filters)
+    where = _filters_q(filters or EventFilters()) & (where or Q())
     if after:
         at, pk = after
         # `created_at <= at` alone is what an index range can use; the OR settles the ties.
@@ -205,14 +213,25 @@ def event_rows(*, actor: User, filters: EventFilters, after: tuple[dt.datetime, 
     return Event.objects.filter(pk__in=firsts[0].union(*firsts[1:])).order_by(*NEWEST_FIRST)
 
 
+def list_row_shape(rows):
+    """What the list page reads of each row: its columns, the category and grid, the names around them."""
+    return rows.select_related("category", "node").only(*PAGE_FIELDS).annotate(**page_annotations())
+
+
 def event_page(
-    *, actor: User, filters: EventFilters, after: str | None = None, size: int = 50
+    *,
+    actor: User,
+    filters: EventFilters | None = None,
+    where: Q | None = None,
+    after: str | None = None,
+    size: int = 50,
+    shape=list_row_shape,
 ) -> tuple[list[Event], str | None]:
     """Keyset pagination, newest first: the page after the cursor `after` (cursor_after; anything else starts
-    at the top), and the cursor to continue from (None at the end). One query at any depth."""
-    rows = event_rows(actor=actor, filters=filters, after=parse_cursor(after), limit=size + 1)
-    rows = rows.select_related("category", "node").only(*PAGE_FIELDS).annotate(**page_annotations())
-    page = list(rows[: size + 1])
+    at the top), and the cursor to continue from (None at the end). One query at any depth. `shape` chooses the
+    columns and joins (the page's by default; the API reads whole rows)."""
+    rows = event_rows(actor=actor, filters=filters, where=where, after=parse_cursor(after), limit=size + 1)
+    page = list(shape(rows)[: size + 1])
     if len(page) > size:
         return page[:size], cursor_after(page[size - 1])
     return page, None

@@ -6,14 +6,16 @@ the caller's scope 404 — exactly like the pages.
 
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.pagination import CursorPagination
+from rest_framework.pagination import BasePagination, CursorPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 
 from events import selectors, services
 from events.choices import Transition
@@ -44,6 +46,48 @@ class NewestFirst(CursorPagination):
     ordering = ("-id",)
 
 
+class EventKeyset(BasePagination):
+    """Events newest first (by filing time, the id breaking ties), 50 a page. `next` continues after the last
+    event shown (`?after=`, the list page's cursor); each page is read by events.selectors.event_page in one
+    query at any depth. There is no `previous`: a client scrolls forward, or starts again from the top."""
+
+    page_size = 50
+    cursor_query_param = "after"
+
+    def next_link(self, request, after: str | None) -> str | None:
+        return replace_query_param(request.build_absolute_uri(), self.cursor_query_param, after) if after else None
+
+    def get_paginated_response_schema(self, schema):
+        link = {"type": "string", "nullable": True, "format": "uri"}
+        return {
+            "type": "object",
+            "required": ["results"],
+            "properties": {"next": link, "previous": link, "results": schema},
+        }
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": "Continue after this cursor (from `next`).",
+                "schema": {"type": "string"},
+            }
+        ]
+
+
+def filter_q(filterset) -> Q:
+    """A valid FilterSet's values as one Q on the event's own columns (every filter here is a plain lookup)."""
+    q = Q()
+    for name, value in filterset.form.cleaned_data.items():
+        if value is None or value == "":
+            continue
+        spec = filterset.filters[name]
+        q &= Q(**{f"{spec.field_name}__{spec.lookup_expr}": value})
+    return q
+
+
 class IdCursor(CursorPagination):
     ordering = ("id",)
 
@@ -71,12 +115,28 @@ class EventViewSet(ScopedReadOnlyViewSet):
     """Events within the caller's jurisdiction (plus those they report or handle); POST files one."""
 
     model = Event
-    pagination_class = NewestFirst
+    pagination_class = EventKeyset
     filterset_class = EventFilter
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
         return self.scoped_queryset().select_related(*selectors.LIST_RELATED)
+
+    def list(self, request, *args, **kwargs):
+        """Newest first, read like the list page: each branch of the caller's visibility from its own index, at
+        any depth (selectors.event_rows), not the visibility's OR (which reads the whole table for a district)."""
+        filters = EventFilter(request.query_params, queryset=Event.objects.none(), request=request)
+        if not filters.is_valid():
+            raise ValidationError(filters.errors)
+        page, after = selectors.event_page(
+            actor=request.user,
+            where=filter_q(filters),
+            after=request.query_params.get(self.paginator.cursor_query_param),
+            size=self.paginator.page_size,
+            shape=lambda rows: rows.select_related("category__parent", "node"),
+        )
+        results = EventSerializer(page, many=True, context=self.get_serializer_context()).data
+        return Response({"next": self.paginator.next_link(request, after), "previous": None, "results": results})
 
     def get_serializer_class(self):
         return EventDetailSerializer if self.action == "retrieve" else EventSerializer

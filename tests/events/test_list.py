@@ -5,6 +5,7 @@ and on PostgreSQL (a UNION of branches); the personal grants still reach past th
 import datetime as dt
 
 import pytest
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
@@ -180,3 +181,70 @@ def test_work_queue_holds_exactly_what_waits(ev, viewer):
     expected = _waiting_as_one_or(actor)
     assert [e.pk for e in selectors.work_queue(actor=actor)] == expected
     assert [e.pk for e in selectors.work_queue(actor=actor, limit=2)] == expected[:2]
+
+
+def _every_api_page(client, params=None):
+    """The ids of every page of the API list, following `next` to the end."""
+    seen, url, data = [], reverse("event-list"), dict(params or {})
+    for _ in range(100):
+        body = client.get(url, data).json()
+        assert body["previous"] is None
+        seen += [row["id"] for row in body["results"]]
+        if body["next"] is None:
+            return seen
+        url, data = body["next"], None
+    raise AssertionError("the API's next links did not reach the end")
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_api_pages_hold_exactly_the_visible_events_newest_first(spread, viewer, client_for, settings):
+    from events.api.views import EventKeyset
+
+    actor = spread.user(viewer)
+    expected = list(Event.objects.visible_to(actor).order_by("-created_at", "-id").values_list("pk", flat=True))
+    EventKeyset.page_size, size = 3, EventKeyset.page_size
+    try:
+        assert _every_api_page(client_for(viewer)) == expected
+    finally:
+        EventKeyset.page_size = size
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        lambda ev: {"status": "in_progress"},
+        lambda ev: {"node": ev.world.node(GRID).pk},
+        lambda ev: {"category": ev.category().pk},
+        lambda ev: {"is_overdue": "false"},
+        lambda ev: {"created_at__gte": (NOW - dt.timedelta(hours=2)).isoformat(), "created_at__lt": NOW.isoformat()},
+    ],
+    ids=["status", "node", "category", "not overdue", "filing time"],
+)
+@pytest.mark.parametrize("viewer", ["A:admin", "A/S1:grid_head", "unit"])
+def test_api_filters_keep_their_meaning(spread, viewer, params, client_for):
+    """The same rows as the API's FilterSet applied to the visible events (what the list did before)."""
+    from events.api.views import EventFilter
+
+    actor = spread.user(viewer)
+    chosen = params(spread)
+    request = RequestFactory().get("/")
+    request.user = actor
+    filterset = EventFilter(chosen, queryset=Event.objects.visible_to(actor), request=request)
+    if not filterset.is_valid():  # a node or category outside the caller's reach: refused, as before
+        response = client_for(viewer).get(reverse("event-list"), chosen)
+        assert response.status_code == 400 and set(response.json()) == set(filterset.errors)
+        return
+    expected = list(filterset.qs.order_by("-created_at", "-id").values_list("pk", flat=True))
+    assert _every_api_page(client_for(viewer), chosen) == expected
+
+
+def test_an_api_page_deep_down_costs_the_queries_of_the_first(ev, client_for, django_assert_max_num_queries):
+    _bulk_events(ev, 120)
+    client = client_for(HEAD)
+    client.get(reverse("event-list"))  # the session's first touch
+    with django_assert_max_num_queries(30) as first:
+        body = client.get(reverse("event-list")).json()
+    with django_assert_max_num_queries(len(first.captured_queries)) as second:
+        deeper = client.get(body["next"]).json()
+    assert len(second.captured_queries) == len(first.captured_queries)
+    assert deeper["results"] and not {r["id"] for r in body["results"]} & {r["id"] for r in deeper["results"]}
