@@ -312,6 +312,14 @@ def bench_event_list(username, pages, runs, out):
                 offset_sql = hand_list_sql(node.kind, False) + f" OFFSET {50 * (number - 1)}"
                 offset_ms = median_ms(_sql(cursor, offset_sql, params), runs)
         selectors_ms = median_ms(run, runs)
+
+        def api(after=after):
+            response = client.get("/api/v1/events/", {"after": after} if after else {})
+            assert response.status_code == 200
+            return response
+
+        api_queries = query_count(api)
+        api_ms = median_ms(api, runs)
         out.append(
             {
                 "what": f"event list ({node.name}), page {number:,}",
@@ -323,6 +331,17 @@ def bench_event_list(username, pages, runs, out):
                 "panels": (
                     [(f"OFFSET {50 * (number - 1):,} (for comparison)", float("nan"), offset_ms)] if offset_ms else []
                 ),
+            }
+        )
+        out.append(
+            {
+                "what": "  events API, the same page",
+                "page_ms": api_ms,
+                "selectors_ms": selectors_ms,
+                "sql_ms": sql_ms,
+                "ratio": selectors_ms / sql_ms if sql_ms else float("nan"),
+                "queries": api_queries,
+                "panels": [],
             }
         )
 
