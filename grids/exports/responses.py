@@ -1,14 +1,16 @@
 """The one way an app's export button answers: the ledger at once when it is small, else a job and a redirect to
-我的导出 (my exports); bad parameters get a 400 page saying what is wrong, and nothing is created."""
+我的导出 (my exports); bad parameters get a 400 page saying what is wrong, and nothing is created. Also the one way
+a finished job's file is served (the 我的导出 page and the API both call `job_file`)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from yaohai.core.xlsx import xlsx_response
+from yaohai.core.xlsx import XLSX_TYPE, xlsx_response
 
 from . import services
 
@@ -29,3 +31,18 @@ def answer(request, *, kind: str, parameters: dict, back_url: str):
         _("This export is large, so it is being built in the background. Download it here when it is ready."),
     )
     return redirect("exports:list")
+
+
+def job_file(jobs, pk) -> FileResponse:
+    """The file of job `pk` among `jobs` (the caller's own: `ExportJob.objects.owned_by(user)`), while it is
+    finished and not expired. Http404 otherwise — someone else's job, one still queued or being built, a failed or
+    expired one, or a file gone from the storage — so nothing tells a job that exists from one that does not."""
+    job = get_object_or_404(services.downloadable(jobs), pk=pk)
+    try:
+        handle = job.file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=job.filename or f"{job.pk}.xlsx",
+                            content_type=XLSX_TYPE)
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -141,6 +141,28 @@ def _fail(job: ExportJob, message: str) -> str:
     return job.status
 
 
+def downloadable(jobs, *, now: dt.datetime | None = None):
+    """The jobs among `jobs` whose file may be downloaded now: finished and not expired."""
+    return jobs.filter(status=ExportStatus.DONE, expires_at__gt=now or timezone.now())
+
+
+def is_downloadable(job: ExportJob, *, now: dt.datetime | None = None) -> bool:
+    """The same test as `downloadable`, on a job already read."""
+    return job.status == ExportStatus.DONE and job.expires_at > (now or timezone.now())
+
+
+def delete_jobs(jobs) -> int:
+    """Delete the jobs and their stored files (the sweep's expired jobs, the admin's deletions); the number of jobs
+    deleted. The files go first: a file left without its row would never be found again."""
+    doomed = list(jobs.order_by().only("id", "file"))
+    for job in doomed:
+        if job.file:
+            job.file.delete(save=False)
+    if not doomed:
+        return 0
+    return ExportJob.objects.filter(pk__in=[job.pk for job in doomed]).delete()[1].get(ExportJob._meta.label, 0)
+
+
 @dataclass(frozen=True)
 class SweepResult:
     deleted: int
@@ -152,11 +174,7 @@ def sweep_exports(*, now: dt.datetime | None = None) -> SweepResult:
     """The periodic clean-up: delete expired jobs and their files; fail jobs cut off while being built; queue again
     the jobs whose message was lost. A database sweep: running it late or twice does no harm."""
     now = now or timezone.now()
-    expired = list(ExportJob.objects.filter(expires_at__lte=now).only("id", "file"))
-    for job in expired:
-        if job.file:
-            job.file.delete(save=False)
-    deleted = ExportJob.objects.filter(pk__in=[job.pk for job in expired]).delete()[0] if expired else 0
+    deleted = delete_jobs(ExportJob.objects.filter(expires_at__lte=now))
     interrupted = 0
     stuck = ExportJob.objects.filter(status=ExportStatus.RUNNING, started_at__lte=now - STUCK_AFTER)
     for job in stuck.only("id", "language"):

@@ -7,14 +7,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from yaohai.core.xlsx import XLSX_TYPE
-
 from ..choices import ExportStatus
 from ..models import ExportJob
+from . import responses
 
 LIST_LIMIT = 100
 PENDING = (ExportStatus.QUEUED, ExportStatus.RUNNING)
@@ -51,15 +49,5 @@ def job_detail(request, pk):
 
 @login_required
 def download(request, pk):
-    """The finished file, to its owner only, until it expires."""
-    job = get_object_or_404(
-        _mine(request).filter(status=ExportStatus.DONE, expires_at__gt=timezone.now()), pk=pk
-    )
-    try:
-        handle = job.file.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, filename=job.filename or f"{job.pk}.xlsx",
-                            content_type=XLSX_TYPE)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    """The finished file, to its owner only, until it expires (404 before it is ready, as for anyone else's)."""
+    return responses.job_file(_mine(request), pk)
