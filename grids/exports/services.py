@@ -154,7 +154,7 @@ def is_downloadable(job: ExportJob, *, now: dt.datetime | None = None) -> bool:
 def delete_jobs(jobs) -> int:
     """Delete the jobs and their stored files (the sweep's expired jobs, the admin's deletions); the number of jobs
     deleted. The files go first: a file left without its row would never be found again."""
-    doomed = list(jobs.order_by().only("id", "file"))
+    doomed = list(jobs.select_related(None).order_by().only("id", "file"))
     for job in doomed:
         if job.file:
             job.file.delete(save=False)
