@@ -1,6 +1,7 @@
 """Scope cases of the export routes (shape: tests/scope_cases.py). The viewer heads community A/S1/C1.
 
-An export job belongs to the person who asked for it: the "sibling" job is another officer's of the same tenant
+The API's routes (export-list, export-detail, export-download) follow the same rule. An export job belongs to the
+person who asked for it: the "sibling" job is another officer's of the same tenant
 (the head of A/S1/C2), the "foreign" one an officer's of tenant B; both answer 404 to the viewer.
 """
 
@@ -34,8 +35,16 @@ def by_title(job):
     return job.title
 
 
+def by_id(job):
+    return f'"id":{job.pk},'
+
+
 SCOPE_CASES = {
     "exports:list": {"kind": "list", "objects": jobs, "marker": by_title},
     "exports:detail": {"kind": "object", "objects": jobs},
     "exports:download": {"kind": "object", "objects": jobs},
+    # The API (grids.api.views.ExportJobViewSet): the same owner-only rule.
+    "export-list": {"kind": "list", "objects": jobs, "marker": by_id},
+    "export-detail": {"kind": "object", "objects": jobs},
+    "export-download": {"kind": "object", "objects": jobs},
 }
