@@ -135,6 +135,9 @@ def test_a_closed_tab_keeps_the_photo_and_filing_drops_the_draft(ev, live_server
         event = Event.objects.get()
         assert event.title == "井盖缺失" and event.idempotency_key == key
         assert list(EventPhoto.objects.filter(event=event).values_list("kind", flat=True)) == ["report"]
+        # The event's page drops the draft's photos at once, not only at the next form.
+        page.wait_for_load_state("load")
+        assert page.evaluate(STORED) == {}
 
         # Filed: the next form is empty, with a new key, and no photos are kept for the old one.
         open_report(page, url)
