@@ -33,6 +33,7 @@ import datetime as dt
 import json
 from collections import defaultdict
 from decimal import Decimal
+from operator import itemgetter
 from zoneinfo import ZoneInfo
 
 from django.db import connections, router
@@ -294,9 +295,8 @@ def _insert_postgresql(connection, run: AssessmentRun, rows: list[dict]) -> None
         f"INSERT INTO {quote(Score._meta.db_table)} ({quote('run_id')}, {', '.join(quote(c) for c in COLUMNS)}) "
         f"SELECT %s, {values} FROM jsonb_array_elements(%s::jsonb) WITH ORDINALITY AS r(e, n) ORDER BY r.n"
     )
-    document = json.dumps(
-        [[str(row["total"]) if column == "total" else row[column] for column in COLUMNS] for row in rows],
-        separators=(",", ":"),
-    )
+    values = itemgetter(*COLUMNS)
+    # The totals are Decimals: json writes them through `default`, as strings ("60.76"), exact.
+    document = json.dumps([values(row) for row in rows], separators=(",", ":"), default=str)
     with connection.cursor() as cursor:
         cursor.execute(statement, [run.pk, document])
