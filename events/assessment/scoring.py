@@ -295,8 +295,8 @@ def _insert_postgresql(connection, run: AssessmentRun, rows: list[dict]) -> None
         f"INSERT INTO {quote(Score._meta.db_table)} ({quote('run_id')}, {', '.join(quote(c) for c in COLUMNS)}) "
         f"SELECT %s, {values} FROM jsonb_array_elements(%s::jsonb) WITH ORDINALITY AS r(e, n) ORDER BY r.n"
     )
-    values = itemgetter(*COLUMNS)
+    as_list = itemgetter(*COLUMNS)
     # The totals are Decimals: json writes them through `default`, as strings ("60.76"), exact.
-    document = json.dumps([values(row) for row in rows], separators=(",", ":"), default=str)
+    document = json.dumps([as_list(row) for row in rows], separators=(",", ":"), default=str)
     with connection.cursor() as cursor:
         cursor.execute(statement, [run.pk, document])
