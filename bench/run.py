@@ -129,10 +129,11 @@ def hand_sql(node, child_column: str | None, trend_by_month: bool) -> list[tuple
             "overdue list",
             f"WITH chosen AS (SELECT e.id FROM events_event e WHERE {where} AND e.status IN ({open_list}) "
             "AND e.due_at <= %(now)s ORDER BY e.due_at, e.id LIMIT 20) "
-            "SELECT e.*, c.name, p.name, n.name, u.name FROM events_event e JOIN chosen ON chosen.id = e.id "
+            # The columns the list shows (dashboards.OVERDUE_FIELDS).
+            "SELECT e.id, e.tenant_id, e.reference, e.title, e.status, e.escalation_level, e.due_at, "
+            "c.id, c.name, p.id, p.name, n.id, n.name FROM events_event e JOIN chosen ON chosen.id = e.id "
             "JOIN events_category c ON c.id = e.category_id LEFT JOIN events_category p ON p.id = c.parent_id "
-            "JOIN grids_gridnode n ON n.id = e.node_id LEFT JOIN events_handlingunit u ON u.id = e.current_unit_id "
-            "ORDER BY e.due_at, e.id",
+            "JOIN grids_gridnode n ON n.id = e.node_id ORDER BY e.due_at, e.id",
         ),
     ]
     return panels
@@ -159,7 +160,7 @@ def orm_panels(actor_factory, node, filters, now):
         ("trend", lambda: dashboards.trend(
             dashboards.rollup_rows(actor=actor_factory(), node=node, filters=filters,
                                    by_day=filters.period != "month"), filters.period)),
-        ("overdue list", lambda: list(dashboards.overdue_events(events(), now=now))),
+        ("overdue list", lambda: dashboards.overdue_list(events(), now=now)),
     ]
     return panels
 

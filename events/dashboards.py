@@ -152,6 +152,12 @@ def overdue_events(events, *, now: dt.datetime, limit: int | None = OVERDUE_LIMI
     )
 
 
+def overdue_list(events, *, now: dt.datetime) -> list[Event]:
+    """The dashboard's overdue list: the OVERDUE_LIMIT longest overdue, with only the columns the page shows."""
+    rows = overdue_events(events, now=now).select_related(None).select_related("category__parent", "node")
+    return list(rows.only(*OVERDUE_FIELDS))
+
+
 @dataclass
 class ChildRow:
     node: GridNode
@@ -347,10 +353,7 @@ def dashboard(*, actor: User, node: GridNode, filters: DashboardFilters, now: dt
         categories=category_kpis(sums, live),
         statuses=statuses,
         trend=trend(trend_rows, filters.period),
-        overdue=list(
-            overdue_events(events, now=now).select_related(None).select_related("category__parent", "node")
-            .only(*OVERDUE_FIELDS)
-        ),
+        overdue=overdue_list(events, now=now),
         next_deadline=live.next_deadline,
     )
 
