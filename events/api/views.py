@@ -133,7 +133,7 @@ class EventViewSet(ScopedReadOnlyViewSet):
             where=filter_q(filters),
             after=request.query_params.get(self.paginator.cursor_query_param),
             size=self.paginator.page_size,
-            shape=lambda rows: rows.select_related("category__parent", "node"),
+            read=lambda rows, limit: list(rows.select_related("category__parent", "node")[:limit]),
         )
         results = EventSerializer(page, many=True, context=self.get_serializer_context()).data
         return Response({"next": self.paginator.next_link(request, after), "previous": None, "results": results})
