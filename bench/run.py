@@ -129,11 +129,14 @@ def hand_sql(node, child_column: str | None, trend_by_month: bool) -> list[tuple
             "overdue list",
             f"WITH chosen AS (SELECT e.id FROM events_event e WHERE {where} AND e.status IN ({open_list}) "
             "AND e.due_at <= %(now)s ORDER BY e.due_at, e.id LIMIT 20) "
-            # The columns the list shows (dashboards.OVERDUE_FIELDS).
-            "SELECT e.id, e.tenant_id, e.reference, e.title, e.status, e.escalation_level, e.due_at, "
-            "c.id, c.name, p.id, p.name, n.id, n.name FROM events_event e JOIN chosen ON chosen.id = e.id "
+            # What a row of the list shows (selectors.ListRow).
+            "SELECT e.id, e.reference, e.title, e.status, e.escalation_level, e.due_at, e.is_overdue, "
+            "e.is_near_deadline, e.created_at, e.current_handler_id, c.name, p.name, n.name, np.name, u.name, "
+            "COALESCE(NULLIF(h.display_name, ''), h.username) FROM events_event e JOIN chosen ON chosen.id = e.id "
             "JOIN events_category c ON c.id = e.category_id LEFT JOIN events_category p ON p.id = c.parent_id "
-            "JOIN grids_gridnode n ON n.id = e.node_id ORDER BY e.due_at, e.id",
+            "JOIN grids_gridnode n ON n.id = e.node_id LEFT JOIN grids_gridnode np ON np.id = n.parent_id "
+            "LEFT JOIN events_handlingunit u ON u.id = e.current_unit_id "
+            "LEFT JOIN grids_user h ON h.id = e.current_handler_id ORDER BY e.due_at, e.id",
         ),
     ]
     return panels
