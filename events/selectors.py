@@ -28,13 +28,6 @@ def visible_events(*, actor: User, action: str = Action.VIEW):
 
 # Soonest deadline first; none last.
 QUEUE_ORDER = (F("due_at").asc(nulls_last=True), "id")
-# What a work-queue row shows (templates/events/todo.html): 200 rows of every column and the rollup snapshot
-# of each (Event.from_db) cost more than the query.
-QUEUE_RELATED = ("category", "category__parent", "node")
-QUEUE_FIELDS = (
-    "reference", "title", "status", "due_at", "is_overdue", "is_near_deadline",
-    "category", "category__name", "category__parent", "category__parent__name", "node", "node__name",
-)
 
 
 def _queue_branches(actor: User) -> list[Q]:
@@ -73,13 +66,38 @@ def _queue_branches(actor: User) -> list[Q]:
     return branches
 
 
-def work_queue(*, actor: User, limit: int = 200) -> list[Event]:
-    """What waits for the actor, soonest deadline first: to accept or dispatch, to handle, to check (one query).
+def queue_cursor(row) -> str:
+    """The `?after=` of the 待办 page that follows `row`: its deadline in microseconds ("n" for none) and its id."""
+    due = "n" if row.due_at is None else str((row.due_at - _EPOCH) // _MICROSECOND)
+    return f"{due}_{row.pk}"
+
+
+def parse_queue_cursor(value) -> tuple[dt.datetime | None, int] | None:
+    """`queue_cursor`'s value read back; None for anything else (the queue then starts at the top)."""
+    due, _, pk = str(value or "").partition("_")
+    if due == "n" and pk.isdigit() and len(pk) <= 18:
+        return None, int(pk)
+    return parse_cursor(value)
+
+
+def _after_in_queue(after: tuple[dt.datetime | None, int]) -> Q:
+    """The events after the cursor in QUEUE_ORDER (deadline, none last; then id)."""
+    due, pk = after
+    if due is None:
+        return Q(due_at__isnull=True, pk__gt=pk)
+    return Q(due_at__gt=due) | Q(due_at=due, pk__gt=pk) | Q(due_at__isnull=True)
+
+
+def work_queue(*, actor: User, limit: int = 200, after: tuple[dt.datetime | None, int] | None = None) -> list[ListRow]:
+    """What waits for the actor, soonest deadline first: to accept or dispatch, to handle, to check (one query);
+    after the cursor `after` (parse_queue_cursor) when given.
 
     Like the event list (event_rows), each branch of the condition takes its own first `limit` rows in deadline
     order from an index, and the queue is the first `limit` of their UNION. As one OR, the condition and the
     visibility named a dozen columns: PostgreSQL read the whole table, 650 ms for a district (docs/bench.md)."""
     visible = visible_q(actor)
+    if after is not None:
+        visible &= _after_in_queue(after)
     branches = _queue_branches(actor)
     if not connections[router.db_for_read(Event)].features.supports_slicing_ordering_in_compound:
         waiting = Q(pk__in=[])
@@ -89,7 +107,17 @@ def work_queue(*, actor: User, limit: int = 200) -> list[Event]:
     else:
         firsts = [Event.objects.filter(visible, b).order_by(*QUEUE_ORDER).values("id")[:limit] for b in branches]
         rows = Event.objects.filter(pk__in=firsts[0].union(*firsts[1:], all=True)) if firsts else Event.objects.none()
-    return list(rows.select_related(*QUEUE_RELATED).only(*QUEUE_FIELDS).order_by(*QUEUE_ORDER)[:limit])
+    # Read as the event list's rows (values into ListRow): 200 events as model instances cost more than the query.
+    return list_rows(rows.order_by(*QUEUE_ORDER), limit)
+
+
+def queue_page(*, actor: User, after: str | None = None, size: int = 50) -> tuple[list[ListRow], str | None]:
+    """One page of 待办 after the cursor `after` (queue_cursor), and the cursor to continue from (None at the
+    end)."""
+    rows = work_queue(actor=actor, limit=size + 1, after=parse_queue_cursor(after))
+    if len(rows) > size:
+        return rows[:size], queue_cursor(rows[size - 1])
+    return rows, None
 
 
 @dataclass

@@ -105,8 +105,17 @@ def _add_errors(form, exc: ValidationError) -> None:
 @login_required
 def todo(request):
     """待办: what waits for the user, soonest deadline first."""
-    rows = selectors.work_queue(actor=request.user)
-    return render(request, "events/todo.html", {"events": rows, "now": timezone.now(), **_common(request)})
+    rows, next_after = selectors.queue_page(actor=request.user, after=request.GET.get("after"))
+    return render(
+        request,
+        "events/todo.html",
+        {
+            "events": rows,
+            "next_url": f"?{urlencode({'after': next_after})}" if next_after else None,
+            "now": timezone.now(),
+            **_common(request),
+        },
+    )
 
 
 @login_required

@@ -183,6 +183,42 @@ def test_work_queue_holds_exactly_what_waits(ev, viewer):
     assert [e.pk for e in selectors.work_queue(actor=actor, limit=2)] == expected[:2]
 
 
+@pytest.mark.parametrize("viewer", [HEAD, "A:grid_head", "unit", "A:admin"])
+@pytest.mark.parametrize("size", [1, 2, 3])
+def test_queue_pages_follow_the_deadlines_to_the_end(ev, viewer, size):
+    """Following each 待办 page's cursor gives the whole queue once, in order, events without a deadline last
+    (and several sharing one deadline, ids breaking the tie)."""
+    for status in ("reported", "reported", "accepted", "dispatched", "in_progress", "handled", "closed"):
+        ev.event_in(status)
+    reported = list(Event.objects.filter(status="reported").order_by("id"))
+    Event.objects.filter(pk__in=[e.pk for e in reported[:2]]).update(due_at=reported[0].due_at)  # a tie
+    Event.objects.filter(status="accepted").update(due_at=None)  # no deadline: last
+    actor = ev.user(viewer)
+    expected = _waiting_as_one_or(actor)
+    seen, after = [], None
+    for _ in range(50):
+        page, after = selectors.queue_page(actor=actor, after=after, size=size)
+        assert len(page) <= size
+        seen += [e.pk for e in page]
+        if after is None:
+            break
+    assert seen == expected
+    if viewer == HEAD:
+        assert len(expected) >= 4 and Event.objects.get(pk=expected[-1]).due_at is None
+
+
+def test_the_queue_page_links_to_the_next(ev, client_for):
+    for _ in range(3):
+        ev.event_in("reported")
+    client = client_for(HEAD)
+    expected = _waiting_as_one_or(ev.user(HEAD))
+    first = client.get(reverse("events:todo"))
+    assert [e.pk for e in first.context["events"]] == expected[:50]
+    assert first.context["next_url"] is None  # a short queue: one page
+    for bad in ("x", "n_", "n_x", "12", "-1_2"):
+        assert [e.pk for e in client.get(reverse("events:todo"), {"after": bad}).context["events"]] == expected
+
+
 def _every_api_page(client, params=None):
     """The ids of every page of the API list, following `next` to the end."""
     seen, url, data = [], reverse("event-list"), dict(params or {})
