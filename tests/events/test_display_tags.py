@@ -1,11 +1,12 @@
-"""The cheap row filters and the deadline tag render what the general-purpose ones did."""
+"""The cheap time filters, the deadline tag and ListRow's status label give what the general-purpose ones did."""
 
 import datetime as dt
 
 from django.template import Context, Template
 from django.utils import timezone, translation
 
-from events.models import Event, EventLog
+from events.models import Event
+from events.selectors import ListRow
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 
@@ -22,17 +23,6 @@ def test_minute_is_local_time_to_the_minute():
     assert _render("{{ t|minute }}", t=None) == ""
 
 
-def test_choice_label_is_the_display_value_in_the_current_language():
-    for language in ("zh-hans", "en"):
-        with translation.override(language):
-            for status, _label in Event._meta.get_field("status").choices:
-                event = Event(status=status)
-                assert _render('{{ e|choice_label:"status" }}', e=event) == event.get_status_display()
-            log = EventLog(action="accept")
-            assert _render('{{ l|choice_label:"action" }}', l=log) == log.get_action_display()
-    assert _render('{{ e|choice_label:"status" }}', e=Event(status="no-such")) == "no-such"
-
-
 def test_deadline_badge_marks_overdue_and_near_deadlines():
     due = dt.datetime(2026, 11, 27, 9, 5, tzinfo=SHANGHAI)
     with timezone.override("Asia/Shanghai"), translation.override("zh-hans"):
@@ -45,3 +35,12 @@ def test_deadline_badge_marks_overdue_and_near_deadlines():
         )
         late = _render("{% deadline_badge e %}", e=Event(due_at=due, is_overdue=True, is_near_deadline=True))
         assert 'class="badge text-bg-danger"' in late and 'data-overdue="1"' in late and "data-near" not in late
+
+
+def test_a_list_rows_status_label_is_the_display_value_in_the_current_language():
+    fields = {name: None for name in ListRow.__slots__}
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            for status, _label in Event._meta.get_field("status").choices:
+                row = ListRow(**{**fields, "status": status})
+                assert str(row.status_label) == Event(status=status).get_status_display()
