@@ -16,7 +16,7 @@ Counts are additive, so a community's, a street's and the district's counts are 
 in decimals. The ranks are SQL's `RANK()` computed in Python over the rows already in memory (a subject's rank is
 1 + the number of subjects of its kind in the same community, street or district with a higher total, so ties
 share a rank), and the rows go in with one INSERT, ranks included: on PostgreSQL one `INSERT … SELECT … FROM
-jsonb_to_recordset(%s)` of a single JSON parameter (Django's bulk_create sends each column as an array, and
+jsonb_array_elements(%s)` of a single JSON parameter (Django's bulk_create sends each column as an array, and
 escaping every row's JSON breakdown into an array literal costs more than the rest of the computation), elsewhere
 Django's bulk_create. Nothing depends on row order or on the clock beyond `run.as_of`: the same events and the
 same scheme give the same rows.
