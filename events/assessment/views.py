@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from grids import selectors as grid_selectors
+from grids.choices import Action
 from grids.models import GridNode
 from yaohai.core.xlsx import xlsx_response
 
@@ -102,8 +103,21 @@ def _node_context(request, node, *, compute_form=None, publish_form=None, error=
         "may_publish": services.may_publish(request.user, node.tenant_id),
         "compute_form": compute_form or ComputeForm(initial={"month": suggested}),
         "publish_form": publish_form,
-        "path": node.get_ancestors() if node.parent_id else [],
+        "path": _path(request, node),
     }
+
+
+def _path(request, node) -> list[tuple[GridNode, bool]]:
+    """The breadcrumb: each ancestor, and whether the actor may open its page (a link to a 404 is none)."""
+    if not node.parent_id:
+        return []
+    ancestors = list(node.get_ancestors())
+    reachable = set(
+        GridNode.objects.visible_to(request.user, Action.ASSESS)
+        .filter(is_archived=False, pk__in=[a.pk for a in ancestors])
+        .values_list("pk", flat=True)
+    )
+    return [(a, a.pk in reachable) for a in ancestors]
 
 
 @login_required
