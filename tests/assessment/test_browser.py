@@ -188,6 +188,9 @@ def test_community_head_sees_their_workers_ranked_prints_and_exports(month, worl
         for name in outsiders:
             expect(page.locator("main")).not_to_contain_text(name)
         expect(page.locator("main")).not_to_contain_text(sibling.name)
+        # On screen each worker's grid stays on one line (the table scrolls sideways rather than growing tall).
+        for cell in page.get_by_test_id("worker-ranking").locator("td.grid-cell").all():
+            assert cell.evaluate(ONE_LINE) == 1, "a grid's name wraps on the ranking page"
         expect(page.get_by_test_id("compute-form")).to_have_count(0)  # a community head may not compute
         # The breadcrumb names the street and the district, but links to neither: both are outside the scope.
         crumbs = page.get_by_test_id("breadcrumb")
