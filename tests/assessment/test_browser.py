@@ -15,15 +15,13 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from events.assessment import services
 from events.assessment.choices import RunStatus, SubjectKind
 from events.assessment.indicators import BY_KEY, item_fields
 from events.assessment.models import AssessmentRun, Score
-from tests.browser.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE
-from tests.threads import run_in_thread
-from tests.world import PASSWORD
+from tests.browser.harness import ARTIFACTS, DESKTOP, PHONE, new_page, sign_in, with_chromium
 
 from .conftest import DISTRICT_HEAD, HEAD, NOW, OCTOBER, W1, W2
 
@@ -51,17 +49,7 @@ class Driver:
         self.chromium, self.base, self.stem = chromium, base, stem
 
     def page(self, username: str, *, viewport=DESKTOP, mobile=False):
-        context = self.chromium.new_context(
-            viewport=viewport, locale="zh-CN", is_mobile=mobile, has_touch=mobile, device_scale_factor=1
-        )
-        context.set_default_timeout(15_000)
-        page = context.new_page()
-        page.goto(f"{self.base}/accounts/login/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", PASSWORD)
-        page.locator("form button[type=submit]").click()
-        page.wait_for_url(f"{self.base}/")
-        return page
+        return sign_in(new_page(self.chromium, viewport=viewport, mobile=mobile), self.base, username)
 
     def shot(self, page, label: str):
         page.screenshot(path=str(ARTIFACTS / f"assessment-{self.stem}-{label}.png"), full_page=True)
@@ -69,19 +57,7 @@ class Driver:
 
 def drive(live_server, stem: str, flow):
     """Run `flow(driver)` with a Chromium of its own in a thread of its own; re-raise its failure here."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium fonts-wqy-microhei (CI installs both)")
-    ARTIFACTS.mkdir(exist_ok=True)
-
-    def run():
-        with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-            try:
-                flow(Driver(chromium, live_server.url, stem))
-            finally:
-                chromium.close()
-
-    run_in_thread(run)
+    with_chromium(lambda chromium: flow(Driver(chromium, live_server.url, stem)))
 
 
 def scored_and_published(world):

@@ -16,29 +16,18 @@ import pytest
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make around it are safe.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1366, "height": 900}
+from tests.browser.harness import ARTIFACTS, DESKTOP, launch, needs_chromium, sign_in  # noqa: E402
+from tests.browser.harness import new_page as open_page  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def browser():
     """A headless Chromium per test module: Playwright's event loop stops when the module's tests are done."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium fonts-wqy-microhei (CI installs both)")
+    needs_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        chromium = launch(p)
         yield chromium
         chromium.close()
 
@@ -49,12 +38,9 @@ def new_page(browser, request):
     contexts = []
 
     def make(*, viewport=DESKTOP, locale="zh-CN", mobile=False):
-        context = browser.new_context(
-            viewport=viewport, locale=locale, is_mobile=mobile, has_touch=mobile, device_scale_factor=1
-        )
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        return context.new_page()
+        page = open_page(browser, viewport=viewport, locale=locale, mobile=mobile)
+        contexts.append(page.context)
+        return page
 
     yield make
     for context in contexts:
@@ -81,11 +67,6 @@ def log_in(live_server):
     from tests.world import PASSWORD
 
     def do(page, username: str, password: str = PASSWORD):
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", password)
-        page.locator("form button[type=submit]").click()
-        page.wait_for_url(f"{live_server.url}/")
-        return page
+        return sign_in(page, live_server.url, username, password)
 
     return do

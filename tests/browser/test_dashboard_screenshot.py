@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 from events import demo
 from events.models import Event
 from grids import services as grid_services
-from tests.browser.conftest import DESKTOP
+from tests.browser.harness import DESKTOP
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -15,7 +15,7 @@ from events.exports import EVENT_LIST
 from events.models import Category
 from grids.exports import services as exports
 from grids.models import ExportJob
-from tests.browser.conftest import DESKTOP
+from tests.browser.harness import DESKTOP
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from grids import services
 from grids.models import Assignment
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.harness import DESKTOP, PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -7,12 +7,10 @@ open in the main thread; so this test drives its own Chromium from a thread of i
 
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from events.models import Event
-from tests.browser.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE
-from tests.threads import run_in_thread
-from tests.world import PASSWORD
+from tests.browser.harness import ARTIFACTS, DESKTOP, PHONE, new_page, sign_in, with_chromium
 
 from .conftest import GRID, HEAD, WORKER
 from .images import jpeg_bytes
@@ -35,24 +33,13 @@ def step(page, action, fill=None):
 
 
 def test_event_goes_from_phone_to_closed(ev, live_server):
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing")
     worker, head, unit = ev.user(WORKER), ev.user(HEAD), ev.user("unit")
     category = ev.category()
-    ARTIFACTS.mkdir(exist_ok=True)
 
     def shot(page, label):
         page.screenshot(path=str(ARTIFACTS / f"events-flow-{label}.png"), full_page=True)
 
-    def flow():
-        with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-            try:
-                walk(chromium, live_server, shot, worker, head, unit, category, ev)
-            finally:
-                chromium.close()
-
-    run_in_thread(flow)
+    with_chromium(lambda chromium: walk(chromium, live_server, shot, worker, head, unit, category, ev))
     event = Event.objects.get()
     assert event.status == "closed"
     assert list(event.logs.values_list("action", flat=True)) == [
@@ -60,19 +47,10 @@ def test_event_goes_from_phone_to_closed(ev, live_server):
 
 
 def walk(chromium, live_server, shot, worker, head, unit, category, ev):
-    def new_page(viewport=DESKTOP, mobile=False):
-        context = chromium.new_context(viewport=viewport, locale="zh-CN", is_mobile=mobile, has_touch=mobile)
-        context.set_default_timeout(15_000)
-        return context.new_page()
-
     def log_in(page, username):
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", PASSWORD)
-        page.locator("form button[type=submit]").click()
-        page.wait_for_url(f"{live_server.url}/")
+        sign_in(page, live_server.url, username)
 
-    phone = new_page(viewport=PHONE, mobile=True)
+    phone = new_page(chromium, viewport=PHONE, mobile=True)
     log_in(phone, worker.username)
     phone.goto(f"{live_server.url}/?tab=report")
     phone.get_by_test_id("open-report").click()
@@ -90,7 +68,7 @@ def walk(chromium, live_server, shot, worker, head, unit, category, ev):
     assert event.node_id == ev.world.nodes[GRID].pk and event.photos.count() == 1
     detail = f"{live_server.url}/events/{event.pk}/"
 
-    office = new_page(viewport=DESKTOP)
+    office = new_page(chromium, viewport=DESKTOP)
     log_in(office, head.username)
     office.goto(f"{live_server.url}/events/todo/")
     office.get_by_test_id("todo-item").filter(has_text="小区东门暴露垃圾").click()
@@ -98,7 +76,7 @@ def walk(chromium, live_server, shot, worker, head, unit, category, ev):
     step(office, "dispatch", lambda card: card.locator("select[name=dispatch-unit]").select_option(str(ev.unit.pk)))
     expect(office.get_by_test_id("event-status")).to_have_attribute("data-status", "dispatched")
 
-    handler = new_page(viewport=PHONE, mobile=True)
+    handler = new_page(chromium, viewport=PHONE, mobile=True)
     log_in(handler, unit.username)
     handler.goto(detail)
     step(handler, "sign")

@@ -10,13 +10,11 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from events.images import MAX_PHOTO_BYTES, MAX_PHOTOS
 from events.models import Event, EventPhoto
-from tests.browser.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, PHONE
-from tests.threads import run_in_thread
-from tests.world import PASSWORD
+from tests.browser.harness import ARTIFACTS, PHONE, new_page, sign_in, with_chromium
 
 from .conftest import WORKER
 from .images import jpeg_bytes
@@ -51,27 +49,12 @@ def photo(name="photo.jpg", data=None, mime="image/jpeg"):
 
 def browse(live_server, username, walk):
     """Sign in on a phone and run walk(context, page, url) in Chromium, in a thread of its own."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing")
-    ARTIFACTS.mkdir(exist_ok=True)
 
-    def flow():
-        with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-            try:
-                context = chromium.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True)
-                context.set_default_timeout(15_000)
-                page = context.new_page()
-                page.goto(f"{live_server.url}/accounts/login/")
-                page.fill("#id_username", username)
-                page.fill("#id_password", PASSWORD)
-                page.locator("form button[type=submit]").click()
-                page.wait_for_url(f"{live_server.url}/")
-                walk(context, page, f"{live_server.url}/events/report/")
-            finally:
-                chromium.close()
+    def flow(chromium):
+        page = sign_in(new_page(chromium, viewport=PHONE, mobile=True), live_server.url, username)
+        walk(page.context, page, f"{live_server.url}/events/report/")
 
-    run_in_thread(flow)
+    with_chromium(flow)
 
 
 def open_report(page, url=None):

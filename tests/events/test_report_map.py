@@ -10,14 +10,12 @@ import re
 
 import pytest
 from django.urls import reverse
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from events.models import Event
 from grids import geo
 from grids.services import update_node
-from tests.browser.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, PHONE
-from tests.threads import run_in_thread
-from tests.world import PASSWORD
+from tests.browser.harness import ARTIFACTS, PHONE, new_page, sign_in, with_chromium
 
 from .conftest import GRID, HEAD, WORKER
 from .images import jpeg_bytes
@@ -112,59 +110,42 @@ def test_no_map_without_boundaries(ev, client_for):
 
 @pytest.mark.browser
 def test_tapping_the_map_puts_a_point_of_the_grid_in_the_form(ev, live_server):
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing")
     give_boundaries(ev)
     worker, category = ev.user(WORKER), ev.category()
-    ARTIFACTS.mkdir(exist_ok=True)
     picked = {}
 
-    def flow():
-        with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(
-                executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-            )
-            try:
-                context = chromium.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True)
-                context.set_default_timeout(15_000)
-                page = context.new_page()
-                page.goto(f"{live_server.url}/accounts/login/")
-                page.fill("#id_username", worker.username)
-                page.fill("#id_password", PASSWORD)
-                page.locator("form button[type=submit]").click()
-                page.wait_for_url(f"{live_server.url}/")
-                page.goto(f"{live_server.url}/events/report/")
-                the_map = page.get_by_test_id("report-map")
-                expect(the_map.locator("canvas")).to_have_count(1)
-                box = the_map.bounding_box()
-                assert box["width"] <= PHONE["width"] and 240 <= box["height"] <= 280
-                assert page.input_value("#id_lon") == ""
-                # A finger's tap picks a point; then a click in the middle of the map moves it north.
-                the_map.tap(position={"x": box["width"] / 2, "y": box["height"] / 2 + 40})
-                expect(the_map).to_have_attribute("data-picked", "1")
-                tapped = picked["tapped"] = float(page.input_value("#id_lat"))
-                # ECharts ignores mouse events for 700 ms after a touch (ghost clicks).
-                page.wait_for_timeout(1000)
-                the_map.click()  # the middle of the map
-                expect(page.locator("#id_lat")).not_to_have_value(f"{tapped:.6f}")
-                picked["lon"] = float(page.input_value("#id_lon"))
-                picked["lat"] = float(page.input_value("#id_lat"))
-                expect(page.locator("#locate-out")).to_contain_text(ev.world.nodes[GRID].name)
-                page.screenshot(path=str(ARTIFACTS / "report-map-picked.png"), full_page=True)
-                # The pick is filed with the event.
-                page.select_option("#id_main_category", str(category.parent_id))
-                page.select_option("#id_category", str(category.pk))
-                page.fill("#id_title", "地图选点的事件")
-                page.set_input_files(
-                    "#id_photos",
-                    files=[{"name": "photo.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes()}],
-                )
-                page.get_by_test_id("submit-report").click()
-                page.wait_for_url("**/events/*/?filed=1")
-            finally:
-                chromium.close()
+    def flow(chromium):
+        page = sign_in(new_page(chromium, viewport=PHONE, mobile=True), live_server.url, worker.username)
+        page.goto(f"{live_server.url}/events/report/")
+        the_map = page.get_by_test_id("report-map")
+        expect(the_map.locator("canvas")).to_have_count(1)
+        box = the_map.bounding_box()
+        assert box["width"] <= PHONE["width"] and 240 <= box["height"] <= 280
+        assert page.input_value("#id_lon") == ""
+        # A finger's tap picks a point; then a click in the middle of the map moves it north.
+        the_map.tap(position={"x": box["width"] / 2, "y": box["height"] / 2 + 40})
+        expect(the_map).to_have_attribute("data-picked", "1")
+        tapped = picked["tapped"] = float(page.input_value("#id_lat"))
+        # ECharts ignores mouse events for 700 ms after a touch (ghost clicks).
+        page.wait_for_timeout(1000)
+        the_map.click()  # the middle of the map
+        expect(page.locator("#id_lat")).not_to_have_value(f"{tapped:.6f}")
+        picked["lon"] = float(page.input_value("#id_lon"))
+        picked["lat"] = float(page.input_value("#id_lat"))
+        expect(page.locator("#locate-out")).to_contain_text(ev.world.nodes[GRID].name)
+        page.screenshot(path=str(ARTIFACTS / "report-map-picked.png"), full_page=True)
+        # The pick is filed with the event.
+        page.select_option("#id_main_category", str(category.parent_id))
+        page.select_option("#id_category", str(category.pk))
+        page.fill("#id_title", "地图选点的事件")
+        page.set_input_files(
+            "#id_photos",
+            files=[{"name": "photo.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes()}],
+        )
+        page.get_by_test_id("submit-report").click()
+        page.wait_for_url("**/events/*/?filed=1")
 
-    run_in_thread(flow)
+    with_chromium(flow)
     assert picked["lat"] > picked["tapped"]
     assert geo.contains_point(OWN, picked["lon"], picked["lat"])
     assert not geo.contains_point(NEIGHBOUR, picked["lon"], picked["lat"])

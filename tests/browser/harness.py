@@ -1,0 +1,75 @@
+"""What every browser test shares: Debian's Chromium, the viewports, signing in through the login form, and a
+Chromium run in a thread of its own.
+
+Playwright's sync API allows one running instance per thread, and tests/browser keeps its module-wide browser
+open in the main thread; tests elsewhere (events, assessment) that need committed rows and a live server drive
+their own Chromium with `with_chromium`, from a thread of its own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.threads import run_in_thread
+from tests.world import PASSWORD
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 900}
+
+
+def needs_chromium() -> None:
+    """Skip, with the reason, where Debian's Chromium is missing (CI installs it)."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium fonts-wqy-microhei (CI installs both)")
+    ARTIFACTS.mkdir(exist_ok=True)
+
+
+def launch(playwright):
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+
+
+def new_page(chromium, *, viewport=DESKTOP, locale="zh-CN", mobile=False):
+    """A page in a fresh browser context (its own cookies and storage)."""
+    context = chromium.new_context(
+        viewport=viewport, locale=locale, is_mobile=mobile, has_touch=mobile, device_scale_factor=1
+    )
+    context.set_default_timeout(15_000)
+    return context.new_page()
+
+
+def sign_in(page, base_url: str, username: str, password: str = PASSWORD):
+    """Sign in through the real login form, as a person would, and wait for the home page."""
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.locator("form button[type=submit]").click()
+    page.wait_for_url(f"{base_url}/")
+    return page
+
+
+def with_chromium(flow, *, timeout: int = 300) -> None:
+    """Run `flow(chromium)` with a Chromium of its own, in a thread of its own; its failure is raised here."""
+    needs_chromium()
+    from playwright.sync_api import sync_playwright
+
+    def run():
+        with sync_playwright() as playwright:
+            chromium = launch(playwright)
+            try:
+                flow(chromium)
+            finally:
+                chromium.close()
+
+    run_in_thread(run, timeout=timeout)
