@@ -23,7 +23,7 @@ CLEARED = (
     "DJANGO_SECURE_COOKIES",
     "DJANGO_HSTS_SECONDS",
     "DJANGO_SETTINGS_MODULE",
-    "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by tests/browser/conftest.py for Playwright; never in production
+    "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by tests/browser/harness.py for Playwright; never in production
 )
 
 

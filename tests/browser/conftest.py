@@ -7,17 +7,14 @@ Screenshots go to test-artifacts/ (gitignored).
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import pytest
 
-# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make around it are safe.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-from tests.browser.harness import ARTIFACTS, DESKTOP, launch, needs_chromium, sign_in  # noqa: E402
-from tests.browser.harness import new_page as open_page  # noqa: E402
+# (Importing the harness also allows the ORM beside Playwright's event loop: DJANGO_ALLOW_ASYNC_UNSAFE.)
+from tests.browser.harness import ARTIFACTS, DESKTOP, launch, needs_chromium, sign_in
+from tests.browser.harness import new_page as open_page
 
 
 @pytest.fixture(scope="module")

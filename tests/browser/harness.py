@@ -8,12 +8,17 @@ their own Chromium with `with_chromium`, from a thread of its own.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from tests.threads import run_in_thread
 from tests.world import PASSWORD
+
+# Playwright's sync API runs an event loop in the thread that drives it; the ORM calls the tests make around it
+# (there, or in the live server's thread) are safe. Set on import, so every module that drives Chromium has it.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
