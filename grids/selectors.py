@@ -17,9 +17,10 @@ def visible_nodes(*, actor: User, action: str = Action.VIEW):
     return GridNode.objects.visible_to(actor, action).filter(is_archived=False)
 
 
-def home_nodes(*, actor: User) -> list[GridNode]:
-    """The top nodes of the actor's jurisdiction: where their dashboards and rosters start."""
-    scope = scope_for(actor)
+def home_nodes(*, actor: User, action: str = Action.VIEW) -> list[GridNode]:
+    """The top nodes of the actor's jurisdiction for `action`: where their dashboards, rosters (and, for `assess`,
+    assessment pages) start."""
+    scope = scope_for(actor, action)
     if scope.everything or scope.whole_tenant:
         roots = GridNode.objects.filter(parent__isnull=True, is_archived=False)
         if not scope.everything:

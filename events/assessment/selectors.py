@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 
+from grids import selectors as grid_selectors
 from grids.choices import Action, NodeKind
 from grids.models import GridNode
-from grids.scope import scope_for
 
 from .choices import RunStatus, SubjectKind
 from .indicators import BY_KEY, ORDER, item_fields
@@ -38,20 +38,7 @@ def assessable_node(*, actor, pk: int) -> GridNode:
 
 def assessable_top_nodes(*, actor) -> list[GridNode]:
     """The top nodes of the actor's `assess` jurisdiction, where their assessment pages start."""
-    scope = scope_for(actor, Action.ASSESS)
-    if scope.is_empty:
-        return []
-    roots = GridNode.objects.filter(is_archived=False)
-    if scope.everything or scope.whole_tenant:
-        roots = roots.filter(parent__isnull=True)
-        if not scope.everything:
-            roots = roots.filter(tenant_id=scope.tenant_id)
-        return list(roots.order_by("code"))
-    ids = {pk for ids in scope.node_ids.values() for pk in ids}
-    nodes = list(roots.filter(pk__in=ids).order_by("tree_id", "lft"))
-    return [
-        n for n in nodes if not any(o.pk != n.pk and o.tree_id == n.tree_id and o.lft < n.lft < o.rght for o in nodes)
-    ]
+    return grid_selectors.home_nodes(actor=actor, action=Action.ASSESS)
 
 
 def runs_of(*, tenant_id: int, published_only: bool = False) -> list[AssessmentRun]:
