@@ -219,6 +219,19 @@ def test_the_queue_page_links_to_the_next(ev, client_for):
         assert [e.pk for e in client.get(reverse("events:todo"), {"after": bad}).context["events"]] == expected
 
 
+def test_a_long_queue_continues_on_the_next_page(ev, client_for):
+    _bulk_events(ev, 55)
+    client = client_for(HEAD)
+    expected = _waiting_as_one_or(ev.user(HEAD))
+    assert len(expected) > 50
+    first = client.get(reverse("events:todo"))
+    assert [e.pk for e in first.context["events"]] == expected[:50]
+    assert 'data-testid="todo-next"' in first.content.decode()
+    second = client.get(reverse("events:todo") + first.context["next_url"])
+    assert [e.pk for e in second.context["events"]] == expected[50:]
+    assert second.context["next_url"] is None
+
+
 def _every_api_page(client, params=None):
     """The ids of every page of the API list, following `next` to the end."""
     seen, url, data = [], reverse("event-list"), dict(params or {})
