@@ -68,7 +68,7 @@ define INSTALL_LOCK
 	fi
 endef
 
-.PHONY: help demo test lint migrate static serve worker beat install install-dev lock clean
+.PHONY: help demo test lint migrate backup static serve worker beat install install-dev lock clean
 
 help:
 	@echo "make demo      run the demo on http://localhost:$(PORT)/ (SQLite, demo district, DEBUG on)"
@@ -78,6 +78,7 @@ help:
 	@echo "make worker    a Celery worker (needs REDIS_URL)"
 	@echo "make beat      the Celery beat scheduler, one per deployment (needs REDIS_URL)"
 	@echo "make migrate   apply migrations to DATABASE_URL"
+	@echo "make backup    back up the database and media with checksums (manage.py restore checks a restore)"
 	@echo "make static    collectstatic into DJANGO_STATIC_ROOT (served by WhiteNoise)"
 	@echo "make lock      regenerate requirements.lock and requirements-dev.lock from pyproject.toml"
 
@@ -127,6 +128,10 @@ test: install-dev
 # ---- production processes --------------------------------------------------------------------------------------
 migrate: install
 	$(MANAGE) migrate --noinput
+
+# The database and the media with checksums into BACKUP_ROOT (see docs/deployment.md: backups and the restore drill).
+backup: install
+	$(MANAGE) backup
 
 static: install
 	$(MANAGE) collectstatic --noinput
