@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so its process_exception sees a view's database failure first: a 503, never a 500 (yaohai.core.faults).
+    "yaohai.core.faults.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "yaohai.urls"
