@@ -54,6 +54,15 @@ class Action(models.TextChoices):
     MEDIATE = "mediate", _("Mediate disputes")
 
 
+class AdminRole(models.TextChoices):
+    """三员分立: the three administrator roles of a 等保 level-3 system; none holds another's rights."""
+
+    NONE = "", _("None")
+    SYSTEM = "system", _("System administrator")
+    SECURITY = "security", _("Security administrator")
+    AUDIT = "audit", _("Audit administrator")
+
+
 class PostTier(models.TextChoices):
     """The place of a post in the 1+4+N staffing model."""
 

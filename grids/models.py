@@ -14,7 +14,7 @@ from mptt.managers import TreeManager
 from mptt.models import MPTTModel, TreeForeignKey
 from simple_history.models import HistoricalRecords
 
-from .choices import KIND_OF_SUBKIND, LEVELS, ExportStatus, NodeKind, NodeSubkind, PostTier
+from .choices import KIND_OF_SUBKIND, LEVELS, AdminRole, ExportStatus, NodeKind, NodeSubkind, PostTier
 from .querysets import AssignmentQuerySet, ExportJobQuerySet, GridNodeQuerySet, ScopedQuerySet, TenantQuerySet
 
 
@@ -46,12 +46,22 @@ class User(AbstractUser):
     is_tenant_admin = models.BooleanField(
         _("tenant admin"), default=False, help_text=_("Sees and administers the whole tenant.")
     )
+    admin_role = models.CharField(
+        _("administrator role"), max_length=10, choices=AdminRole.choices, default="", blank=True,
+        help_text=_("Separation of duties: the audit administrator reads the audit trail and changes nothing."),
+    )
 
     class Meta(AbstractUser.Meta):
         constraints = [
             models.CheckConstraint(
                 condition=Q(is_tenant_admin=False) | Q(tenant__isnull=False), name="tenant_admin_has_tenant"
-            )
+            ),
+            models.CheckConstraint(condition=Q(admin_role__in=AdminRole.values), name="user_admin_role_valid"),
+            # The audit administrator holds no other administrator's rights.
+            models.CheckConstraint(
+                condition=~Q(admin_role=AdminRole.AUDIT) | Q(is_superuser=False, is_tenant_admin=False, is_staff=False),
+                name="auditor_holds_no_other_admin_right",
+            ),
         ]
 
     def __str__(self):

@@ -49,6 +49,7 @@ def build_world(start: dt.date | None = None) -> World:
         root = GridNode.objects.get(tenant=tenant, parent__isnull=True)
         world.nodes[key] = root
         world.users[f"{key}:admin"] = make_user(f"{key.lower()}_admin", tenant, is_tenant_admin=True, is_staff=True)
+        world.users[f"{key}:auditor"] = make_user(f"{key.lower()}_auditor", tenant, admin_role="audit")
         _staff(world, key, root, posts, start)
         for s in (1, 2):
             street = services.create_node(parent=root, subkind="subdistrict", name=f"{name}街道{s}")

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditConfig(AppConfig):
+    """The audit trail (等保 2.0): writes and personal-data reads, append-only and chained by hash."""
+
+    name = "audit"
+    verbose_name = _("Audit trail")
+    default_auto_field = "django.db.models.BigAutoField"
