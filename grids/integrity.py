@@ -115,7 +115,7 @@ def check_tree(tenant: Tenant) -> list[Problem]:
                 _("Ancestor stamps %(fields)s do not match its ancestors.") % {"fields": ", ".join(wrong)}, node
             )
 
-    for model in services.scoped_models():
+    for model in services.restamped_models():
         count = _misstamped_records(model, tenant).count()
         if count:
             report(
@@ -172,7 +172,7 @@ def rebuild_tree(tenant: Tenant) -> None:
         GridNode.objects.filter(tenant=tenant).exclude(tree_id=tree_id).update(tree_id=tree_id)
         GridNode.objects.partial_rebuild(tree_id)
         _restamp_nodes(tenant, root)
-        for model in services.scoped_models():
+        for model in services.restamped_models():
             records = _misstamped_records(model, tenant)
             node = GridNode.objects.filter(pk=OuterRef("node_id"))
             model._base_manager.filter(pk__in=records.values("pk")).update(

@@ -354,18 +354,25 @@ def move_node(*, node: GridNode, new_parent: GridNode, actor: User | None = None
 
 
 def restamp_subtree(node: GridNode) -> None:
-    """After a move: the subtree's nodes, and every scoped record under them, take the new ancestors."""
+    """After a move: the subtree's nodes, and every scoped record under them that follows its node, take the new
+    ancestors (immutable rows keep theirs)."""
     parent = node.parent
     above = LEVELS[: LEVELS.index(node.kind)]
     new_stamps = {f"{level}_id": getattr(parent, f"{level}_id") for level in above}
     node.get_descendants(include_self=True).update(**new_stamps)
-    for model in scoped_models():
+    for model in restamped_models():
         model._base_manager.filter(**{f"{node.kind}_id": node.pk}).update(**new_stamps)
 
 
 def scoped_models() -> Iterable[type]:
     """Every concrete model that carries the ancestor stamps of one node."""
     return [m for m in apps.get_models() if issubclass(m, ScopedModel) and not m._meta.abstract]
+
+
+def restamped_models() -> Iterable[type]:
+    """The scoped models whose rows follow their node when it moves; immutable rows (`restamp_on_move = False`)
+    keep the stamps they were written with."""
+    return [m for m in scoped_models() if m.restamp_on_move]
 
 
 @transaction.atomic
