@@ -1,7 +1,7 @@
 """Admin for event categories (with time limits), handling units, the working calendar, and events (read-only).
 
 Tenant admins see and edit only their own tenant (grids.admin_scope); the working calendar is the whole
-platform's, so only platform admins edit it.
+platform's, so tenant admins read it and only platform admins edit it.
 """
 
 from django import forms
@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
-from grids.admin_scope import ReadOnlyAdminMixin, TenantScopedAdminMixin, is_platform_admin
+from grids.admin_scope import ReadOnlyAdminMixin, TenantScopedAdminMixin, is_platform_admin, is_tenant_admin
 from grids.models import User
 
 from .models import (
@@ -109,7 +109,8 @@ class HandlingUnitAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(CalendarDay)
 class CalendarDayAdmin(admin.ModelAdmin):
-    """The platform's working calendar: shared by every tenant, so only platform admins edit it."""
+    """The platform's working calendar: one for every tenant (the State Council's schedule is national), so tenant
+    admins may read it and only platform admins edit it or load a year's schedule (events.calendar_admin)."""
 
     list_display = ["date", "weekday", "is_workday", "note"]
     list_editable = ["is_workday", "note"]
@@ -117,16 +118,31 @@ class CalendarDayAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
     search_fields = ["note"]
     list_per_page = 62
+    change_list_template = "admin/events/calendarday/change_list.html"
 
     @admin.display(description=_("weekday"))
     def weekday(self, obj):
         return obj.date.strftime("%a")
 
+    def get_urls(self):
+        from django.urls import path
+
+        from .calendar_admin import load_schedule_view
+
+        view = self.admin_site.admin_view(lambda request: load_schedule_view(self, request))
+        return [path("load/", view, name="events_calendarday_load"), *super().get_urls()]
+
+    def get_list_display_links(self, request, list_display):
+        return ["date"] if is_platform_admin(request) else None
+
+    def _reader(self, request):
+        return is_platform_admin(request) or is_tenant_admin(request)
+
     def has_module_permission(self, request):
-        return is_platform_admin(request)
+        return self._reader(request)
 
     def has_view_permission(self, request, obj=None):
-        return is_platform_admin(request)
+        return self._reader(request)
 
     def has_add_permission(self, request):
         return is_platform_admin(request)

@@ -2,7 +2,11 @@
 
 A day is a working day if its CalendarDay row says so; a date without a row falls back to `chinesecalendar`,
 and a year that package does not know yet (the State Council publishes each year's schedule late in the year
-before) falls back to Monday–Friday. Admins add the new year's rows when the schedule is published.
+before) falls back to Monday–Friday. The calendar is one for the whole platform (the schedule is national):
+a platform admin loads the new year's schedule (events.calendar_schedule, the admin's "load a year" form), which
+writes a row for every day of that year. `year_is_known(year)` says whether a year's deadlines count holidays
+and 调休 (the package knows it, or every day of it has a row) or Monday–Friday only; from November the admin
+index and the tenant admins' home say so for next year (`calendar_missing_years`).
 
 Units:
 - working_days: N working days after the start's date (that date not counted), due at the end of the working day
@@ -48,12 +52,32 @@ def package_is_workday(day: dt.date) -> bool:
         return day.weekday() < 5
 
 
+def package_knows(year: int) -> bool:
+    """Whether `chinesecalendar` has the State Council's schedule for the year."""
+    try:
+        chinese_calendar.is_workday(dt.date(year, 6, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
+def days_in_year(year: int) -> int:
+    return (dt.date(year + 1, 1, 1) - dt.date(year, 1, 1)).days
+
+
+def _rows_cover(year: int) -> bool:
+    from .models import CalendarDay
+
+    return CalendarDay.objects.filter(date__year=year).count() == days_in_year(year)
+
+
 class WorkingCalendar:
     """Answers is_workday() from CalendarDay rows, read in windows of WINDOW days (one query per window)."""
 
     def __init__(self):
         self._days: dict[dt.date, bool] = {}
         self._loaded: list[tuple[dt.date, dt.date]] = []
+        self._years: dict[int, bool] = {}
 
     def _load(self, day: dt.date) -> None:
         from .models import CalendarDay
@@ -69,6 +93,13 @@ class WorkingCalendar:
             self._load(day)
         found = self._days.get(day)
         return package_is_workday(day) if found is None else found
+
+    def year_is_known(self, year: int) -> bool:
+        """Whether the year's holidays and 调休 are known: the package has them, or a row exists for every day."""
+        known = self._years.get(year)
+        if known is None:
+            known = self._years[year] = package_knows(year) or _rows_cover(year)
+        return known
 
 
 # ---- one calendar per process -----------------------------------------------------------------------------------
@@ -125,6 +156,22 @@ def _day_written(sender, using=DEFAULT_DB_ALIAS, **kwargs) -> None:
 
 post_save.connect(_day_written, sender="events.CalendarDay", dispatch_uid="events.calendar.saved")
 post_delete.connect(_day_written, sender="events.CalendarDay", dispatch_uid="events.calendar.deleted")
+
+
+def year_is_known(year: int) -> bool:
+    """Whether deadlines in `year` count its public holidays and 调休, or fall back to Monday–Friday only."""
+    return shared_calendar().year_is_known(year)
+
+
+NOTICE_FROM_MONTH = 11  # from November, next year's missing schedule is announced
+
+
+def calendar_missing_years(now: dt.datetime) -> list[int]:
+    """The years whose schedule is missing and matters at `now`: this year, and from November next year."""
+    today = now.astimezone(CALENDAR_TZ).date()
+    years = [today.year, today.year + 1] if today.month >= NOTICE_FROM_MONTH else [today.year]
+    calendar = shared_calendar()
+    return [year for year in years if not calendar.year_is_known(year)]
 
 
 def _at(day: dt.date, time: dt.time) -> dt.datetime:

@@ -96,7 +96,11 @@ class ScopeStamps(models.Model):
 
 
 class ScopedModel(ScopeStamps):
-    """A record that belongs to one node of the tree; moving the node re-stamps it."""
+    """A record that belongs to one node of the tree; moving the node re-stamps it (unless it opts out)."""
+
+    # A record that states what was true when it was written (a published score, a ledger entry) sets this to
+    # False: a move in the tree leaves its stamps as recorded (docs/adr/0005-immutable-rows-keep-their-stamps.md).
+    restamp_on_move = True
 
     node = models.ForeignKey(
         "grids.GridNode", on_delete=models.PROTECT, related_name="+", verbose_name=_("grid node")

@@ -6,45 +6,30 @@ writers by itself), re-reads the rows it builds on after taking the lock, and va
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
-from django.utils import timezone
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from . import geo
-from .choices import CODE_LENGTH, KIND_OF_SUBKIND, LEVELS, PARENT_KIND, Action, NodeKind, NodeSubkind
+from .choices import Action, NodeKind, NodeSubkind
 from .models import Assignment, GridNode, Post, ScopedModel, Tenant, User
 from .scope import scope_for
-from .signals import subtree_moved, tenant_created
+from .signals import tenant_created
+from .tree_spec import GRID_TREE
+from .trees import locks, moves, rules
 
-LOCK_NAMESPACE = 0x59480001  # "YH" + 1: our advisory locks never collide with another application's
-GLOBAL_TREE_KEY = 0  # creating a tree takes a new mptt tree_id: one creator at a time
-
-
-def _advisory_lock(key: int) -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, key])
+LOCK_NAMESPACE = GRID_TREE.lock_namespace
+GLOBAL_TREE_KEY = locks.GLOBAL_TREE_KEY
 
 
-@contextmanager
 def tree_lock(tenant_id: int):
-    """Hold the tenant's tree for the rest of the surrounding transaction: one writer per tree."""
-    if not connection.in_atomic_block:
-        raise RuntimeError("tree_lock() must run inside transaction.atomic()")
-    _advisory_lock(tenant_id)
-    yield
-
-
-def _kind_label(kind: str) -> str:
-    return str(NodeKind(kind).label)
+    """Hold the tenant's grid tree for the rest of the surrounding transaction: one writer per tree."""
+    return locks.tree_lock(GRID_TREE, tenant_id)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -76,90 +61,11 @@ def validate_node(
     check_children: bool = True,
 ) -> NodeFields:
     """Check one node's fields against the tree rules; raise a ValidationError keyed by field, write nothing."""
-    errors: dict[str, list[str]] = {}
+    errors: rules.Errors = {}
     tenant_id = parent.tenant_id if parent is not None else (tenant.pk if tenant else None)
-
-    kind = KIND_OF_SUBKIND.get(subkind)
-    if kind is None:
-        errors.setdefault("subkind", []).append(_("Unknown kind “%(subkind)s”.") % {"subkind": subkind})
-    else:
-        wanted = PARENT_KIND[kind]
-        if wanted is None and parent is not None:
-            errors.setdefault("parent", []).append(_("A district is the root of its tree and has no parent."))
-        elif wanted is not None and parent is None:
-            errors.setdefault("parent", []).append(
-                _("A %(kind)s needs a parent %(parent_kind)s.")
-                % {"kind": _kind_label(kind), "parent_kind": _kind_label(wanted)}
-            )
-        elif wanted is not None and parent.kind != wanted:
-            errors.setdefault("parent", []).append(
-                _("A %(kind)s must sit under a %(parent_kind)s, but “%(parent)s” is a %(actual)s.")
-                % {
-                    "kind": _kind_label(kind),
-                    "parent_kind": _kind_label(wanted),
-                    "parent": parent.name,
-                    "actual": _kind_label(parent.kind),
-                }
-            )
-        if node is not None and node.pk and node.kind != kind:
-            errors.setdefault("subkind", []).append(
-                _("A node cannot change level: “%(name)s” stays a %(kind)s.")
-                % {"name": node.name, "kind": _kind_label(node.kind)}
-            )
-    if parent is not None and parent.is_archived:
-        errors.setdefault("parent", []).append(
-            _("“%(parent)s” is archived; restore it first.") % {"parent": parent.name}
-        )
-    if parent is not None and node is not None and node.pk:
-        if parent.pk == node.pk or (
-            parent.tree_id == node.tree_id and node.lft <= parent.lft and parent.rght <= node.rght
-        ):
-            errors.setdefault("parent", []).append(_("A node cannot be moved under itself or its own descendant."))
-        if parent.tenant_id != node.tenant_id:
-            errors.setdefault("parent", []).append(_("A node cannot be moved to another tenant's tree."))
-
-    name = (name or "").strip()
-    max_name = GridNode._meta.get_field("name").max_length
-    if not name:
-        errors.setdefault("name", []).append(_("A name is required."))
-    elif len(name) > max_name:
-        errors.setdefault("name", []).append(
-            _("A name has at most %(max)d characters.") % {"max": max_name}
-        )
-    elif parent is not None:
-        siblings = GridNode.objects.filter(parent=parent, name=name)
-        if node is not None and node.pk:
-            siblings = siblings.exclude(pk=node.pk)
-        if siblings.exists():
-            errors.setdefault("name", []).append(
-                _("“%(parent)s” already has a child named “%(name)s”.") % {"parent": parent.name, "name": name}
-            )
-
-    code = (code or "").strip()
-    if kind is not None and not errors.get("parent"):
-        if not code:
-            code = next_child_code(parent) if parent is not None else ""
-        length = CODE_LENGTH[kind]
-        if not re.fullmatch(r"\d+", code or "") or len(code) != length:
-            errors.setdefault("code", []).append(
-                _("The code of a %(kind)s has exactly %(length)d digits.")
-                % {"kind": _kind_label(kind), "length": length}
-            )
-        elif parent is not None and not code.startswith(parent.code):
-            errors.setdefault("code", []).append(
-                _("The code must start with its parent's code %(prefix)s.") % {"prefix": parent.code}
-            )
-        elif parent is not None and code == parent.code + "000":
-            errors.setdefault("code", []).append(_("The last three digits of a code cannot be 000."))
-        elif tenant_id is not None:
-            clash = GridNode.objects.filter(tenant_id=tenant_id, code=code)
-            if node is not None and node.pk:
-                clash = clash.exclude(pk=node.pk)
-            taken = clash.values_list("name", flat=True).first()
-            if taken is not None:
-                errors.setdefault("code", []).append(
-                    _("Code %(code)s is already used by “%(name)s”.") % {"code": code, "name": taken}
-                )
+    kind = rules.check_placement(GRID_TREE, errors, parent=parent, subkind=subkind, node=node)
+    name = rules.check_name(GRID_TREE, errors, parent=parent, name=name, node=node)
+    code = rules.check_code(GRID_TREE, errors, parent=parent, kind=kind, code=code, tenant_id=tenant_id, node=node)
 
     bbox = None
     if boundary in ("", {}):
@@ -188,12 +94,7 @@ def validate_node(
 
 def next_child_code(parent: GridNode) -> str:
     """The parent's code plus the next free three-digit suffix among its children."""
-    codes = GridNode.objects.filter(parent=parent).values_list("code", flat=True)
-    suffixes = [int(c[len(parent.code) :]) for c in codes if c.startswith(parent.code) and c[len(parent.code) :].isdigit()]
-    nxt = max(suffixes, default=0) + 1
-    if nxt > 999:
-        raise ValidationError({"code": [_("“%(parent)s” has no free child code left.") % {"parent": parent.name}]})
-    return f"{parent.code}{nxt:03d}"
+    return rules.next_child_code(GRID_TREE, parent)
 
 
 def _apply_fields(node: GridNode, fields: NodeFields) -> None:
@@ -204,9 +105,7 @@ def _apply_fields(node: GridNode, fields: NodeFields) -> None:
 
 def _stamp_node(node: GridNode, parent: GridNode | None) -> None:
     """A node's stamps: its parent's, plus itself at its own level."""
-    for level in LEVELS:
-        setattr(node, f"{level}_id", getattr(parent, f"{level}_id") if parent is not None else None)
-    setattr(node, f"{node.kind}_id", node.pk)
+    rules.stamp_node(GRID_TREE, node, parent)
 
 
 def check_tree_editor(actor: User | None, tenant_id: int) -> None:
@@ -219,7 +118,7 @@ def check_tree_editor(actor: User | None, tenant_id: int) -> None:
 
 def _locked(node: GridNode) -> GridNode:
     """Re-read a node after taking the tree lock: its lft/rght may have moved since it was loaded."""
-    return GridNode.objects.select_for_update().get(pk=node.pk)
+    return rules.locked(GRID_TREE, node)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -230,7 +129,7 @@ def _locked(node: GridNode) -> GridNode:
 @transaction.atomic
 def create_tenant(*, name: str, code: str, boundary: dict | None = None, actor: User | None = None) -> Tenant:
     """Open a district on the platform: the tenant row and the root of its tree, created together."""
-    _advisory_lock(GLOBAL_TREE_KEY)
+    locks.creation_lock(GRID_TREE)
     name = (name or "").strip()
     errors = {}
     if Tenant.objects.filter(name=name).exists():
@@ -245,8 +144,7 @@ def create_tenant(*, name: str, code: str, boundary: dict | None = None, actor: 
     _apply_fields(root, fields)
     root._history_user = actor
     root.save()
-    root.district_id = root.pk
-    GridNode.objects.filter(pk=root.pk).update(district_id=root.pk)
+    rules.stamp_self(GRID_TREE, root)
     tenant_created.send(sender=Tenant, tenant=tenant)
     return tenant
 
@@ -271,8 +169,7 @@ def create_node(
         _stamp_node(node, parent)
         node._history_user = actor
         node.save()
-        setattr(node, f"{node.kind}_id", node.pk)
-        GridNode.objects.filter(pk=node.pk).update(**{f"{node.kind}_id": node.pk})
+        rules.stamp_self(GRID_TREE, node)
         return node
 
 
@@ -310,10 +207,7 @@ def update_node(
 
 
 def _recode_descendants(node: GridNode, old_code: str) -> None:
-    descendants = list(node.get_descendants().only("id", "code"))
-    for child in descendants:
-        child.code = node.code + child.code[len(old_code) :]
-    GridNode.objects.bulk_update(descendants, ["code"], batch_size=500)
+    rules.recode_descendants(GRID_TREE, node, old_code)
 
 
 @transaction.atomic
@@ -321,46 +215,20 @@ def move_node(*, node: GridNode, new_parent: GridNode, actor: User | None = None
     """Hang a node (and its subtree) under another parent of the right kind; re-code and re-stamp the subtree."""
     check_tree_editor(actor, node.tenant_id)
     check_tree_editor(actor, new_parent.tenant_id)
-    with tree_lock(node.tenant_id):
-        node = _locked(node)
-        new_parent = _locked(new_parent)
-        if new_parent.pk == node.parent_id:
-            return node
-        old_code = node.code
-        old_ancestors = [node.parent_id, *(getattr(node, f"{level}_id") for level in LEVELS)]
+
+    def validate(node: GridNode, new_parent: GridNode, code: str) -> None:
         validate_node(
-            parent=new_parent,
-            node=node,
-            subkind=node.subkind,
-            name=node.name,
-            code=next_child_code(new_parent) if new_parent.tenant_id == node.tenant_id else "",
-            boundary=node.boundary,
+            parent=new_parent, node=node, subkind=node.subkind, name=node.name, code=code, boundary=node.boundary,
             check_children=False,
         )
-        node.code = next_child_code(new_parent)
-        node.parent = new_parent
-        node._history_user = actor
-        node.save()
-        node = _locked(node)
-        _recode_descendants(node, old_code)
-        restamp_subtree(node)
-        subtree_moved.send(
-            sender=GridNode,
-            node=node,
-            tenant_id=node.tenant_id,
-            old_ancestors={pk for pk in old_ancestors if pk and pk != node.pk},
-        )
-        return GridNode.objects.get(pk=node.pk)
+
+    return moves.move_subtree(GRID_TREE, node=node, new_parent=new_parent, validate=validate, actor=actor)
 
 
 def restamp_subtree(node: GridNode) -> None:
-    """After a move: the subtree's nodes, and every scoped record under them, take the new ancestors."""
-    parent = node.parent
-    above = LEVELS[: LEVELS.index(node.kind)]
-    new_stamps = {f"{level}_id": getattr(parent, f"{level}_id") for level in above}
-    node.get_descendants(include_self=True).update(**new_stamps)
-    for model in scoped_models():
-        model._base_manager.filter(**{f"{node.kind}_id": node.pk}).update(**new_stamps)
+    """After a move: the subtree's nodes, and every scoped record under them that follows its node, take the new
+    ancestors (immutable rows keep theirs)."""
+    moves.restamp_subtree(GRID_TREE, node)
 
 
 def scoped_models() -> Iterable[type]:
@@ -368,36 +236,24 @@ def scoped_models() -> Iterable[type]:
     return [m for m in apps.get_models() if issubclass(m, ScopedModel) and not m._meta.abstract]
 
 
+def restamped_models() -> Iterable[type]:
+    """The scoped models whose rows follow their node when it moves; immutable rows (`restamp_on_move = False`)
+    keep the stamps they were written with."""
+    return [m for m in scoped_models() if m.restamp_on_move]
+
+
 @transaction.atomic
 def archive_node(*, node: GridNode, actor: User | None = None) -> int:
     """Take a node and its subtree out of service; nothing is deleted. Returns how many nodes were archived."""
     check_tree_editor(actor, node.tenant_id)
-    with tree_lock(node.tenant_id):
-        node = _locked(node)
-        if node.parent_id is None:
-            raise ValidationError(_("A district's root cannot be archived."))
-        now = timezone.now()
-        count = 0
-        for each in node.get_descendants(include_self=True).filter(is_archived=False):
-            each.is_archived, each.archived_at = True, now
-            each._history_user = actor
-            each.save(update_fields=["is_archived", "archived_at", "updated_at"])
-            count += 1
-        return count
+    return moves.archive_subtree(GRID_TREE, node=node, actor=actor)
 
 
 @transaction.atomic
 def restore_node(*, node: GridNode, actor: User | None = None) -> GridNode:
     """Bring an archived node back (its subtree stays archived until restored one by one)."""
     check_tree_editor(actor, node.tenant_id)
-    with tree_lock(node.tenant_id):
-        node = _locked(node)
-        if node.parent is not None and node.parent.is_archived:
-            raise ValidationError(_("“%(parent)s” is archived; restore it first.") % {"parent": node.parent.name})
-        node.is_archived, node.archived_at = False, None
-        node._history_user = actor
-        node.save(update_fields=["is_archived", "archived_at", "updated_at"])
-        return node
+    return moves.restore(GRID_TREE, node=node, actor=actor)
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -179,6 +179,7 @@ class Score(ScopedModel):
     rank_in_district = models.PositiveIntegerField(_("rank in district"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
+    restamp_on_move = False  # a published score keeps the jurisdiction it was scored in (ADR 0005)
 
     class Meta:
         verbose_name = _("score")

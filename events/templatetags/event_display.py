@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 
 from yaohai.core.templatetags.display import short_minute
 
+from ..calendar import CALENDAR_TZ, year_is_known
+
 register = template.Library()
 
 
@@ -23,10 +25,19 @@ def deadline_badge(event) -> str:
         css, marker, prefix = "text-bg-warning", ' data-near="1"', _("Due soon") + " · "
     else:
         css, marker, prefix = "text-bg-light border", "", ""
-    return format_html(
+    badge = format_html(
         '<span class="badge {}" data-testid="deadline"{}>{}{}</span>',
         css,
         mark_safe(marker),  # one of the two constants above
         prefix,
         short_minute(event.due_at),
+    )
+    if year_is_known(event.due_at.astimezone(CALENDAR_TZ).year):
+        return badge
+    # That year's holidays and 调休 are not loaded yet: the deadline counted Monday–Friday only (events.calendar).
+    return format_html(
+        '{} <span class="badge text-bg-secondary" data-testid="weekdays-only" title="{}">{}</span>',
+        badge,
+        _("The working calendar for this year is not loaded: the deadline counts Monday–Friday only."),
+        _("Mon–Fri only"),
     )
