@@ -24,6 +24,11 @@ class Tenant(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     code = models.CharField(_("division code"), max_length=6, unique=True)
     is_active = models.BooleanField(_("active"), default=True)
+    password_max_age_days = models.PositiveSmallIntegerField(
+        _("password lifetime (days)"),
+        default=0,
+        help_text=_("After this many days a user must change their password at sign-in; 0 means never."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -46,6 +51,7 @@ class User(AbstractUser):
     is_tenant_admin = models.BooleanField(
         _("tenant admin"), default=False, help_text=_("Sees and administers the whole tenant.")
     )
+    password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True, editable=False)
 
     class Meta(AbstractUser.Meta):
         constraints = [
@@ -284,3 +290,19 @@ class ExportJob(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class PasswordHistory(models.Model):
+    """A hash of a password a user once had, so a new password cannot repeat one of the last few."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("former password")
+        verbose_name_plural = _("former passwords")
+        indexes = [models.Index(fields=["user", "-created_at"], name="password_history_recent")]
+
+    def __str__(self):
+        return f"{self.user_id} {self.created_at:%Y-%m-%d}"
