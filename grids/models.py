@@ -182,7 +182,7 @@ class Post(models.Model):
     code = models.SlugField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=50)
     tier = models.CharField(_("tier"), max_length=10, choices=PostTier.choices, default=PostTier.SUPPORT)
-    duties = models.TextField(_("duty list"), blank=True)
+    duties = models.TextField(_("duty list"), blank=True, max_length=2000)
     actions = models.JSONField(_("granted actions"), default=list, blank=True)
     required_on = models.JSONField(
         _("required on levels"),
@@ -215,7 +215,7 @@ class Assignment(ScopedModel):
 
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("person"))
     post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("post"))
-    duties = models.TextField(_("duties"), blank=True, help_text=_("What this person answers for, beyond the post."))
+    duties = models.TextField(_("duties"), blank=True, max_length=2000, help_text=_("What this person answers for, beyond the post."))
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("to"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

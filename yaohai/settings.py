@@ -26,6 +26,7 @@ if not SECRET_KEY:
     SECRET_KEY = "insecure-dev-key-change-me"
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_FAILURE_VIEW = "yaohai.core.error_views.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -179,6 +180,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
     "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "yaohai.core.api_errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["yaohai.core.throttles.AddressThrottle", "yaohai.core.throttles.AccountThrottle"],
 }
 # Requests per period (s, m, h, d) by address for anonymous callers, by account for signed-in ones, and for the token
@@ -243,6 +245,11 @@ X_FRAME_OPTIONS = "DENY"
 # Uploads: whole requests stay small; per-file checks live in the forms.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
+DATA_UPLOAD_MAX_NUMBER_FILES = 12
+# The pixels all the photos of one request may hold together, read from their headers before any is decoded
+# (events.images): re-encoding costs time in proportion to pixels, not bytes.
+PHOTO_REQUEST_MAX_PIXELS = env.int("PHOTO_REQUEST_MAX_PIXELS", default=80_000_000)
 
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="Yaohai-demo-2026")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -32,3 +34,11 @@ class PasswordExpiryMiddleware:
     def _allowed(path: str) -> bool:
         allowed = (reverse("accounts:password-change"), reverse("logout"), reverse("set_language"))
         return path in allowed or path.startswith("/static/")
+
+
+@receiver(user_logged_in, dispatch_uid="grids.accounts.password_expiry_at_login")
+def _check_at_login(sender, request, user, **kwargs):
+    """Decide at sign-in, so the pages after it read the answer from the session (no query, no session write)."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[SESSION_KEY] = selectors.password_expired(user)
