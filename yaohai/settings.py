@@ -245,7 +245,6 @@ X_FRAME_OPTIONS = "DENY"
 # Uploads: whole requests stay small; per-file checks live in the forms.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 DATA_UPLOAD_MAX_NUMBER_FILES = 12
 # The pixels all the photos of one request may hold together, read from their headers before any is decoded
 # (events.images): re-encoding costs time in proportion to pixels, not bytes.

@@ -15,7 +15,7 @@ from .client_ip import client_ip
 
 class _SettingsRate(SimpleRateThrottle):
     def get_rate(self):
-        return getattr(settings, "API_THROTTLE_RATES", {}).get(self.scope)
+        return getattr(settings, "API_THROTTLE_RATES", {}).get(self.scope) or None  # empty: no throttle
 
     def get_ident(self, request):
         return client_ip(request) or "unknown"
