@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from events.models import DESCRIPTION_MAX_LENGTH, Event
+from events.models import Event
 from grids import geo
 from grids.models import GridNode
 
@@ -71,6 +71,8 @@ def test_a_huge_description_is_refused_everywhere(ev, client_for):
     assert response.status_code == 400 and "description" in response.json()
     page = client_for(WORKER).post(reverse("events:report"), report_data(ev, description=huge))
     assert page.status_code == 400 and "description" in page.context["form"].errors
+    from events.models import DESCRIPTION_MAX_LENGTH
+
     with pytest.raises(ValidationError) as caught:
         ev.report(description="很" * (DESCRIPTION_MAX_LENGTH + 1))
     assert "description" in caught.value.message_dict

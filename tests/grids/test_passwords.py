@@ -10,8 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from grids.accounts import selectors
-from grids.models import PasswordHistory, Tenant
+from grids.models import Tenant
 
 pytestmark = pytest.mark.django_db
 
@@ -54,6 +53,8 @@ def test_the_same_password_again_is_refused(world, password):
 def test_none_of_the_last_five_passwords(world):
     user = world.user("A/S1/C1/G1:grid_worker")
     former = [f"Cycle-pass-{n}#x" for n in range(6)]
+    from grids.models import PasswordHistory
+
     for value in former:
         validate_password(value, user)
         user.set_password(value)
@@ -113,6 +114,8 @@ def test_an_expired_password_forces_the_change_page(world, password):
 
 
 def test_the_lifetime_counts_from_the_last_change(world):
+    from grids.accounts import selectors
+
     user = world.user("A/S1/C1/G1:grid_worker")
     now = timezone.now()
     user.password_changed_at = now - dt.timedelta(days=89)
