@@ -33,12 +33,7 @@ def issue_token(*, user: User, now: dt.datetime | None = None) -> Token:
         return token
     if token is not None:
         token.delete()
-    token = Token(user=user, key=Token.generate_key())
-    token.save()
-    if token.created != now:
-        Token.objects.filter(pk=token.pk).update(created=now)
-        token.created = now
-    return token
+    return Token.objects.create(user=user)  # its `created` is now: the lifetime starts
 
 
 @transaction.atomic
