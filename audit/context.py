@@ -39,8 +39,10 @@ def acting(*, user=None, address: str | None = None, name: str | None = None):
 
 
 def client_address(request) -> str | None:
-    """The client's address as the request knows it (a trusted proxy's header is resolved before this)."""
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address: X-Forwarded-For only from a trusted proxy (yaohai.core.client_ip), else REMOTE_ADDR."""
+    from yaohai.core.client_ip import client_ip
+
+    return client_ip(request) or None
 
 
 class AuditContextMiddleware:

@@ -16,8 +16,8 @@ from grids.models import GridNode
 
 from . import selectors
 from .choices import CloseReason, PhotoKind, RejectReason, Source, Status, TimeUnit, Transition, Urgency
-from .images import MAX_PHOTOS, clean_images
-from .models import Category, Event
+from .images import MAX_PHOTOS, check_pixel_budget, clean_images
+from .models import DESCRIPTION_MAX_LENGTH, NOTE_MAX_LENGTH, Category, Event
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -52,7 +52,7 @@ class ReportForm(forms.Form):
     )
     category = CategoryChoiceField(queryset=Category.objects.none(), label=gettext_lazy("Subcategory"))
     title = forms.CharField(max_length=100, label=gettext_lazy("Title"))
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False,
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=DESCRIPTION_MAX_LENGTH,
                                   label=gettext_lazy("Description"))
     urgency = forms.TypedChoiceField(choices=Urgency.choices, coerce=int, initial=Urgency.NORMAL,
                                      label=gettext_lazy("Urgency"))
@@ -81,6 +81,22 @@ class ReportForm(forms.Form):
             grids = list(self.fields["grid"].queryset[:2])
             if len(grids) == 1:
                 self.initial.setdefault("grid", grids[0].pk)
+
+    def full_clean(self):
+        """The pixel budget covers both photo inputs together: checked from the headers before either input
+        decodes anything; over it, no photo is decoded and the form says why."""
+        refused = None
+        if self.is_bound and self.files:
+            try:
+                check_pixel_budget([f for name in ("photos", "after_photos") for f in self.files.getlist(name)])
+            except ValidationError as exc:
+                refused = exc
+                self.files = self.files.copy()
+                for name in ("photos", "after_photos"):
+                    self.files.setlist(name, [])
+        super().full_clean()
+        if refused is not None:
+            self.add_error("photos", refused)
 
     def clean(self):
         data = super().clean()
@@ -190,7 +206,7 @@ class EventFilterForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, label=gettext_lazy("Note"))
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=NOTE_MAX_LENGTH, required=False, label=gettext_lazy("Note"))
 
     def __init__(self, *args, event: Event, actor, **kwargs):
         super().__init__(*args, **kwargs)
@@ -208,7 +224,7 @@ class RequiredNoteForm(NoteForm):
 
 class RejectForm(NoteForm):
     reason = forms.ChoiceField(choices=RejectReason.choices, label=gettext_lazy("Reason"))
-    duplicate_of = forms.CharField(required=False, max_length=20, label=gettext_lazy("Duplicate of (reference)"))
+    duplicate_of = forms.CharField(required=False, max_length=24, label=gettext_lazy("Duplicate of (reference)"))
 
     def clean_duplicate_of(self):
         value = (self.cleaned_data.get("duplicate_of") or "").strip()
@@ -216,7 +232,8 @@ class RejectForm(NoteForm):
             return None
         # The other event is looked up through the actor's scope, like every secondary id.
         visible = selectors.visible_events(actor=self.actor)
-        found = visible.filter(reference=value).values_list("pk", flat=True).first()
+        found = visible.filter(reference__in=selectors.reference_candidates(actor=self.actor, reference=value))
+        found = found.values_list("pk", flat=True).first()
         if found is None and value.isdigit():
             found = visible.filter(pk=int(value)).values_list("pk", flat=True).first()
         if found is None:
@@ -290,7 +307,7 @@ TRANSITION_FORMS = {
 class ExtensionRequestForm(forms.Form):
     amount = forms.IntegerField(min_value=1, max_value=56, label=gettext_lazy("How much more time"))
     unit = forms.ChoiceField(choices=TimeUnit.choices, initial=TimeUnit.WORKING_DAYS, label=gettext_lazy("Unit"))
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label=gettext_lazy("Reason"))
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=NOTE_MAX_LENGTH, label=gettext_lazy("Reason"))
 
 
 class ExtensionDecisionForm(forms.Form):
@@ -298,12 +315,12 @@ class ExtensionDecisionForm(forms.Form):
         choices=[("1", gettext_lazy("Approve")), ("0", gettext_lazy("Deny"))],
         coerce=lambda v: v == "1", widget=forms.RadioSelect, initial="1", label=gettext_lazy("Decision"),
     )
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, label=gettext_lazy("Note"))
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=NOTE_MAX_LENGTH, required=False, label=gettext_lazy("Note"))
 
 
 class PauseRequestForm(forms.Form):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label=gettext_lazy("What is the event waiting for?"))
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=NOTE_MAX_LENGTH, label=gettext_lazy("What is the event waiting for?"))
 
 
 class ResumeForm(forms.Form):
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, label=gettext_lazy("Note"))
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=NOTE_MAX_LENGTH, required=False, label=gettext_lazy("Note"))

@@ -38,6 +38,13 @@ def _in_values(field: str, values) -> Q:
     return Q(**{f"{field}__in": [str(v) for v in values]})
 
 
+
+# The longest texts a user may type (forms, the API and the services refuse longer ones): a description of a
+# page or two, a note of a paragraph. Without a bound, one 2,000,000-character description made a 5.9 MB page.
+TITLE_MAX_LENGTH = 100
+DESCRIPTION_MAX_LENGTH = 2000
+NOTE_MAX_LENGTH = 1000
+
 class Category(models.Model):
     """A tenant's two-level event taxonomy (大类 / 小类); subcategories carry the time limits."""
 
@@ -130,14 +137,14 @@ class HandlingUnit(models.Model):
 class Event(ScopedModel):
     """An issue filed from a grid, carried through the workflow in events.choices until it is closed."""
 
-    reference = models.CharField(_("reference"), max_length=20, editable=False)
+    reference = models.CharField(_("reference"), max_length=24, editable=False)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+", verbose_name=_("category"))
     # The category's main category (大类) when the event was filed: the dashboards' rollups group on it.
     main_category = models.ForeignKey(
         Category, on_delete=models.PROTECT, related_name="+", editable=False, verbose_name=_("main category")
     )
-    title = models.CharField(_("title"), max_length=100)
-    description = models.TextField(_("description"), blank=True)
+    title = models.CharField(_("title"), max_length=TITLE_MAX_LENGTH)
+    description = models.TextField(_("description"), blank=True, max_length=DESCRIPTION_MAX_LENGTH)
     lon = models.FloatField(_("longitude"), null=True, blank=True)
     lat = models.FloatField(_("latitude"), null=True, blank=True)
     urgency = models.PositiveSmallIntegerField(_("urgency"), choices=Urgency.choices, default=Urgency.NORMAL)
@@ -362,7 +369,7 @@ class Event(ScopedModel):
 
 
 class EventSequence(models.Model):
-    """The last reference number given out per tenant and day (YH20261126-0001, -0002, …)."""
+    """The last reference number given out per tenant and day (340102-20261126-0001, -0002, …)."""
 
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
@@ -386,7 +393,7 @@ class EventLog(models.Model):
     action = models.CharField(_("action"), max_length=16, choices=LogAction.choices)
     from_status = models.CharField(_("from"), max_length=12, choices=Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=12, choices=Status.choices)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=NOTE_MAX_LENGTH)
     created_at = models.DateTimeField(_("at"), auto_now_add=True)
 
     class Meta:
@@ -443,7 +450,7 @@ class DecidedRequest(models.Model):
     """What a handler's request to a dispatcher holds, whatever it asks for: who asked and why, and the decision."""
 
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    reason = models.TextField(_("reason"))
+    reason = models.TextField(_("reason"), max_length=NOTE_MAX_LENGTH)
     status = models.CharField(
         _("status"), max_length=10, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING
     )
@@ -451,7 +458,7 @@ class DecidedRequest(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.TextField(blank=True)
+    decision_note = models.TextField(blank=True, max_length=NOTE_MAX_LENGTH)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

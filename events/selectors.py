@@ -328,6 +328,18 @@ def reportable_grids(*, actor: User):
     )
 
 
+def reference_candidates(*, actor: User, reference: str) -> list[str]:
+    """The references a typed one may mean: itself, and for one written before references carried the district's
+    code ("YH20261126-0001"), the same number in the actor's district ("340102-20261126-0001")."""
+    reference = (reference or "").strip()
+    candidates = [reference]
+    if reference[:2].upper() == "YH" and actor.tenant_id:
+        code = Tenant.objects.filter(pk=actor.tenant_id).values_list("code", flat=True).first()
+        if code:
+            candidates.append(f"{code}-{reference[2:]}")
+    return candidates
+
+
 def report_grid(*, actor: User, node_id: int | None, lon: float | None, lat: float | None) -> GridNode | None:
     """Where a report is filed: the grid whose boundary covers the point, where boundaries exist; else the grid
     the reporter chose; else the reporter's own grid when they have exactly one. None when none applies."""

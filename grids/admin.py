@@ -269,6 +269,7 @@ class UserAdmin(TenantScopedAdminMixin, SimpleHistoryAdmin, BaseUserAdmin):
     list_display = ["username", "display_name", "tenant", "is_tenant_admin", "is_active", "last_login"]
     list_filter = ["tenant", "is_tenant_admin", "is_staff", "is_active"]
     search_fields = ["username", "display_name", "phone"]
+    actions = ["revoke_api_tokens"]
     fieldsets = (
         *BaseUserAdmin.fieldsets,
         (_("Platform"), {"fields": ("tenant", "display_name", "phone", "is_tenant_admin")}),
@@ -284,6 +285,13 @@ class UserAdmin(TenantScopedAdminMixin, SimpleHistoryAdmin, BaseUserAdmin):
             obj.tenant_id = request.user.tenant_id  # a tenant admin only ever creates people of their tenant
             obj.is_superuser = False
         super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Revoke the API tokens of the selected users"))
+    def revoke_api_tokens(self, request, queryset):
+        from .accounts.services import revoke_tokens
+
+        count = sum(revoke_tokens(user=user) for user in queryset)
+        self.message_user(request, gettext("%(n)d API token(s) revoked.") % {"n": count})
 
 
 @admin.register(ExportJob)

@@ -7,3 +7,6 @@ class GridsConfig(AppConfig):
 
     name = "grids"
     verbose_name = _("Grids and jurisdiction")
+
+    def ready(self):
+        from .accounts import middleware  # noqa: F401  (connects the password-expiry check at sign-in)

@@ -46,6 +46,8 @@ def check_within(child: BaseGeometry, parent: BaseGeometry) -> None:
         raise ValidationError(_("The boundary goes outside its parent's boundary."), code="geojson_outside")
 
 
-def contains_point(boundary: dict, lon: float, lat: float) -> bool:
-    """True when the stored GeoJSON boundary covers the point (edges included)."""
-    return shape(boundary).covers(Point(lon, lat))
+def contains_point(boundary: dict, lon: float, lat: float, tolerance: float = 0.0) -> bool:
+    """True when the stored GeoJSON boundary covers the point (edges included; within `tolerance` degrees)."""
+    geometry = shape(boundary)
+    point = Point(lon, lat)
+    return geometry.covers(point) if not tolerance else geometry.distance(point) <= tolerance

@@ -24,6 +24,11 @@ class Tenant(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     code = models.CharField(_("division code"), max_length=6, unique=True)
     is_active = models.BooleanField(_("active"), default=True)
+    password_max_age_days = models.PositiveSmallIntegerField(
+        _("password lifetime (days)"),
+        default=0,
+        help_text=_("After this many days a user must change their password at sign-in; 0 means never."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -50,6 +55,7 @@ class User(AbstractUser):
         _("administrator role"), max_length=10, choices=AdminRole.choices, default="", blank=True,
         help_text=_("Separation of duties: the audit administrator reads the audit trail and changes nothing."),
     )
+    password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True, editable=False)
 
     class Meta(AbstractUser.Meta):
         constraints = [
@@ -190,7 +196,7 @@ class Post(models.Model):
     code = models.SlugField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=50)
     tier = models.CharField(_("tier"), max_length=10, choices=PostTier.choices, default=PostTier.SUPPORT)
-    duties = models.TextField(_("duty list"), blank=True)
+    duties = models.TextField(_("duty list"), blank=True, max_length=2000)
     actions = models.JSONField(_("granted actions"), default=list, blank=True)
     required_on = models.JSONField(
         _("required on levels"),
@@ -223,7 +229,7 @@ class Assignment(ScopedModel):
 
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("person"))
     post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("post"))
-    duties = models.TextField(_("duties"), blank=True, help_text=_("What this person answers for, beyond the post."))
+    duties = models.TextField(_("duties"), blank=True, max_length=2000, help_text=_("What this person answers for, beyond the post."))
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("to"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -298,3 +304,19 @@ class ExportJob(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class PasswordHistory(models.Model):
+    """A hash of a password a user once had, so a new password cannot repeat one of the last few."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("former password")
+        verbose_name_plural = _("former passwords")
+        indexes = [models.Index(fields=["user", "-created_at"], name="password_history_recent")]
+
+    def __str__(self):
+        return f"{self.user_id} {self.created_at:%Y-%m-%d}"

@@ -42,6 +42,16 @@ def locate_grid(*, actor: User, lon: float, lat: float) -> GridNode | None:
     return None
 
 
+def point_outside_district(*, tenant_id: int, lon: float, lat: float) -> bool:
+    """True when the point is known to lie outside the tenant's district: outside the district's boundary where
+    one is drawn, else inside a grid of another district. Where no boundary says either, the point is accepted."""
+    root = GridNode.objects.filter(tenant_id=tenant_id, parent__isnull=True).only("boundary").first()
+    if root is not None and root.boundary:
+        return not geo.contains_point(root.boundary, lon, lat, tolerance=geo.CONTAINMENT_TOLERANCE)
+    others = GridNode.objects.grids_at(lon, lat).exclude(tenant_id=tenant_id).only("boundary")
+    return any(grid.boundary and geo.contains_point(grid.boundary, lon, lat) for grid in others)
+
+
 @dataclass
 class RosterRow:
     post: Post

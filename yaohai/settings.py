@@ -27,6 +27,7 @@ if not SECRET_KEY:
     SECRET_KEY = "insecure-dev-key-change-me"
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_FAILURE_VIEW = "yaohai.core.error_views.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -59,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "audit.context.AuditContextMiddleware",
+    "grids.accounts.middleware.PasswordExpiryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -108,10 +110,16 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "grids.accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "grids.accounts.validators.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "grids.accounts.validators.PasswordHistoryValidator"},
 ]
+# A new password may not repeat the current one nor the last PASSWORD_HISTORY_COUNT (grids.accounts.validators).
+PASSWORD_HISTORY_COUNT = env.int("PASSWORD_HISTORY_COUNT", default=5)
+# API tokens (POST /api/v1/auth/token/) stop working this many hours after they were issued (grids.accounts).
+API_TOKEN_LIFETIME_HOURS = env.int("API_TOKEN_LIFETIME_HOURS", default=168)
 PASSWORD_HASHERS = env.list(
     "DJANGO_PASSWORD_HASHERS",
     default=[
@@ -131,6 +139,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_VERBOSE = env.bool("AXES_VERBOSE", default=False)
+# The client's address behind a reverse proxy (yaohai.core.client_ip): X-Forwarded-For is believed only from these
+# addresses or networks (DJANGO_TRUSTED_PROXIES, e.g. 127.0.0.1 when nginx runs on the same host). Empty by default:
+# the header is then ignored and the address is REMOTE_ADDR.
+TRUSTED_PROXIES = env.list("DJANGO_TRUSTED_PROXIES", default=[])
+AXES_CLIENT_IP_CALLABLE = "yaohai.core.client_ip.client_ip"
 
 # A 30-minute idle timeout: a request pushes the expiry forward, writing the session at most once a minute
 # (yaohai.core.sessions), so a session ends 29 to 30 minutes after its last request.
@@ -170,13 +183,23 @@ STORAGES = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "grids.accounts.authentication.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
     "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "yaohai.core.api_errors.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["yaohai.core.throttles.AddressThrottle", "yaohai.core.throttles.AccountThrottle"],
+}
+# Requests per period (s, m, h, d) by address for anonymous callers, by account for signed-in ones, and for the token
+# endpoint by address and by user name (yaohai.core.throttles). A throttled caller gets 429 with Retry-After.
+API_THROTTLE_RATES = {
+    "anon": env.str("API_THROTTLE_ANON", default="120/min"),
+    "user": env.str("API_THROTTLE_USER", default="1200/min"),
+    "sign_in_address": env.str("API_THROTTLE_SIGN_IN_ADDRESS", default="30/min"),
+    "sign_in_account": env.str("API_THROTTLE_SIGN_IN_ACCOUNT", default="10/min"),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "e网清 API",
@@ -232,6 +255,10 @@ X_FRAME_OPTIONS = "DENY"
 # Uploads: whole requests stay small; per-file checks live in the forms.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = 12
+# The pixels all the photos of one request may hold together, read from their headers before any is decoded
+# (events.images): re-encoding costs time in proportion to pixels, not bytes.
+PHOTO_REQUEST_MAX_PIXELS = env.int("PHOTO_REQUEST_MAX_PIXELS", default=80_000_000)
 
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="Yaohai-demo-2026")
 

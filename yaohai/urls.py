@@ -1,17 +1,18 @@
 """Top-level routes. Every route here must be listed in tests/test_scope.py's route table."""
 
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
 
+from grids.accounts import api as accounts_api
+from grids.accounts import views as accounts_views
 from yaohai.core import views as core_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("accounts/login/", core_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", accounts_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("grids.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),
     path("grids/", include("grids.urls")),
@@ -19,7 +20,7 @@ urlpatterns = [
     path("dashboards/", include("events.dashboard_urls")),
     path("assessment/", include("events.assessment.urls")),
     path("exports/", include("grids.exports.urls")),
-    path("api/v1/auth/token/", obtain_auth_token, name="api-token"),
+    path("api/v1/auth/token/", accounts_api.TokenView.as_view(), name="api-token"),
     path("api/v1/", include("grids.api.urls")),
     path("api/v1/", include("events.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -6,7 +6,16 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from events.choices import CloseReason, RejectReason, Source, TimeUnit, Urgency
-from events.models import Category, Event, EventLog, EventPhoto, HandlingUnit, Notification
+from events.models import (
+    DESCRIPTION_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
+    Category,
+    Event,
+    EventLog,
+    EventPhoto,
+    HandlingUnit,
+    Notification,
+)
 
 EVENT_FIELDS = [
     "id", "reference", "title", "status", "category", "category_name", "main_category_name", "urgency", "source",
@@ -99,7 +108,7 @@ class ReportSerializer(serializers.Serializer):
     node = serializers.IntegerField(required=False, allow_null=True, default=None)
     category = serializers.IntegerField()
     title = serializers.CharField(max_length=100)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    description = serializers.CharField(required=False, allow_blank=True, default="", max_length=DESCRIPTION_MAX_LENGTH)
     lon = serializers.FloatField(required=False, allow_null=True, default=None, min_value=-180, max_value=180)
     lat = serializers.FloatField(required=False, allow_null=True, default=None, min_value=-90, max_value=90)
     urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.NORMAL)
@@ -111,7 +120,7 @@ class ReportSerializer(serializers.Serializer):
 
 
 class NoteSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=NOTE_MAX_LENGTH)
 
 
 class RejectSerializer(NoteSerializer):
@@ -133,7 +142,7 @@ class VerifySerializer(NoteSerializer):
 class ExtensionRequestSerializer(serializers.Serializer):
     amount = serializers.IntegerField(min_value=1)
     unit = serializers.ChoiceField(choices=TimeUnit.choices)
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=NOTE_MAX_LENGTH)
 
 
 class ExtensionDecisionSerializer(NoteSerializer):
@@ -141,7 +150,7 @@ class ExtensionDecisionSerializer(NoteSerializer):
 
 
 class PauseRequestSerializer(serializers.Serializer):
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=NOTE_MAX_LENGTH)
 
 
 class RecheckSerializer(NoteSerializer):

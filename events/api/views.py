@@ -19,7 +19,7 @@ from rest_framework.utils.urls import replace_query_param
 
 from events import selectors, services
 from events.choices import Transition
-from events.images import clean_images
+from events.images import check_pixel_budget, clean_images
 from events.models import Category, Event, HandlingUnit, Notification
 from grids.api.base import ScopedReadOnlyViewSet, as_drf_error
 from grids.models import GridNode
@@ -175,6 +175,7 @@ class EventViewSet(ScopedReadOnlyViewSet):
             if values["node"] is None:
                 raise ValidationError({"node": [_("Choose the grid to file in.")]})
         try:
+            check_pixel_budget([*request.FILES.getlist("photos"), *request.FILES.getlist("after_photos")])
             photos = [("before" if values["handled_on_spot"] else "report", p)
                       for p in clean_images(request.FILES.getlist("photos"))]
             photos += [("after", p) for p in clean_images(request.FILES.getlist("after_photos"))]

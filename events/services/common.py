@@ -221,8 +221,9 @@ def _check(actor: User, event: Event, action: str, now: dt.datetime) -> Rule:
     return rule
 
 
-def _next_reference(tenant_id: int, day: dt.date) -> str:
-    """YH + date + a per-tenant, per-day sequence number; the counter row is locked until commit.
+def _next_reference(tenant_id: int, day: dt.date, prefix: str) -> str:
+    """The district's code + date + a per-tenant, per-day sequence number (340102-20261126-0001): unambiguous
+    across districts; the counter row is locked until commit.
 
     One statement in the steady state (UPDATE … RETURNING); the day's first number creates the row."""
     number = _bump_counter(tenant_id, day)
@@ -233,7 +234,7 @@ def _next_reference(tenant_id: int, day: dt.date) -> str:
             number = 1
         except IntegrityError:  # a concurrent filing created it first: its row is ours to bump now
             number = _bump_counter(tenant_id, day)
-    return f"YH{day:%Y%m%d}-{number:04d}"
+    return f"{prefix}-{day:%Y%m%d}-{number:04d}"
 
 
 def _bump_counter(tenant_id: int, day: dt.date) -> int | None:

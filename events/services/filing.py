@@ -11,9 +11,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from grids.choices import Action, NodeKind
+from grids.choices import CODE_LENGTH, Action, NodeKind
 from grids.models import GridNode, User
 from grids.scope import scope_for
+from grids.selectors import point_outside_district
 
 from ..choices import (
     ON_SPOT_SAMPLE_PERCENT,
@@ -26,6 +27,8 @@ from ..choices import (
     Urgency,
 )
 from ..models import (
+    DESCRIPTION_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
     Category,
     Event,
     EventLog,
@@ -72,7 +75,7 @@ def report_event(
     key = (idempotency_key or "").strip()[:64] or None
     try:
         cat = _checked(
-            grid, category=category, title=title, urgency=urgency, source=source, lon=lon, lat=lat,
+            grid, category=category, title=title, description=description, urgency=urgency, source=source, lon=lon, lat=lat,
             resident_name=resident_name, resident_phone=resident_phone, handled_on_spot=handled_on_spot, photos=photos,
         )
     except ValidationError:
@@ -112,7 +115,10 @@ def report_event(
         dispatchers = _dispatchers_of(event)  # read before the counter is locked: the lock covers writes only
     try:
         with transaction.atomic():
-            event.reference = _next_reference(grid.tenant_id, timezone.localdate(now))
+            # A grid's code starts with its district's, which is the tenant's code (grids.services.create_tenant).
+            event.reference = _next_reference(
+                grid.tenant_id, timezone.localdate(now), prefix=grid.code[: CODE_LENGTH[NodeKind.DISTRICT]]
+            )
             event.needs_recheck = handled_on_spot and sampled_for_recheck(event.reference, grid.tenant_id)
             # With a key, a twin of this submission that committed first makes this insert fail (unique key).
             event.save()
@@ -162,7 +168,7 @@ def _grid_to_file_in(actor: User, node: GridNode | int | None) -> GridNode | Non
     return grid if scope_for(actor, Action.REPORT).covers(grid) else None
 
 
-def _checked(grid: GridNode, *, category, title, urgency, source, lon, lat, resident_name, resident_phone,
+def _checked(grid: GridNode, *, category, title, description, urgency, source, lon, lat, resident_name, resident_phone,
              handled_on_spot, photos) -> Category:
     """The subcategory, once every field is valid; a ValidationError naming each bad field otherwise."""
     errors: dict[str, list[str]] = {}
@@ -175,6 +181,12 @@ def _checked(grid: GridNode, *, category, title, urgency, source, lon, lat, resi
         errors["category"] = [_("Choose a subcategory of your district's catalogue.")]
     if not (title or "").strip():
         errors["title"] = [_("A title is required.")]
+    elif len(title.strip()) > TITLE_MAX_LENGTH:
+        errors["title"] = [_("The title may have at most %(n)d characters.") % {"n": TITLE_MAX_LENGTH}]
+    if len((description or "").strip()) > DESCRIPTION_MAX_LENGTH:
+        errors["description"] = [
+            _("The description may have at most %(n)d characters.") % {"n": DESCRIPTION_MAX_LENGTH}
+        ]
     if urgency not in Urgency.values:
         errors["urgency"] = [_("Unknown urgency.")]
     if source not in Source.values:
@@ -183,6 +195,8 @@ def _checked(grid: GridNode, *, category, title, urgency, source, lon, lat, resi
         errors["lon"] = [_("Give both longitude and latitude, or neither.")]
     elif lon is not None and not (-180 <= lon <= 180 and -90 <= lat <= 90):
         errors["lon"] = [_("The location is outside the valid range.")]
+    elif lon is not None and point_outside_district(tenant_id=grid.tenant_id, lon=lon, lat=lat):
+        errors["lon"] = [_("The location is outside your district: check the point, or file without one.")]
     if source != Source.GRID_WORKER and not (resident_name or resident_phone).strip():
         errors["resident_phone"] = [_("An event taken from a resident needs their name or phone.")]
     if len(photos) > 6:

@@ -210,9 +210,9 @@ def test_report_checks_the_grid_and_the_category(ev):
 
 def test_report_numbers_and_stamps(ev):
     first, second = ev.report(), ev.report()
-    assert first.reference == "YH20261125-0001" and second.reference == "YH20261125-0002"
+    assert first.reference == "340102-20261125-0001" and second.reference == "340102-20261125-0002"
     foreign = ev.report(path="B/S1/C1/G1")
-    assert foreign.reference == "YH20261125-0001"
+    assert foreign.reference == "340103-20261125-0001"  # the same number, told apart by the district
     grid = ev.world.node("A/S1/C1/G1")
     assert (first.grid_id, first.community_id, first.street_id, first.district_id) == (
         grid.pk, grid.community_id, grid.street_id, grid.district_id)
