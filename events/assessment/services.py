@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from grids.choices import Action
 from grids.models import Tenant
 from grids.scope import scope_for
+from yaohai.core.errors import Conflict, Invalid
+from yaohai.core.errors import NotAllowed as CoreNotAllowed
 
 from .choices import RunStatus
 from .indicators import INDICATORS
@@ -29,18 +31,15 @@ from .scoring import score_run
 CATCH_UP_MONTHS = 3  # the monthly task scores every past month up to this many back that has no run yet
 
 
-class AssessmentError(Exception):
-    """A refused request; the message is for the user, in their language. `status` is the HTTP answer."""
-
-    status = 400
+class AssessmentError(Invalid):
+    """A refused request (HTTP 400); the message is for the user, in their language."""
 
 
-class NotAllowed(AssessmentError):
-    status = 403
+NotAllowed = CoreNotAllowed  # the assess right is missing (HTTP 403)
 
 
-class Frozen(AssessmentError):
-    status = 409
+class Frozen(Conflict):
+    """A published month is frozen (HTTP 409)."""
 
 
 def _assess_scope(actor, tenant_id: int):

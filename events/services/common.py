@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from grids.choices import Action
 from grids.models import Assignment, User
 from grids.scope import scope_for
+from yaohai.core.errors import Conflict
+from yaohai.core.errors import NotAllowed as CoreNotAllowed
 
 from ..calendar import add_working_duration, add_working_time
 from ..choices import (
@@ -36,20 +38,12 @@ from ..querysets import unit_ids_of
 from ..signals import notifications_created
 
 
-class TransitionError(Exception):
+class TransitionError(Conflict):
     """A step the workflow table does not allow from the event's status: nothing changed (HTTP 409)."""
 
-    status_code = 409
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-class NotAllowed(TransitionError):
-    """A step the table allows, but not to this user (HTTP 403)."""
-
-    status_code = 403
+# A step the table allows, but not to this user (HTTP 403): the one refusal class of every app.
+NotAllowed = CoreNotAllowed
 
 
 def _pk(value):

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from ..choices import ExportStatus
 from ..models import ExportJob, User
-from .registry import Ledger, kind_of
+from .registry import ExportRefused, Ledger, kind_of
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ class ExportAnswer:
 def request_export(
     *, actor: User, kind: str, parameters: dict, language: str | None = None, now: dt.datetime | None = None
 ) -> ExportAnswer:
-    """Check the parameters (ValidationError, nothing created), then build a small export at once or queue a job."""
+    """Check the parameters (ValidationError or ExportRefused, nothing created), then build a small export at once or queue a job."""
     spec = kind_of(kind)
     cleaned = spec.clean(actor=actor, parameters=parameters)
     threshold = settings.EXPORT_SYNC_MAX_ROWS
@@ -54,10 +54,8 @@ def request_export(
         return ExportAnswer(ledger=spec.build(actor=actor, parameters=cleaned))
     most = settings.EXPORT_MAX_ROWS
     if spec.count(actor=actor, parameters=cleaned, limit=most + 1) > most:
-        raise ValidationError(
-            _("This export would hold more than %(most)s rows. Please narrow the filters."),
-            params={"most": f"{most:,}"},
-            code="export_too_large",
+        raise ExportRefused(
+            _("This export would hold more than %(most)s rows. Please narrow the filters.") % {"most": f"{most:,}"}
         )
     return ExportAnswer(job=queue_job(actor=actor, kind=kind, parameters=cleaned, language=language, now=now))
 
@@ -107,7 +105,7 @@ def run_job(*, job_id: int, now: dt.datetime | None = None) -> str:
     with translation.override(job.language):
         try:
             ledger = _build(job)
-        except ValidationError as exc:
+        except (ValidationError, ExportRefused) as exc:
             return _fail(job, " ".join(exc.messages))
         except SoftTimeLimitExceeded:
             return _fail(job, _("The export took too long. Please narrow the filters and try again."))
