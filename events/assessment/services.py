@@ -19,10 +19,11 @@ from django.utils.translation import gettext as _
 from grids.choices import Action
 from grids.models import Tenant
 from grids.scope import scope_for
-from yaohai.core.errors import Conflict, Invalid
+from yaohai.core.errors import Invalid
 from yaohai.core.errors import NotAllowed as CoreNotAllowed
+from yaohai.core.workflow import IllegalStep
 
-from .choices import RunStatus
+from .choices import RUN_WORKFLOW, RunStatus, RunStep
 from .indicators import INDICATORS
 from .models import AssessmentRun, AssessmentScheme, SchemeIndicator, Score
 from .months import MonthError, check_scorable, current_month, previous_month
@@ -38,7 +39,7 @@ class AssessmentError(Invalid):
 NotAllowed = CoreNotAllowed  # the assess right is missing (HTTP 403)
 
 
-class Frozen(Conflict):
+class Frozen(IllegalStep):
     """A published month is frozen (HTTP 409)."""
 
 
@@ -137,7 +138,7 @@ def compute_month(*, actor, tenant: Tenant, month: dt.date, reason: str = "", no
     run.as_of = now
     run.computed_at = now
     run.computed_by = actor
-    run.status = RunStatus.DRAFT
+    run.status = RunStatus.DRAFT  # a new run starts as a draft; a draft recomputed stays one (RUN_WORKFLOW)
     run.save()
     score_run(run)
     return run
@@ -155,9 +156,8 @@ def publish_month(*, actor, tenant: Tenant, month: dt.date, version: int, now=No
     )
     if run is None:
         raise AssessmentError(_("There is no such version of this month to publish."))
-    if run.is_published:
-        raise Frozen(_("This version is already published."))
-    run.status = RunStatus.PUBLISHED
+    RUN_WORKFLOW.check(run, RunStep.PUBLISH, error=Frozen, illegal=_("This version is already published."))
+    RUN_WORKFLOW.move(run, RunStep.PUBLISH)
     run.published_at = now or timezone.now()
     run.published_by = actor
     run.save(update_fields=["status", "published_at", "published_by"])
