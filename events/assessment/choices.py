@@ -51,7 +51,7 @@ RUN_WORKFLOW = workflow.register(
             (RunStatus.DRAFT, RunStep.COMPUTE): Rule((RunStatus.DRAFT,), RunWho.ASSESS_STREET),
             (RunStatus.DRAFT, RunStep.PUBLISH): Rule((RunStatus.PUBLISHED,), RunWho.ASSESS_DISTRICT),
         },
-        entries=((RunStatus.DRAFT, "compute (计算): version 1, or n + 1 of a published month, with a reason"),),
+        entries=((RunStatus.DRAFT, "compute (计算), version 1 or n + 1 of a published month with a reason"),),
         final=(RunStatus.PUBLISHED,),
     )
 )
