@@ -7,3 +7,6 @@ class GridsConfig(AppConfig):
 
     name = "grids"
     verbose_name = _("Grids and jurisdiction")
+
+    def ready(self):
+        from . import rights  # noqa: F401  (declares view, manage_roster, mediate)

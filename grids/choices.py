@@ -1,4 +1,7 @@
-"""Kinds of grid node, the parent rules between them, and the actions a post can grant."""
+"""Kinds of grid node, the parent rules between them, post tiers, and the export table.
+
+The rights (actions) a post can grant are declared by each app in its rights.py (yaohai.core.rights).
+"""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -42,19 +45,6 @@ SUBKINDS = {
 }
 KIND_OF_SUBKIND = {sub: kind for kind, subs in SUBKINDS.items() for sub in subs}
 CODE_LENGTH = {NodeKind.DISTRICT: 6, NodeKind.STREET: 9, NodeKind.COMMUNITY: 12, NodeKind.GRID: 15}
-
-
-class Action(models.TextChoices):
-    """What a post lets its holder do over the subtree of the node it is held on."""
-
-    VIEW = "view", _("View records")
-    REPORT = "report", _("File events")
-    DISPATCH = "dispatch", _("Accept and dispatch events")
-    HANDLE = "handle", _("Handle events")
-    VERIFY = "verify", _("Verify events")
-    MANAGE_ROSTER = "manage_roster", _("Manage the roster")
-    ASSESS = "assess", _("Assess grid workers")
-    MEDIATE = "mediate", _("Mediate disputes")
 
 
 class PostTier(models.TextChoices):

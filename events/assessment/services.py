@@ -1,7 +1,7 @@
 """Writes of the assessment: the default scheme, computing a month (a draft, or a new version with a reason),
 publishing it, and the catch-up sweep the monthly task runs. Keyword-only, each in one transaction.
 
-Who may do what (docs/assessment.md, docs/permissions.md): the `assess` action (grids.choices.Action, granted
+Who may do what (docs/assessment.md, docs/permissions.md): the `assess` right (declared in rights.py, granted
 by the default posts 网格长 and 网格指导员) held on the district node, or on a street node, lets an officer
 compute a month's draft and recompute it; publishing — freezing the month for everyone, grid workers included —
 needs `assess` on the district node. Tenant admins and superusers may do both. The tasks act as the system
@@ -16,7 +16,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from grids.choices import Action
 from grids.models import Tenant
 from grids.scope import scope_for
 from yaohai.core.errors import Invalid
@@ -27,6 +26,7 @@ from .choices import RUN_WORKFLOW, RunStatus, RunStep
 from .indicators import INDICATORS
 from .models import AssessmentRun, AssessmentScheme, SchemeIndicator, Score
 from .months import MonthError, check_scorable, current_month, previous_month
+from .rights import ASSESS
 from .scoring import score_run
 
 CATCH_UP_MONTHS = 3  # the monthly task scores every past month up to this many back that has no run yet
@@ -44,7 +44,7 @@ class Frozen(IllegalStep):
 
 
 def _assess_scope(actor, tenant_id: int):
-    scope = scope_for(actor, Action.ASSESS)
+    scope = scope_for(actor, ASSESS)
     if scope.everything:
         return "all"
     if scope.is_empty or scope.tenant_id != tenant_id:

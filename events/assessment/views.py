@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from grids import selectors as grid_selectors
-from grids.choices import Action
 from grids.models import GridNode
 from yaohai.core.errors import DomainError
 from yaohai.core.xlsx import xlsx_response
@@ -28,6 +27,7 @@ from . import selectors, services, tasks
 from .forms import ComputeForm, PublishForm
 from .indicators import INDICATORS
 from .months import MonthError, current_month, label, parse_month, previous_month
+from .rights import ASSESS
 from .xlsx import build_sheet
 
 
@@ -114,7 +114,7 @@ def _path(request, node) -> list[tuple[GridNode, bool]]:
         return []
     ancestors = list(node.get_ancestors())
     reachable = set(
-        GridNode.objects.visible_to(request.user, Action.ASSESS)
+        GridNode.objects.visible_to(request.user, ASSESS)
         .filter(is_archived=False, pk__in=[a.pk for a in ancestors])
         .values_list("pk", flat=True)
     )

@@ -9,7 +9,6 @@ from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from grids.choices import Action
 from grids.models import Assignment, User
 from grids.scope import scope_for
 from yaohai.core.errors import NotAllowed as CoreNotAllowed
@@ -33,6 +32,7 @@ from ..models import (
     Notification,
 )
 from ..querysets import unit_ids_of
+from ..rights import DISPATCH, HANDLE, VERIFY
 from ..signals import notifications_created
 
 # A step the workflow table does not allow from the event's status: nothing changed (HTTP 409). The kit's class.
@@ -116,7 +116,7 @@ def _handlers_of(event: Event) -> set[int]:
 
 
 def _dispatchers_of(event: Event) -> set[int]:
-    return _current_holders([event.grid_id, event.community_id], action=Action.DISPATCH)
+    return _current_holders([event.grid_id, event.community_id], action=DISPATCH)
 
 
 def _waiting_on(event: Event) -> set[int]:
@@ -142,7 +142,7 @@ def _last_actor(event: Event, action: str) -> int | None:
 def actor_may(actor: User, event: Event, who: str, *, now: dt.datetime | None = None) -> bool:
     """Whether the actor fills the role the table asks for, on this event."""
     if who == Who.DISPATCHER:
-        return scope_for(actor, Action.DISPATCH).covers(event)
+        return scope_for(actor, DISPATCH).covers(event)
     if who == Who.HANDLER:
         if event.current_handler_id is not None:
             return event.current_handler_id == actor.pk
@@ -150,9 +150,9 @@ def actor_may(actor: User, event: Event, who: str, *, now: dt.datetime | None = 
             return False
         if event.current_unit_id in unit_ids_of(actor):
             return True
-        return event.current_unit.kind == UnitKind.GRID_STAFF and scope_for(actor, Action.HANDLE).covers(event)
+        return event.current_unit.kind == UnitKind.GRID_STAFF and scope_for(actor, HANDLE).covers(event)
     if who == Who.VERIFIER:
-        return actor.pk != event.handled_by_id and scope_for(actor, Action.VERIFY).covers(event)
+        return actor.pk != event.handled_by_id and scope_for(actor, VERIFY).covers(event)
     if who == Who.REPORTER:
         now = now or timezone.now()
         return (
@@ -173,7 +173,7 @@ def can_see_contact(*, actor: User, event: Event) -> bool:
     return (
         actor.pk == event.reporter_id
         or actor.pk in _handlers_of(event)
-        or scope_for(actor, Action.DISPATCH).covers(event)
+        or scope_for(actor, DISPATCH).covers(event)
     )
 
 
