@@ -69,3 +69,23 @@ def test_one_query_whatever_the_number_of_rights_asked(world):
     assert len(queries) == 1
     assert not scope_for(user, "handle").node_ids.get("community")
     assert scope_for(user, "dispatch").node_ids["community"] == {world.nodes["A/S1/C1"].pk}
+
+
+def test_the_post_admin_grants_rights_by_their_labels(world, client_for):
+    from django.urls import reverse
+
+    from grids.models import Post
+
+    post = Post.objects.get(tenant=world.tenants["A"], code="informant")
+    client = client_for("A:admin")
+    page = client.get(reverse("admin:grids_post_change", args=[post.pk]))
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert 'value="dispatch"' in body and "受理和派遣事件" in body
+    form = page.context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data.update(actions=["view", "report", "handle"], required_on="[]")
+    response = client.post(reverse("admin:grids_post_change", args=[post.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    post.refresh_from_db()
+    assert post.actions == ["view", "report", "handle"]
