@@ -105,3 +105,4 @@ def test_the_registry_holds_every_apps_table_once():
     clash = Workflow(key=known.key, title="x", statuses=Status, steps=Step, who=Who, table=TABLE.table)
     with pytest.raises(ValueError):
         workflow.register(clash)
+

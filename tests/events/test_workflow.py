@@ -300,3 +300,29 @@ def test_a_new_tenant_gets_the_default_categories(db):
     tenant = grid_services.create_tenant(name="新区", code="340199")
     expected = len(DEFAULT_CATEGORIES) + sum(len(subs) for subs in DEFAULT_CATEGORIES.values())
     assert Category.objects.filter(tenant=tenant).count() == expected
+
+
+def test_a_runner_locks_through_the_scope_and_may_answer_not_found(ev):
+    """With the events' table: an event out of the actor's scope is the model's DoesNotExist, or NotFound (404)."""
+    from events.choices import EVENT_WORKFLOW
+    from events.models import Event, EventLog
+    from yaohai.core.errors import NotFound
+    from yaohai.core.workflow import Runner
+
+    event = ev.event_in("reported")
+    kwargs = {
+        "rows": lambda actor: Event.objects.visible_to(actor),
+        "may": lambda actor, obj, rule, now: True,
+        "log_model": EventLog,
+        "log_subject": "event",
+    }
+    outsider = ev.user("B/S1/C1:grid_head")
+    with pytest.raises(Event.DoesNotExist):
+        Runner(EVENT_WORKFLOW, **kwargs).lock(outsider, event)
+    with pytest.raises(NotFound):
+        Runner(EVENT_WORKFLOW, not_found=True, **kwargs).lock(outsider, event.pk)
+    step = Runner(EVENT_WORKFLOW, **kwargs).begin(actor=ev.user("A:admin"), obj=event, step="accept")
+    with pytest.raises(ValueError):
+        step.finish("closed")  # not an outcome of accept
+    log = step.finish("accepted", note="好")
+    assert (log.from_status, log.to_status, log.action, log.note) == ("reported", "accepted", "accept", "好")

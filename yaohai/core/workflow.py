@@ -37,7 +37,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .errors import Conflict, NotAllowed
+from .errors import Conflict, NotAllowed, NotFound
 
 
 class IllegalStep(Conflict):
@@ -220,6 +220,8 @@ class Runner:
     - refusal(actor, obj, step, rule) -> str | None: an optional, more telling 403 message.
     - log_model, log_subject: the app's log model and the name of its foreign key to the record; the kit writes
       `actor`, `action`, `from_status`, `to_status`, `note` (the model adds its own time stamp).
+    - not_found: raise yaohai.core.errors.NotFound (answered 404 by the API handler and the page middleware)
+      instead of the model's DoesNotExist, for apps whose interfaces do not map it themselves.
     """
 
     def __init__(
@@ -231,6 +233,7 @@ class Runner:
         refusal: Callable[..., str | None] | None = None,
         log_model=None,
         log_subject: str = "",
+        not_found: bool = False,
     ):
         self.workflow = workflow
         self.rows = rows
@@ -238,10 +241,17 @@ class Runner:
         self.refusal = refusal
         self.log_model = log_model
         self.log_subject = log_subject
+        self.not_found = not_found
 
     def lock(self, actor, obj):
         """The record, row-locked until commit, read through the actor's scope."""
-        return self.rows(actor).select_for_update().get(pk=_pk(obj))
+        rows = self.rows(actor)
+        try:
+            return rows.select_for_update().get(pk=_pk(obj))
+        except rows.model.DoesNotExist:
+            if self.not_found:
+                raise NotFound() from None
+            raise
 
     def check(self, actor, obj, step: str, now: dt.datetime | None = None) -> Rule:
         now = now or timezone.now()
