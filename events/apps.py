@@ -11,6 +11,9 @@ class EventsConfig(AppConfig):
     def ready(self):
         from grids.signals import subtree_moved, tenant_created
 
+        from . import rights  # noqa: F401  (declares report, dispatch, handle, verify)
+        from .assessment import rights as assessment_rights  # noqa: F401  (declares assess)
+
         tenant_created.connect(_install_categories, dispatch_uid="events.install_categories")
 
         from .exports import register_kinds

@@ -35,10 +35,11 @@ by someone other than the reporter (`needs_recheck`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from yaohai.core import workflow
+from yaohai.core.workflow import Rule
 
 REOPEN_DAYS = 7  # the reporter may reopen a closed event this many calendar days after it was closed
 NEAR_DEADLINE_HOURS = 4
@@ -116,13 +117,8 @@ class Who(models.TextChoices):
     REPORTER = "reporter", _("reporter")
 
 
-@dataclass(frozen=True)
-class Rule:
-    to: tuple[str, ...]  # the status(es) the transition may lead to; verify has two outcomes
-    who: str
-    only_if: str = ""  # a boolean field of the event that must be true as well (else the step is refused, 409)
-
-
+# Rule(to, who, only_if): the status(es) a step may lead to (verify has two outcomes), who may take it, and a
+# boolean field of the event that must be true as well (else the step is refused, 409). yaohai.core.workflow.
 TRANSITIONS: dict[tuple[str, str], Rule] = {
     (Status.REPORTED, Transition.ACCEPT): Rule((Status.ACCEPTED,), Who.DISPATCHER),
     (Status.REPORTED, Transition.REJECT): Rule((Status.REJECTED,), Who.DISPATCHER),
@@ -139,9 +135,26 @@ TRANSITIONS: dict[tuple[str, str], Rule] = {
 }
 
 
+EVENT_WORKFLOW = workflow.register(
+    workflow.Workflow(
+        key="events.event",
+        title="Events (事件)",
+        statuses=Status,
+        steps=Transition,
+        who=Who,
+        table=TRANSITIONS,
+        entries=((Status.REPORTED, "report (上报)"), (Status.CLOSED, "report handled on the spot (自处置)")),
+        final=FINAL_STATUSES,
+        illegal=_("An event that is “%(status)s” cannot be “%(action)s”."),
+        not_allowed=_("You may not “%(action)s” this event: that is for its %(who)s."),
+        conditions={"needs_recheck": _("This event was not sampled for a re-check.")},
+    )
+)
+
+
 def allowed_from(status: str) -> list[str]:
     """The transitions the table allows from a status, in table order."""
-    return [action for (src, action) in TRANSITIONS if src == status]
+    return EVENT_WORKFLOW.allowed_from(status)
 
 
 HANDLING_STATUSES = (Status.DISPATCHED, Status.IN_PROGRESS, Status.REWORK)
@@ -149,9 +162,37 @@ MAX_EXTENSION = {"working_hours": 56, "working_days": 30}  # the most one reques
 
 
 class ExtensionStatus(models.TextChoices):
+    """Where a handler's request (more time, a pause: events.models.DecidedRequest) stands."""
+
     PENDING = "pending", _("Pending")
     APPROVED = "approved", _("Approved")
     DENIED = "denied", _("Denied")
+
+
+class Decision(models.TextChoices):
+    """What a dispatcher does with a handler's pending request."""
+
+    APPROVE = "approve", _("Approve")
+    DENY = "deny", _("Deny")
+
+
+# A handler's request (more time, a pause) is filed pending; a dispatcher decides it once. Beside the event's table:
+# the request's decision never changes the event's status (events.services.extensions, .pauses).
+REQUEST_WORKFLOW = workflow.register(
+    workflow.Workflow(
+        key="events.request",
+        title="Requests for more time or a pause (延期、暂停申请)",
+        statuses=ExtensionStatus,
+        steps=Decision,
+        who=Who,
+        table={
+            (ExtensionStatus.PENDING, Decision.APPROVE): Rule((ExtensionStatus.APPROVED,), Who.DISPATCHER),
+            (ExtensionStatus.PENDING, Decision.DENY): Rule((ExtensionStatus.DENIED,), Who.DISPATCHER),
+        },
+        entries=((ExtensionStatus.PENDING, "request (申请), by the handler"),),
+        final=(ExtensionStatus.APPROVED, ExtensionStatus.DENIED),
+    )
+)
 
 
 class Urgency(models.IntegerChoices):

@@ -16,13 +16,14 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from grids.choices import Action, NodeKind
+from grids.choices import NodeKind
 from grids.models import Assignment, GridNode, Tenant, User
 
 from . import rollups, services
 from .catalogue import install_event_catalogue
 from .choices import CloseReason, RejectReason, Source, Status, UnitKind, Urgency
 from .models import Category, Event, EventLog, HandlingUnit
+from .rights import DISPATCH, REPORT, VERIFY
 
 # How many events of each final status in a cycle of 50: every state appears in any run of 50 or more.
 STATUS_CYCLE = (
@@ -63,9 +64,9 @@ def _cast(tenant: Tenant) -> Cast:
     workers, dispatchers = defaultdict(list), defaultdict(list)
     rows = Assignment.objects.current(today).filter(tenant=tenant, node__is_archived=False).select_related("user", "post")
     for a in rows:
-        if a.node.kind == NodeKind.GRID and Action.REPORT in a.post.actions and Action.VERIFY in a.post.actions:
+        if a.node.kind == NodeKind.GRID and REPORT in a.post.actions and VERIFY in a.post.actions:
             workers[a.node_id].append(a.user)
-        if a.node.kind == NodeKind.COMMUNITY and Action.DISPATCH in a.post.actions:
+        if a.node.kind == NodeKind.COMMUNITY and DISPATCH in a.post.actions:
             dispatchers[a.node_id].append(a.user)
     grids = list(GridNode.objects.filter(tenant=tenant, kind=NodeKind.GRID, is_archived=False).order_by("code"))
     fallback = User.objects.filter(tenant=tenant, is_tenant_admin=True, is_active=True).order_by("id").first()

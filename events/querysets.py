@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from grids.choices import LEVELS, Action
+from grids.choices import LEVELS
 from grids.querysets import ScopedQuerySet
+from grids.rights import VIEW
 from grids.scope import scope_for
 
 
@@ -36,10 +37,10 @@ def personal_q(user) -> Q:
 
 
 def _sees_personal_grants(user, action: str) -> bool:
-    return action == Action.VIEW and user is not None and user.is_authenticated and user.is_active
+    return action == VIEW and user is not None and user.is_authenticated and user.is_active
 
 
-def visible_q(user, action: str = Action.VIEW) -> Q:
+def visible_q(user, action: str = VIEW) -> Q:
     """The condition of `visible_to(user, action)`: the tree scope, and for `view` the personal grants."""
     scope = scope_for(user, action)
     if scope.everything:
@@ -50,7 +51,7 @@ def visible_q(user, action: str = Action.VIEW) -> Q:
 
 
 class EventQuerySet(ScopedQuerySet):
-    def visible_to(self, user, action: str = Action.VIEW):
+    def visible_to(self, user, action: str = VIEW):
         return self.filter(visible_q(user, action))
 
 
@@ -69,7 +70,7 @@ def node_branches(scope) -> list[Q] | None:
     ]
 
 
-def visible_branches(user, action: str = Action.VIEW) -> list[Q] | None:
+def visible_branches(user, action: str = VIEW) -> list[Q] | None:
     """`visible_to(user, action)` as branches whose union is exactly the same rows, None for every row.
 
     Each branch is a conjunction of equalities led by one indexed column — the tenant, one node of the tree scope

@@ -11,18 +11,19 @@ from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
 from grids import geo
-from grids.choices import Action
 from grids.models import Assignment, GridNode, Tenant, User
+from grids.rights import VIEW
 from grids.scope import scope_for
 
 from .choices import HANDLING_STATUSES, Status, UnitKind
 from .models import Category, Event, EventLog, EventPhoto, HandlingUnit, Notification
 from .querysets import node_branches, unit_ids_of, visible_branches, visible_q
+from .rights import DISPATCH, HANDLE, REPORT, VERIFY
 
 LIST_RELATED = ("category", "category__parent", "node", "node__parent", "current_unit", "current_handler", "reporter")
 
 
-def visible_events(*, actor: User, action: str = Action.VIEW):
+def visible_events(*, actor: User, action: str = VIEW):
     return Event.objects.visible_to(actor, action)
 
 
@@ -49,7 +50,7 @@ def _queue_branches(actor: User) -> list[Q]:
                 Q(status=status) & extra if nodes is None else [Q(status=status) & node & extra for node in nodes]
             )
 
-    on_nodes(scope_for(actor, Action.DISPATCH), (Status.REPORTED, Status.ACCEPTED))
+    on_nodes(scope_for(actor, DISPATCH), (Status.REPORTED, Status.ACCEPTED))
     for status in HANDLING_STATUSES:
         branches.append(Q(status=status, current_handler_id=actor.pk))
         branches += [
@@ -57,10 +58,10 @@ def _queue_branches(actor: User) -> list[Q]:
         ]
     grid_staff = HandlingUnit.objects.filter(kind=UnitKind.GRID_STAFF).values("id")
     on_nodes(
-        scope_for(actor, Action.HANDLE), HANDLING_STATUSES, Q(current_handler__isnull=True, current_unit_id__in=grid_staff)
+        scope_for(actor, HANDLE), HANDLING_STATUSES, Q(current_handler__isnull=True, current_unit_id__in=grid_staff)
     )
     not_theirs = ~Q(handled_by_id=actor.pk)
-    check = scope_for(actor, Action.VERIFY)
+    check = scope_for(actor, VERIFY)
     on_nodes(check, (Status.HANDLED,), not_theirs)
     on_nodes(check, (Status.CLOSED,), Q(needs_recheck=True) & not_theirs)
     return branches
@@ -321,7 +322,7 @@ def categories_for(*, actor: User, tenant_id: int | None = None):
 
 def reportable_grids(*, actor: User):
     return (
-        GridNode.objects.visible_to(actor, Action.REPORT)
+        GridNode.objects.visible_to(actor, REPORT)
         .filter(kind="grid", is_archived=False)
         .select_related("parent")
         .order_by("code")

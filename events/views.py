@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from grids import selectors as grid_selectors
 from grids.exports.responses import answer as export_answer
+from yaohai.core.errors import DomainError, render_refusal
 
 from . import exports, selectors, services
 from .choices import HANDLING_STATUSES, Transition, Who
@@ -223,10 +224,8 @@ def transition(request, pk, action):
             services.TRANSITION_SERVICES[action](actor=request.user, event=event.pk, **form.kwargs())
         except Event.DoesNotExist as exc:
             raise Http404 from exc
-        except services.TransitionError as exc:
-            event = _event_or_404(request, pk)
-            context = _detail_context(request, event, error=exc.message)
-            return render(request, "events/detail.html", context, status=exc.status_code)
+        except DomainError as exc:
+            return render_refusal(request, exc, "events/detail.html", _detail_context(request, _event_or_404(request, pk)))
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
@@ -245,9 +244,8 @@ def _side_step(request, pk, form_class, key, call, prefix="ext"):
             call(event, form.cleaned_data)
         except Event.DoesNotExist as exc:
             raise Http404 from exc
-        except services.TransitionError as exc:
-            context = _detail_context(request, _event_or_404(request, pk), error=exc.message)
-            return render(request, "events/detail.html", context, status=exc.status_code)
+        except DomainError as exc:
+            return render_refusal(request, exc, "events/detail.html", _detail_context(request, _event_or_404(request, pk)))
         except ValidationError as exc:
             _add_errors(form, exc)
         else:

@@ -17,7 +17,7 @@ from yaohai.core.xlsx import xlsx_response
 from . import services, tree_io
 from .admin_scope import ReadOnlyAdminMixin, TenantScopedAdminMixin, is_platform_admin, is_tenant_admin
 from .exports import services as export_services
-from .forms import GridNodeAdminForm
+from .forms import GridNodeAdminForm, PostAdminForm
 from .models import Assignment, ExportJob, GridNode, Post, Tenant, User
 
 
@@ -225,6 +225,7 @@ class GridNodeAdmin(TenantScopedAdminMixin, SimpleHistoryAdmin, MPTTModelAdmin):
 
 @admin.register(Post)
 class PostAdmin(TenantScopedAdminMixin, SimpleHistoryAdmin):
+    form = PostAdminForm
     list_display = ["name", "code", "tier", "tenant", "sort_order", "is_active"]
     list_filter = ["tenant", "tier", "is_active"]
     search_fields = ["name", "code"]

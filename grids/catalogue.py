@@ -1,30 +1,34 @@
-"""The default post catalogue of the 1+4+N staffing model, installed into a new tenant and editable after."""
+"""The default post catalogue of the 1+4+N staffing model, installed into a new tenant and editable after.
+
+A post grants rights by their stored codes; each code is declared, with its label, by the app that owns it
+(grids/rights.py, events/rights.py, the assessment's rights.py; yaohai.core.rights). The codes are data here, so
+the base app names the rights of the apps above it without importing them."""
 
 from django.db import transaction
 
-from .choices import Action, NodeKind, PostTier
+from .choices import NodeKind, PostTier
 from .services import save_post
 
 ALL_LEVELS = list(NodeKind.values)
-OFFICER_ACTIONS = [Action.VIEW, Action.REPORT, Action.DISPATCH, Action.VERIFY, Action.MANAGE_ROSTER, Action.ASSESS]
+OFFICER_ACTIONS = ["view", "report", "dispatch", "verify", "manage_roster", "assess"]
 
 # (code, name, tier, required on, actions, duties)
 DEFAULT_POSTS = [
     ("grid_head", "网格长", PostTier.HEAD, ALL_LEVELS, OFFICER_ACTIONS,
      "统筹本网格（或本级）各类力量，组织巡查、议事和事件处置，对本网格治理负总责。"),
-    ("grid_worker", "专职网格员", PostTier.MEMBER, [NodeKind.GRID], [Action.VIEW, Action.REPORT, Action.VERIFY],
+    ("grid_worker", "专职网格员", PostTier.MEMBER, [NodeKind.GRID], ["view", "report", "verify"],
      "定人定岗定责：每日巡查网格，采集人地事物信息，发现并上报事件，跟踪处置并核查结果。"),
-    ("law_enforcement", "执法队员", PostTier.MEMBER, [], [Action.VIEW, Action.HANDLE],
+    ("law_enforcement", "执法队员", PostTier.MEMBER, [], ["view", "handle"],
      "负责网格内市容秩序、违章搭建等执法事项的处置。"),
-    ("police", "社区民警", PostTier.MEMBER, [NodeKind.GRID], [Action.VIEW, Action.HANDLE, Action.MEDIATE],
+    ("police", "社区民警", PostTier.MEMBER, [NodeKind.GRID], ["view", "handle", "mediate"],
      "负责网格内治安防控、矛盾纠纷排查化解和信警联治。"),
-    ("property", "物业人员", PostTier.MEMBER, [], [Action.VIEW, Action.HANDLE],
+    ("property", "物业人员", PostTier.MEMBER, [], ["view", "handle"],
      "负责小区设施维护、环境卫生等物业事项的处置与反馈。"),
-    ("informant", "信息员", PostTier.MEMBER, [], [Action.VIEW, Action.REPORT],
+    ("informant", "信息员", PostTier.MEMBER, [], ["view", "report"],
      "收集社情民意，及时向网格员报告问题线索。"),
-    ("instructor", "网格指导员", PostTier.SUPPORT, [], [Action.VIEW, Action.ASSESS],
+    ("instructor", "网格指导员", PostTier.SUPPORT, [], ["view", "assess"],
      "指导网格工作，督促网格员履职，参与考核评价。"),
-    ("market_supervisor", "市场监管员", PostTier.SUPPORT, [], [Action.VIEW, Action.HANDLE],
+    ("market_supervisor", "市场监管员", PostTier.SUPPORT, [], ["view", "handle"],
      "负责网格内食品安全、市场秩序等监管事项。"),
 ]
 

@@ -1,7 +1,13 @@
-"""Kinds of grid node, the parent rules between them, and the actions a post can grant."""
+"""Kinds of grid node, the parent rules between them, post tiers, and the export table.
+
+The rights (actions) a post can grant are declared by each app in its rights.py (yaohai.core.rights).
+"""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from yaohai.core import workflow
+from yaohai.core.workflow import Rule
 
 
 class NodeKind(models.TextChoices):
@@ -41,19 +47,6 @@ KIND_OF_SUBKIND = {sub: kind for kind, subs in SUBKINDS.items() for sub in subs}
 CODE_LENGTH = {NodeKind.DISTRICT: 6, NodeKind.STREET: 9, NodeKind.COMMUNITY: 12, NodeKind.GRID: 15}
 
 
-class Action(models.TextChoices):
-    """What a post lets its holder do over the subtree of the node it is held on."""
-
-    VIEW = "view", _("View records")
-    REPORT = "report", _("File events")
-    DISPATCH = "dispatch", _("Accept and dispatch events")
-    HANDLE = "handle", _("Handle events")
-    VERIFY = "verify", _("Verify events")
-    MANAGE_ROSTER = "manage_roster", _("Manage the roster")
-    ASSESS = "assess", _("Assess grid workers")
-    MEDIATE = "mediate", _("Mediate disputes")
-
-
 class AdminRole(models.TextChoices):
     """三员分立: the three administrator roles of a 等保 level-3 system; none holds another's rights."""
 
@@ -78,3 +71,36 @@ class ExportStatus(models.TextChoices):
     RUNNING = "running", _("Being built")
     DONE = "done", _("Ready")
     FAILED = "failed", _("Failed")
+
+
+class ExportStep(models.TextChoices):
+    """What happens to a background export; every step is the system's (the task, the sweep)."""
+
+    CLAIM = "claim", _("Start building")
+    FINISH = "finish", _("Finish")
+    FAIL = "fail", _("Fail")
+    INTERRUPT = "interrupt", _("Mark interrupted")
+
+
+class ExportWho(models.TextChoices):
+    SYSTEM = "system", _("the export task or its sweep")
+
+
+# Steps are conditional updates (UPDATE … WHERE status IN the step's sources), so a retried task never builds twice.
+EXPORT_WORKFLOW = workflow.register(
+    workflow.Workflow(
+        key="exports.job",
+        title="Background exports (导出任务)",
+        statuses=ExportStatus,
+        steps=ExportStep,
+        who=ExportWho,
+        table={
+            (ExportStatus.QUEUED, ExportStep.CLAIM): Rule((ExportStatus.RUNNING,), ExportWho.SYSTEM),
+            (ExportStatus.RUNNING, ExportStep.FINISH): Rule((ExportStatus.DONE,), ExportWho.SYSTEM),
+            (ExportStatus.RUNNING, ExportStep.FAIL): Rule((ExportStatus.FAILED,), ExportWho.SYSTEM),
+            (ExportStatus.RUNNING, ExportStep.INTERRUPT): Rule((ExportStatus.FAILED,), ExportWho.SYSTEM),
+        },
+        entries=((ExportStatus.QUEUED, "request (导出), too large to build at once"),),
+        final=(ExportStatus.DONE, ExportStatus.FAILED),
+    )
+)

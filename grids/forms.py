@@ -5,8 +5,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from yaohai.core import rights
+
 from . import services
-from .models import GridNode
+from .models import GridNode, Post
 
 
 class GridNodeAdminForm(forms.ModelForm):
@@ -64,3 +66,17 @@ class GridNodeAdminForm(forms.ModelForm):
             return data
         data["name"], data["code"] = fields.name, fields.code
         return data
+
+
+class PostAdminForm(forms.ModelForm):
+    """A post's rights as checkboxes, labelled as the apps that declare them label them (yaohai.core.rights)."""
+
+    actions = forms.MultipleChoiceField(
+        label=gettext_lazy("granted actions"), choices=rights.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Post
+        fields = ["tenant", "code", "name", "tier", "duties", "actions", "required_on", "sort_order", "is_active"]
+

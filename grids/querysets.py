@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from mptt.querysets import TreeQuerySet
 
-from .choices import Action
+from .rights import VIEW
 from .scope import scope_for
 
 
@@ -14,7 +14,7 @@ class ScopedQuerySetMixin:
 
     scope_prefix = ""
 
-    def visible_to(self, user, action: str = Action.VIEW):
+    def visible_to(self, user, action: str = VIEW):
         return self.filter(scope_for(user, action).q(self.scope_prefix))
 
 
@@ -25,7 +25,7 @@ class ScopedQuerySet(ScopedQuerySetMixin, models.QuerySet):
 class TenantQuerySet(models.QuerySet):
     """For per-tenant catalogues (posts, categories): visible to anyone with some jurisdiction in the tenant."""
 
-    def visible_to(self, user, action: str = Action.VIEW):
+    def visible_to(self, user, action: str = VIEW):
         scope = scope_for(user, action)
         if scope.everything:
             return self

@@ -1,8 +1,9 @@
 """Jurisdiction: what a user may see or do, as one Q over the ancestor stamps that scoped records carry.
 
-A user's scope for an action is the union of the subtrees of the nodes where they hold a current post that
-grants the action, intersected with their tenant. A tenant admin holds the whole tenant; a superuser holds
-every tenant. The scope is computed once per user object and action (one query) and cached on the object.
+A user's scope for an action (a right, declared by an app: yaohai.core.rights) is the union of the subtrees of the
+nodes where they hold a current post that grants it, intersected with their tenant. A tenant admin holds the whole
+tenant; a superuser holds every tenant. The assignments are read once per user object (one query); the scope of
+each right is computed when a request first asks for it, and cached on the object.
 """
 
 from __future__ import annotations
@@ -13,7 +14,10 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils import timezone
 
-from .choices import LEVELS, Action
+from yaohai.core import rights
+
+from .choices import LEVELS
+from .rights import VIEW
 
 
 @dataclass(frozen=True)
@@ -57,51 +61,57 @@ class Scope:
 
 
 NO_SCOPE = Scope()
-# The scope cache also keeps the kinds of node the user holds a post in (read by the same query).
+# The scope cache also keeps the user's current assignments as read (node, kind, rights) and the kinds of node
+# the user holds a post in (read by the same query).
+ROWS = "_rows"
 HELD_KINDS = "_held_kinds"
 
 
-def scope_for(user, action: str = Action.VIEW) -> Scope:
-    """The user's scope for `action`, cached on the user object for the life of the request.
+def scope_for(user, action: str = VIEW) -> Scope:
+    """The user's scope for `action` (a right some app declared), cached on the user object for the request.
 
-    One query reads the user's current assignments and builds the scope of every action at once: a request
-    that checks `report`, `view` and `dispatch` pays for it once.
+    One query reads the user's current assignments, once per request; the scope of each right the request asks
+    about is built from those rows when it is first asked: a request that checks `report`, `view` and `dispatch`
+    pays for one query. A code no app declared is a programming error (ValueError), never an empty scope.
     """
     if user is None or not user.is_authenticated or not user.is_active:
         return NO_SCOPE
     cache = user.__dict__.setdefault("_scope_cache", {})
     if action not in cache:
-        cache.update(_compute_scopes(user))
-    return cache.get(action, NO_SCOPE)
+        if not rights.is_known(action):
+            raise ValueError(f"no app declares the right {action!r} (yaohai.core.rights.register)")
+        cache[action] = _scope(user, action, cache)
+    return cache[action]
 
 
-def _compute_scopes(user) -> dict[str, Scope]:
+def _scope(user, action: str, cache: dict) -> Scope:
     if user.is_superuser:
-        return dict.fromkeys(Action.values, Scope(everything=True))
+        return Scope(everything=True)
     if user.tenant_id is None:
-        return dict.fromkeys(Action.values, NO_SCOPE)
+        return NO_SCOPE
     if user.is_tenant_admin:
-        return dict.fromkeys(Action.values, Scope(tenant_id=user.tenant_id, whole_tenant=True))
+        return Scope(tenant_id=user.tenant_id, whole_tenant=True)
+    rows = cache.get(ROWS)
+    if rows is None:
+        rows = cache[ROWS] = _assignments(user)
+        cache[HELD_KINDS] = frozenset(kind for _node, kind, _rights in rows)
+    node_ids: dict[str, set[int]] = defaultdict(set)
+    for node_id, kind, granted in rows:
+        if action in (granted or ()):
+            node_ids[kind].add(node_id)
+    return Scope(tenant_id=user.tenant_id, node_ids={k: frozenset(v) for k, v in node_ids.items()})
+
+
+def _assignments(user) -> list[tuple[int, str, list[str]]]:
+    """(node, its kind, the rights its post grants) for each current assignment of the user on a live node."""
     from .models import Assignment
 
-    node_ids: dict[str, dict[str, set[int]]] = {action: defaultdict(set) for action in Action.values}
-    kinds: set[str] = set()
-    rows = (
+    return list(
         Assignment.objects.current(timezone.localdate())
         .filter(user=user, tenant_id=user.tenant_id, node__is_archived=False)
         .values_list("node_id", "node__kind", "post__actions")
         .order_by()  # a set is built from them: no need for the model's ordering (and its sort)
     )
-    for node_id, kind, actions in rows:
-        kinds.add(kind)
-        for action in actions or ():
-            if action in node_ids:
-                node_ids[action][kind].add(node_id)
-    scopes = {
-        action: Scope(tenant_id=user.tenant_id, node_ids={k: frozenset(v) for k, v in by_kind.items()})
-        for action, by_kind in node_ids.items()
-    }
-    return {**scopes, HELD_KINDS: frozenset(kinds)}
 
 
 def held_kinds(user) -> frozenset[str]:

@@ -7,17 +7,18 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from . import geo
-from .choices import Action, NodeKind
+from .choices import NodeKind
 from .models import Assignment, GridNode, Post, User
+from .rights import VIEW
 from .scope import held_kinds, scope_for
 
 
-def visible_nodes(*, actor: User, action: str = Action.VIEW):
+def visible_nodes(*, actor: User, action: str = VIEW):
     """The live nodes the actor may see."""
     return GridNode.objects.visible_to(actor, action).filter(is_archived=False)
 
 
-def home_nodes(*, actor: User, action: str = Action.VIEW) -> list[GridNode]:
+def home_nodes(*, actor: User, action: str = VIEW) -> list[GridNode]:
     """The top nodes of the actor's jurisdiction for `action`: where their dashboards, rosters (and, for `assess`,
     assessment pages) start."""
     scope = scope_for(actor, action)

@@ -15,9 +15,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from yaohai.core import rights
+
 from . import geo
-from .choices import Action, NodeKind, NodeSubkind
+from .choices import NodeKind, NodeSubkind
 from .models import Assignment, GridNode, Post, ScopedModel, Tenant, User
+from .rights import MANAGE_ROSTER
 from .scope import scope_for
 from .signals import tenant_created
 from .tree_spec import GRID_TREE
@@ -264,7 +267,7 @@ def restore_node(*, node: GridNode, actor: User | None = None) -> GridNode:
 def _clean_post_lists(actions: Iterable[str], required_on: Iterable[str]) -> tuple[list[str], list[str]]:
     actions, required_on = list(dict.fromkeys(actions)), list(dict.fromkeys(required_on))
     errors = {}
-    bad = [a for a in actions if a not in Action.values]
+    bad = [a for a in actions if not rights.is_known(a)]  # the apps declare them (their rights.py)
     if bad:
         errors["actions"] = [_("Unknown actions: %(actions)s.") % {"actions": ", ".join(bad)}]
     bad = [k for k in required_on if k not in NodeKind.values]
@@ -311,7 +314,7 @@ def assign(
     actor: User | None = None,
 ) -> Assignment:
     """三定: put a person in a post on a node from a date."""
-    if actor is not None and not scope_for(actor, Action.MANAGE_ROSTER).covers(node):
+    if actor is not None and not scope_for(actor, MANAGE_ROSTER).covers(node):
         raise ValidationError(_("You may not change the roster of “%(node)s”.") % {"node": node.name})
     errors = {}
     if not (user.tenant_id == post.tenant_id == node.tenant_id):
@@ -341,7 +344,7 @@ def assign(
 def end_assignment(*, assignment: Assignment, end_date: date, actor: User | None = None) -> Assignment:
     """Close an assignment on a date; the row stays as history of who held the post."""
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
-    if actor is not None and not scope_for(actor, Action.MANAGE_ROSTER).covers(assignment):
+    if actor is not None and not scope_for(actor, MANAGE_ROSTER).covers(assignment):
         raise ValidationError(_("You may not change the roster of “%(node)s”.") % {"node": assignment.node.name})
     if end_date < assignment.start_date:
         raise ValidationError({"end_date": [_("The end date cannot come before the start date.")]})

@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "yaohai.core.errors.DomainErrorMiddleware",
     # Last, so its process_exception sees a view's database failure first: a 503, never a 500 (yaohai.core.faults).
     "yaohai.core.faults.DatabaseUnavailableMiddleware",
 ]
@@ -190,7 +191,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
     "PAGE_SIZE": 50,
-    "EXCEPTION_HANDLER": "yaohai.core.api_errors.exception_handler",
+    "EXCEPTION_HANDLER": "yaohai.core.errors.api_exception_handler",  # then yaohai.core.api_errors for DRF's own
     "DEFAULT_THROTTLE_CLASSES": ["yaohai.core.throttles.AddressThrottle", "yaohai.core.throttles.AccountThrottle"],
 }
 # Requests per period (s, m, h, d) by address for anonymous callers, by account for signed-in ones, and for the token

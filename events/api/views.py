@@ -1,7 +1,8 @@
 """Events API: read-only viewsets plus one named POST action per workflow step, through the same services.
 
 An illegal step answers 409 with the translated message, a step the caller may not take 403, an event outside
-the caller's scope 404 — exactly like the pages.
+the caller's scope 404 — exactly like the pages (the refusals are yaohai.core.errors classes, answered by its
+API exception handler).
 """
 
 import django_filters
@@ -197,11 +198,9 @@ class EventViewSet(ScopedReadOnlyViewSet):
             service(actor=request.user, event=event.pk, **data.validated_data, **extra)
         except Event.DoesNotExist as exc:
             raise NotFound from exc
-        except services.TransitionError as exc:
-            return Response({"detail": exc.message}, status=exc.status_code)
         except DjangoValidationError as exc:
             raise as_drf_error(exc) from exc
-        return self._detail(event.pk)
+        return self._detail(event.pk)  # a refusal (DomainError) is answered by yaohai.core.errors
 
     @extend_schema(request=NoteSerializer, responses=EventDetailSerializer)
     @action(detail=True, methods=["post"])

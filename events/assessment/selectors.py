@@ -9,12 +9,13 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 
 from grids import selectors as grid_selectors
-from grids.choices import Action, NodeKind
+from grids.choices import NodeKind
 from grids.models import GridNode
 
 from .choices import RunStatus, SubjectKind
 from .indicators import BY_KEY, ORDER, item_fields
 from .models import AssessmentRun, Score
+from .rights import ASSESS
 
 CHILD_KIND = {
     NodeKind.DISTRICT: SubjectKind.STREET,
@@ -33,12 +34,12 @@ RANK_FOR_PAGE = {
 
 def assessable_node(*, actor, pk: int) -> GridNode:
     """A live node the actor may assess (GridNode.DoesNotExist otherwise: out of scope is a 404)."""
-    return GridNode.objects.visible_to(actor, Action.ASSESS).filter(is_archived=False).get(pk=pk)
+    return GridNode.objects.visible_to(actor, ASSESS).filter(is_archived=False).get(pk=pk)
 
 
 def assessable_top_nodes(*, actor) -> list[GridNode]:
     """The top nodes of the actor's `assess` jurisdiction, where their assessment pages start."""
-    return grid_selectors.home_nodes(actor=actor, action=Action.ASSESS)
+    return grid_selectors.home_nodes(actor=actor, action=ASSESS)
 
 
 def runs_of(*, tenant_id: int, published_only: bool = False) -> list[AssessmentRun]:
@@ -103,7 +104,7 @@ def node_board(*, actor, node: GridNode, run: AssessmentRun | None) -> NodeBoard
     if child_kind:
         wanted |= Q(subject_kind=child_kind)
     rows = (
-        Score.objects.visible_to(actor, Action.ASSESS)
+        Score.objects.visible_to(actor, ASSESS)
         .filter(run=run, **{f"{node.kind}_id": node.pk})
         .filter(wanted)
         .select_related("user", "node", "node__parent", "node__parent__parent")

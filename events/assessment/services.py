@@ -1,7 +1,7 @@
 """Writes of the assessment: the default scheme, computing a month (a draft, or a new version with a reason),
 publishing it, and the catch-up sweep the monthly task runs. Keyword-only, each in one transaction.
 
-Who may do what (docs/assessment.md, docs/permissions.md): the `assess` action (grids.choices.Action, granted
+Who may do what (docs/assessment.md, docs/permissions.md): the `assess` right (declared in rights.py, granted
 by the default posts 网格长 and 网格指导员) held on the district node, or on a street node, lets an officer
 compute a month's draft and recompute it; publishing — freezing the month for everyone, grid workers included —
 needs `assess` on the district node. Tenant admins and superusers may do both. The tasks act as the system
@@ -16,35 +16,35 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from grids.choices import Action
 from grids.models import Tenant
 from grids.scope import scope_for
+from yaohai.core.errors import Invalid
+from yaohai.core.errors import NotAllowed as CoreNotAllowed
+from yaohai.core.workflow import IllegalStep
 
-from .choices import RunStatus
+from .choices import RUN_WORKFLOW, RunStatus, RunStep
 from .indicators import INDICATORS
 from .models import AssessmentRun, AssessmentScheme, SchemeIndicator, Score
 from .months import MonthError, check_scorable, current_month, previous_month
+from .rights import ASSESS
 from .scoring import score_run
 
 CATCH_UP_MONTHS = 3  # the monthly task scores every past month up to this many back that has no run yet
 
 
-class AssessmentError(Exception):
-    """A refused request; the message is for the user, in their language. `status` is the HTTP answer."""
-
-    status = 400
+class AssessmentError(Invalid):
+    """A refused request (HTTP 400); the message is for the user, in their language."""
 
 
-class NotAllowed(AssessmentError):
-    status = 403
+NotAllowed = CoreNotAllowed  # the assess right is missing (HTTP 403)
 
 
-class Frozen(AssessmentError):
-    status = 409
+class Frozen(IllegalStep):
+    """A published month is frozen (HTTP 409)."""
 
 
 def _assess_scope(actor, tenant_id: int):
-    scope = scope_for(actor, Action.ASSESS)
+    scope = scope_for(actor, ASSESS)
     if scope.everything:
         return "all"
     if scope.is_empty or scope.tenant_id != tenant_id:
@@ -138,7 +138,7 @@ def compute_month(*, actor, tenant: Tenant, month: dt.date, reason: str = "", no
     run.as_of = now
     run.computed_at = now
     run.computed_by = actor
-    run.status = RunStatus.DRAFT
+    run.status = RunStatus.DRAFT  # a new run starts as a draft; a draft recomputed stays one (RUN_WORKFLOW)
     run.save()
     score_run(run)
     return run
@@ -156,9 +156,8 @@ def publish_month(*, actor, tenant: Tenant, month: dt.date, version: int, now=No
     )
     if run is None:
         raise AssessmentError(_("There is no such version of this month to publish."))
-    if run.is_published:
-        raise Frozen(_("This version is already published."))
-    run.status = RunStatus.PUBLISHED
+    RUN_WORKFLOW.check(run, RunStep.PUBLISH, error=Frozen, illegal=_("This version is already published."))
+    RUN_WORKFLOW.move(run, RunStep.PUBLISH)
     run.published_at = now or timezone.now()
     run.published_by = actor
     run.save(update_fields=["status", "published_at", "published_by"])

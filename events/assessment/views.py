@@ -19,14 +19,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from grids import selectors as grid_selectors
-from grids.choices import Action
 from grids.models import GridNode
+from yaohai.core.errors import DomainError
 from yaohai.core.xlsx import xlsx_response
 
 from . import selectors, services, tasks
 from .forms import ComputeForm, PublishForm
 from .indicators import INDICATORS
 from .months import MonthError, current_month, label, parse_month, previous_month
+from .rights import ASSESS
 from .xlsx import build_sheet
 
 
@@ -113,7 +114,7 @@ def _path(request, node) -> list[tuple[GridNode, bool]]:
         return []
     ancestors = list(node.get_ancestors())
     reachable = set(
-        GridNode.objects.visible_to(request.user, Action.ASSESS)
+        GridNode.objects.visible_to(request.user, ASSESS)
         .filter(is_archived=False, pk__in=[a.pk for a in ancestors])
         .values_list("pk", flat=True)
     )
@@ -167,8 +168,8 @@ def compute(request, pk):
     month, reason = form.cleaned_data["month"], form.cleaned_data["reason"].strip()
     try:
         services.check_compute(actor=request.user, tenant=node.tenant, month=month, reason=reason)
-    except services.AssessmentError as error:
-        return _refused(request, node, error.status, str(error), compute_form=form)
+    except DomainError as error:
+        return _refused(request, node, error.status, error.message, compute_form=form)
     args = (node.tenant_id, label(month), request.user.pk, reason)
     transaction.on_commit(lambda: tasks.compute_month.delay(*args))
     if tasks.compute_month.app.conf.task_always_eager:  # no Redis: the task ran in this request
@@ -189,7 +190,7 @@ def publish(request, pk):
     month, version = form.cleaned_data["month"], form.cleaned_data["version"]
     try:
         run = services.publish_month(actor=request.user, tenant=node.tenant, month=month, version=version)
-    except services.AssessmentError as error:
-        return _refused(request, node, error.status, str(error), publish_form=form)
+    except DomainError as error:
+        return _refused(request, node, error.status, error.message, publish_form=form)
     messages.success(request, _("%(month)s version %(version)s published.") % {"month": label(month), "version": version})
     return redirect(f"{reverse('assessment:node', args=[node.pk])}?{_query(run)}")

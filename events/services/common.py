@@ -4,23 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from functools import partial
 
 from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from grids.choices import Action
 from grids.models import Assignment, User
 from grids.scope import scope_for
+from yaohai.core.errors import NotAllowed as CoreNotAllowed
+from yaohai.core.workflow import IllegalStep, Runner, after_commit
 
 from ..calendar import add_working_duration, add_working_time
 from ..choices import (
+    EVENT_WORKFLOW,
     REOPEN_DAYS,
-    TRANSITIONS,
     Rule,
     Status,
-    Transition,
     UnitKind,
     Who,
 )
@@ -33,23 +32,13 @@ from ..models import (
     Notification,
 )
 from ..querysets import unit_ids_of
+from ..rights import DISPATCH, HANDLE, VERIFY
 from ..signals import notifications_created
 
-
-class TransitionError(Exception):
-    """A step the workflow table does not allow from the event's status: nothing changed (HTTP 409)."""
-
-    status_code = 409
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-class NotAllowed(TransitionError):
-    """A step the table allows, but not to this user (HTTP 403)."""
-
-    status_code = 403
+# A step the workflow table does not allow from the event's status: nothing changed (HTTP 409). The kit's class.
+TransitionError = IllegalStep
+# A step the table allows, but not to this user (HTTP 403): the one refusal class of every app.
+NotAllowed = CoreNotAllowed
 
 
 def _pk(value):
@@ -79,9 +68,8 @@ def _unpause(event: Event, now: dt.datetime) -> bool:
 
 
 def _log(event: Event, actor, action: str, from_status: str, note: str = "") -> EventLog:
-    return EventLog.objects.create(
-        event=event, actor=actor, action=action, from_status=from_status, to_status=event.status, note=note
-    )
+    """A log row for a step beside the table (filing, more time, a pause): the kit writes it like a step's."""
+    return EVENTS.log(event, actor=actor, action=action, before=from_status, note=note)
 
 
 def _save_photos(
@@ -103,7 +91,7 @@ def _notify(user_ids: Iterable[int], event: Event, kind: str, *, skip: int | Non
         return 0
     rows = Notification.objects.bulk_create([Notification(user_id=pk, event=event, kind=kind) for pk in users])
     ids = [row.pk for row in rows if row.pk is not None]
-    transaction.on_commit(partial(notifications_created.send, sender=Notification, ids=ids))
+    after_commit(notifications_created.send, sender=Notification, ids=ids)
     return len(users)
 
 
@@ -128,7 +116,7 @@ def _handlers_of(event: Event) -> set[int]:
 
 
 def _dispatchers_of(event: Event) -> set[int]:
-    return _current_holders([event.grid_id, event.community_id], action=Action.DISPATCH)
+    return _current_holders([event.grid_id, event.community_id], action=DISPATCH)
 
 
 def _waiting_on(event: Event) -> set[int]:
@@ -154,7 +142,7 @@ def _last_actor(event: Event, action: str) -> int | None:
 def actor_may(actor: User, event: Event, who: str, *, now: dt.datetime | None = None) -> bool:
     """Whether the actor fills the role the table asks for, on this event."""
     if who == Who.DISPATCHER:
-        return scope_for(actor, Action.DISPATCH).covers(event)
+        return scope_for(actor, DISPATCH).covers(event)
     if who == Who.HANDLER:
         if event.current_handler_id is not None:
             return event.current_handler_id == actor.pk
@@ -162,9 +150,9 @@ def actor_may(actor: User, event: Event, who: str, *, now: dt.datetime | None = 
             return False
         if event.current_unit_id in unit_ids_of(actor):
             return True
-        return event.current_unit.kind == UnitKind.GRID_STAFF and scope_for(actor, Action.HANDLE).covers(event)
+        return event.current_unit.kind == UnitKind.GRID_STAFF and scope_for(actor, HANDLE).covers(event)
     if who == Who.VERIFIER:
-        return actor.pk != event.handled_by_id and scope_for(actor, Action.VERIFY).covers(event)
+        return actor.pk != event.handled_by_id and scope_for(actor, VERIFY).covers(event)
     if who == Who.REPORTER:
         now = now or timezone.now()
         return (
@@ -177,13 +165,7 @@ def actor_may(actor: User, event: Event, who: str, *, now: dt.datetime | None = 
 
 def allowed_transitions(*, actor: User, event: Event, now: dt.datetime | None = None) -> list[str]:
     """The transitions this actor may take on this event now (for the buttons and the API)."""
-    return [
-        action
-        for (status, action), rule in TRANSITIONS.items()
-        if status == event.status
-        and (not rule.only_if or getattr(event, rule.only_if))
-        and actor_may(actor, event, rule.who, now=now)
-    ]
+    return EVENTS.allowed(actor=actor, obj=event, now=now)
 
 
 def can_see_contact(*, actor: User, event: Event) -> bool:
@@ -191,34 +173,31 @@ def can_see_contact(*, actor: User, event: Event) -> bool:
     return (
         actor.pk == event.reporter_id
         or actor.pk in _handlers_of(event)
-        or scope_for(actor, Action.DISPATCH).covers(event)
+        or scope_for(actor, DISPATCH).covers(event)
     )
+
+
+def _refusal(actor: User, event: Event, step: str, rule: Rule) -> str | None:
+    """A more telling 403 than the table's: the reporter who is too late to reopen."""
+    if rule.who == Who.REPORTER and actor.pk == event.reporter_id:
+        return _("An event can be reopened only within %(days)d days of closing.") % {"days": REOPEN_DAYS}
+    return None
+
+
+# The event workflow bound to its model: read through the actor's scope and locked, checked, logged in EventLog.
+EVENTS = Runner(
+    EVENT_WORKFLOW,
+    rows=lambda actor: Event.objects.visible_to(actor),
+    may=lambda actor, event, rule, now: actor_may(actor, event, rule.who, now=now),
+    refusal=_refusal,
+    log_model=EventLog,
+    log_subject="event",
+)
 
 
 def _locked(actor: User, event) -> Event:
     """The event, row-locked, read through the actor's scope (Event.DoesNotExist when out of scope)."""
-    return Event.objects.visible_to(actor).select_for_update().get(pk=_pk(event))
-
-
-def _check(actor: User, event: Event, action: str, now: dt.datetime) -> Rule:
-    rule = TRANSITIONS.get((event.status, action))
-    if rule is None:
-        raise TransitionError(
-            _("An event that is “%(status)s” cannot be “%(action)s”.")
-            % {"status": Status(event.status).label, "action": Transition(action).label}
-        )
-    if rule.only_if and not getattr(event, rule.only_if):
-        raise TransitionError(_("This event was not sampled for a re-check."))
-    if not actor_may(actor, event, rule.who, now=now):
-        if rule.who == Who.REPORTER and actor.pk == event.reporter_id:
-            raise NotAllowed(
-                _("An event can be reopened only within %(days)d days of closing.") % {"days": REOPEN_DAYS}
-            )
-        raise NotAllowed(
-            _("You may not “%(action)s” this event: that is for its %(who)s.")
-            % {"action": Transition(action).label, "who": Who(rule.who).label}
-        )
-    return rule
+    return EVENTS.lock(actor, event)
 
 
 def _next_reference(tenant_id: int, day: dt.date, prefix: str) -> str:

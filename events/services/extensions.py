@@ -1,4 +1,7 @@
-"""Requests for more time: beside the table, they move the handling deadline and never the status."""
+"""Requests for more time: beside the table, they move the handling deadline and never the status.
+
+The request itself is decided on the REQUEST_WORKFLOW table (events.choices): pending → approved or denied, by a
+dispatcher; the decision is logged on the event."""
 
 from __future__ import annotations
 
@@ -15,6 +18,8 @@ from ..calendar import add_working_time
 from ..choices import (
     HANDLING_STATUSES,
     MAX_EXTENSION,
+    REQUEST_WORKFLOW,
+    Decision,
     ExtensionStatus,
     LogAction,
     NotificationKind,
@@ -87,13 +92,18 @@ def decide_extension(
     )
     if request is None:
         raise TransitionError(_("No request for more time is waiting for a decision."))
-    if not actor_may(actor, event, Who.DISPATCHER, now=now):
-        raise NotAllowed(_("Only a dispatcher of this event may decide on more time."))
+    decision = Decision.APPROVE if approve else Decision.DENY
+    REQUEST_WORKFLOW.check(
+        request,
+        decision,
+        may=lambda rule: actor_may(actor, event, rule.who, now=now),
+        refusal=lambda rule: _("Only a dispatcher of this event may decide on more time."),
+    )
     if event.status not in HANDLING_STATUSES and approve:
         raise TransitionError(_("The event is no longer being handled; the request can only be denied."))
     if event.paused_at is not None and approve:
         raise TransitionError(_("The clock is paused; resume it before approving more time."))
-    request.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.DENIED
+    REQUEST_WORKFLOW.move(request, decision)
     request.decided_by, request.decided_at, request.decision_note = actor, now, (note or "").strip()
     request.save()
     if approve:

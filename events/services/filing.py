@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from grids.choices import CODE_LENGTH, Action, NodeKind
+from grids.choices import CODE_LENGTH, NodeKind
 from grids.models import GridNode, User
 from grids.scope import scope_for
 from grids.selectors import point_outside_district
@@ -33,6 +33,7 @@ from ..models import (
     Event,
     EventLog,
 )
+from ..rights import REPORT
 from .common import _dispatchers_of, _log, _next_reference, _notify, _pk, _save_photos, _set_due, _stage_due
 
 
@@ -157,7 +158,7 @@ def _grid_to_file_in(actor: User, node: GridNode | int | None) -> GridNode | Non
     """The live grid, within the actor's `report` scope, that the event is filed in; None if it is not one.
     The scope is tested in memory (Scope.covers, the same test as visible_to's filter)."""
     if isinstance(node, GridNode):
-        fits = node.kind == NodeKind.GRID and not node.is_archived and scope_for(actor, Action.REPORT).covers(node)
+        fits = node.kind == NodeKind.GRID and not node.is_archived and scope_for(actor, REPORT).covers(node)
         return node if fits else None
     if node is None:
         return None
@@ -165,7 +166,7 @@ def _grid_to_file_in(actor: User, node: GridNode | int | None) -> GridNode | Non
         grid = GridNode.objects.get(pk=node, kind=NodeKind.GRID, is_archived=False)
     except (GridNode.DoesNotExist, TypeError, ValueError):
         return None
-    return grid if scope_for(actor, Action.REPORT).covers(grid) else None
+    return grid if scope_for(actor, REPORT).covers(grid) else None
 
 
 def _checked(grid: GridNode, *, category, title, description, urgency, source, lon, lat, resident_name, resident_phone,

@@ -12,7 +12,16 @@ from django.utils.translation import gettext as _
 from grids.models import User
 
 from ..calendar import working_time_between
-from ..choices import HANDLING_STATUSES, ExtensionStatus, LogAction, NotificationKind, Status, Who
+from ..choices import (
+    HANDLING_STATUSES,
+    REQUEST_WORKFLOW,
+    Decision,
+    ExtensionStatus,
+    LogAction,
+    NotificationKind,
+    Status,
+    Who,
+)
 from ..models import Event, PauseRequest
 from .common import (
     NotAllowed,
@@ -65,11 +74,16 @@ def decide_pause(
     request = PauseRequest.objects.select_for_update().filter(event=event, status=ExtensionStatus.PENDING).first()
     if request is None:
         raise TransitionError(_("No request to pause is waiting for a decision."))
-    if not actor_may(actor, event, Who.DISPATCHER, now=now):
-        raise NotAllowed(_("Only a dispatcher of this event may decide on a pause."))
+    decision = Decision.APPROVE if approve else Decision.DENY
+    REQUEST_WORKFLOW.check(
+        request,
+        decision,
+        may=lambda rule: actor_may(actor, event, rule.who, now=now),
+        refusal=lambda rule: _("Only a dispatcher of this event may decide on a pause."),
+    )
     if approve and event.status not in HANDLING_STATUSES:
         raise TransitionError(_("The event is no longer being handled; the request can only be denied."))
-    request.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.DENIED
+    REQUEST_WORKFLOW.move(request, decision)
     request.decided_by, request.decided_at, request.decision_note = actor, now, (note or "").strip()
     request.save()
     if approve:

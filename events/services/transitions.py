@@ -1,4 +1,7 @@
-"""The workflow transitions: one service each, as the table in events.choices allows."""
+"""The workflow transitions: one service each, as the table in events.choices allows.
+
+Each begins with EVENTS.begin (yaohai.core.workflow: the row locked through the actor's scope, the table and the
+person checked), changes the event's fields, and ends with step.finish (the new status, saved and logged)."""
 
 from __future__ import annotations
 
@@ -27,12 +30,10 @@ from ..models import (
     HandlingUnit,
 )
 from .common import (
-    _check,
+    EVENTS,
     _dispatchers_of,
     _handlers_of,
     _last_actor,
-    _locked,
-    _log,
     _notify,
     _pk,
     _save_photos,
@@ -46,15 +47,12 @@ from .common import (
 def accept(*, actor: User, event: Event | int, note: str = "", now: dt.datetime | None = None) -> Event:
     """受理: the dispatcher takes the event on; the handling clock starts."""
     now = now or timezone.now()
-    event = _locked(actor, event)
-    _check(actor, event, Transition.ACCEPT, now)
-    before = event.status
-    event.status = Status.ACCEPTED
+    step = EVENTS.begin(actor=actor, obj=event, step=Transition.ACCEPT, now=now)
+    event = step.obj
     event.answered_at = event.answered_at or now  # the first answer: the assessment's on-time acceptance
     event.handle_due = _stage_due(now, event.category, "handle")
     _set_due(event, event.handle_due)
-    event.save()
-    _log(event, actor, LogAction.ACCEPT, before, note)
+    step.finish(Status.ACCEPTED, log_action=LogAction.ACCEPT, note=note)
     return event
 
 
@@ -70,8 +68,8 @@ def reject(
 ) -> Event:
     """不予受理: a duplicate (of an event the actor can see), out of scope, or invalid."""
     now = now or timezone.now()
-    event = _locked(actor, event)
-    _check(actor, event, Transition.REJECT, now)
+    step = EVENTS.begin(actor=actor, obj=event, step=Transition.REJECT, now=now)
+    event = step.obj
     if reason not in RejectReason.values:
         raise ValidationError({"reason": [_("Choose why the event is rejected.")]})
     original = None
@@ -84,12 +82,10 @@ def reject(
             raise ValidationError({"duplicate_of": [_("No such other event in your jurisdiction.")]})
     elif not (note or "").strip():
         raise ValidationError({"note": [_("Say why the event is rejected.")]})
-    before = event.status
-    event.status, event.reject_reason, event.duplicate_of = Status.REJECTED, reason, original
+    event.reject_reason, event.duplicate_of = reason, original
     event.answered_at = event.answered_at or now
     _set_due(event, None)
-    event.save()
-    _log(event, actor, LogAction.REJECT, before, note)
+    step.finish(Status.REJECTED, log_action=LogAction.REJECT, note=note)
     _notify([event.reporter_id], event, NotificationKind.RETURNED, skip=actor.pk)
     return event
 
@@ -106,8 +102,8 @@ def dispatch(
 ) -> Event:
     """派遣: to a handling unit of the event's tenant, to a person, or to a person of a unit."""
     now = now or timezone.now()
-    event = _locked(actor, event)
-    _check(actor, event, Transition.DISPATCH, now)
+    step = EVENTS.begin(actor=actor, obj=event, step=Transition.DISPATCH, now=now)
+    event = step.obj
     errors: dict[str, list[str]] = {}
     unit_obj = person = None
     if unit not in (None, ""):
@@ -124,10 +120,8 @@ def dispatch(
         errors["unit"] = [_("Choose a handling unit or a person.")]
     if errors:
         raise ValidationError(errors)
-    before = event.status
-    event.status, event.current_unit, event.current_handler = Status.DISPATCHED, unit_obj, person
-    event.save()
-    _log(event, actor, LogAction.DISPATCH, before, note)
+    event.current_unit, event.current_handler = unit_obj, person
+    step.finish(Status.DISPATCHED, log_action=LogAction.DISPATCH, note=note)
     _notify(_handlers_of(event), event, NotificationKind.ASSIGNED, skip=actor.pk)
     return event
 
@@ -136,12 +130,10 @@ def dispatch(
 def sign(*, actor: User, event: Event | int, note: str = "", now: dt.datetime | None = None) -> Event:
     """签收: the handler takes the event in hand; it becomes theirs."""
     now = now or timezone.now()
-    event = _locked(actor, event)
-    _check(actor, event, Transition.SIGN, now)
-    before = event.status
-    event.status, event.current_handler = Status.IN_PROGRESS, actor
-    event.save()
-    _log(event, actor, LogAction.SIGN, before, note)
+    step = EVENTS.begin(actor=actor, obj=event, step=Transition.SIGN, now=now)
+    event = step.obj
+    event.current_handler = actor
+    step.finish(Status.IN_PROGRESS, log_action=LogAction.SIGN, note=note)
     return event
 
 
@@ -149,15 +141,13 @@ def sign(*, actor: User, event: Event | int, note: str = "", now: dt.datetime | 
 def return_event(*, actor: User, event: Event | int, note: str, now: dt.datetime | None = None) -> Event:
     """退回: the unit says the event is not theirs; it goes back to the dispatcher, the handling clock keeps running."""
     now = now or timezone.now()
-    event = _locked(actor, event)
-    _check(actor, event, Transition.RETURN, now)
+    step = EVENTS.begin(actor=actor, obj=event, step=Transition.RETURN, now=now)
+    event = step.obj
     if not (note or "").strip():
         raise ValidationError({"note": [_("Say why the event is returned.")]})
-    before = event.status
     _unpause(event, now)
-    event.status, event.current_unit, event.current_handler = Status.ACCEPTED, None, None
-    event.save()
-    _log(event, actor, LogAction.RETURN, before, note)
+    event.current_unit, event.current_handler = None, None
+    step.finish(Status.ACCEPTED, log_action=LogAction.RETURN, note=note)
     _notify([_last_actor(event, LogAction.DISPATCH)], event, NotificationKind.RETURNED, skip=actor.pk)
     return event
 
@@ -174,19 +164,17 @@ def handle(
     """处置: the handler reports what was done, with evidence photos; the check clock starts."""
     now = now or timezone.now()
     photos = list(photos)
-    event = _locked(actor, event)
-    _check(actor, event, Transition.HANDLE, now)
+    step = EVENTS.begin(actor=actor, obj=event, step=Transition.HANDLE, now=now)
+    event = step.obj
     if not (note or "").strip():
         raise ValidationError({"note": [_("Describe what was done.")]})
     if len(photos) > 6:
         raise ValidationError({"photos": [_("At most %(n)d photos.") % {"n": 6}]})
-    before = event.status
     _unpause(event, now)
-    event.status, event.handled_by = Status.HANDLED, actor
+    event.handled_by = actor
     event.verify_due = _stage_due(now, event.category, "verify")
     _set_due(event, event.verify_due)
-    event.save()
-    log = _log(event, actor, LogAction.HANDLE, before, note)
+    log = step.finish(Status.HANDLED, log_action=LogAction.HANDLE, note=note)
     _save_photos(event, log, actor, [(PhotoKind.EVIDENCE, p) for p in photos])
     _notify([event.reporter_id], event, NotificationKind.TO_VERIFY, skip=actor.pk)
     return event
@@ -205,29 +193,25 @@ def verify(
 ) -> Event:
     """核查: someone other than the handler checks; passed closes with a typed reason, failed sends it to rework."""
     now = now or timezone.now()
-    event = _locked(actor, event)
-    _check(actor, event, Transition.VERIFY, now)
-    before = event.status
+    step = EVENTS.begin(actor=actor, obj=event, step=Transition.VERIFY, now=now)
+    event = step.obj
     if passed:
         responsible_party = (responsible_party or "").strip()
         if close_reason not in CloseReason.values:
             raise ValidationError({"close_reason": [_("Choose how the event is closed.")]})
         if close_reason in CLOSE_REASONS_NAMING_A_PARTY and not responsible_party:
             raise ValidationError({"responsible_party": [_("Name the responsible party.")]})
-        event.status, event.close_reason, event.closed_at = Status.CLOSED, close_reason, now
+        event.close_reason, event.closed_at = close_reason, now
         event.responsible_party = responsible_party if close_reason in CLOSE_REASONS_NAMING_A_PARTY else ""
         _set_due(event, None)
-        event.save()
-        _log(event, actor, LogAction.VERIFY_PASS, before, note)
+        step.finish(Status.CLOSED, log_action=LogAction.VERIFY_PASS, note=note)
         return event
     if not (note or "").strip():
         raise ValidationError({"note": [_("Say what is still wrong.")]})
-    event.status = Status.REWORK
     event.rework_count += 1
     event.handle_due = _stage_due(now, event.category, "handle")
     _set_due(event, event.handle_due)
-    event.save()
-    _log(event, actor, LogAction.VERIFY_FAIL, before, note)
+    step.finish(Status.REWORK, log_action=LogAction.VERIFY_FAIL, note=note)
     _notify(_handlers_of(event), event, NotificationKind.REWORK, skip=actor.pk)
     return event
 
@@ -236,17 +220,15 @@ def verify(
 def reopen(*, actor: User, event: Event | int, note: str, now: dt.datetime | None = None) -> Event:
     """重新办理: the reporter finds the problem back within REOPEN_DAYS; the event returns to the dispatcher."""
     now = now or timezone.now()
-    event = _locked(actor, event)
-    _check(actor, event, Transition.REOPEN, now)
+    step = EVENTS.begin(actor=actor, obj=event, step=Transition.REOPEN, now=now)
+    event = step.obj
     if not (note or "").strip():
         raise ValidationError({"note": [_("Say why the event is reopened.")]})
-    before = event.status
-    event.status, event.closed_at, event.close_reason, event.responsible_party = Status.ACCEPTED, None, "", ""
+    event.closed_at, event.close_reason, event.responsible_party = None, "", ""
     event.current_unit = event.current_handler = event.handled_by = None
     event.handle_due = _stage_due(now, event.category, "handle")
     _set_due(event, event.handle_due)
-    event.save()
-    _log(event, actor, LogAction.REOPEN, before, note)
+    step.finish(Status.ACCEPTED, log_action=LogAction.REOPEN, note=note)
     _notify(_dispatchers_of(event), event, NotificationKind.REOPENED, skip=actor.pk)
     return event
 
@@ -257,22 +239,19 @@ def recheck(
 ) -> Event:
     """抽查: someone other than the reporter checks a sampled 自处置 event; failed sends it to the dispatcher."""
     now = now or timezone.now()
-    event = _locked(actor, event)
-    _check(actor, event, Transition.RECHECK, now)
-    before = event.status
+    step = EVENTS.begin(actor=actor, obj=event, step=Transition.RECHECK, now=now)
+    event = step.obj
     event.needs_recheck = False
     if passed:
-        event.save()
-        _log(event, actor, LogAction.RECHECK_PASS, before, note)
+        step.finish(Status.CLOSED, log_action=LogAction.RECHECK_PASS, note=note)
         return event
     if not (note or "").strip():
         raise ValidationError({"note": [_("Say what is still wrong.")]})
-    event.status, event.closed_at, event.close_reason, event.responsible_party = Status.ACCEPTED, None, "", ""
+    event.closed_at, event.close_reason, event.responsible_party = None, "", ""
     event.handled_by = None
     event.handle_due = _stage_due(now, event.category, "handle")
     _set_due(event, event.handle_due)
-    event.save()
-    _log(event, actor, LogAction.RECHECK_FAIL, before, note)
+    step.finish(Status.ACCEPTED, log_action=LogAction.RECHECK_FAIL, note=note)
     _notify(_dispatchers_of(event), event, NotificationKind.REOPENED, skip=actor.pk)
     return event
 

@@ -4,14 +4,14 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError
 
-from grids.choices import Action
+from grids.rights import VIEW
 
 
 class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     """Read-only list and detail over `model.objects.visible_to(user, action)`; subclasses add named actions."""
 
     model = None
-    scope_action = Action.VIEW
+    scope_action = VIEW
     ordering = ("id",)
 
     def scoped_queryset(self):

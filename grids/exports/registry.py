@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from yaohai.core.errors import Invalid
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,10 @@ class ExportKind:
     build: Callable[..., Ledger]
 
 
+class ExportRefused(Invalid):
+    """An export that cannot be made as asked (an unknown kind, too many rows): nothing is created (HTTP 400)."""
+
+
 _KINDS: dict[str, ExportKind] = {}
 
 
@@ -59,7 +64,7 @@ def kind_of(key: str) -> ExportKind:
     try:
         return _KINDS[key]
     except KeyError:
-        raise ValidationError(_("Unknown kind of export."), code="export_kind") from None
+        raise ExportRefused(_("Unknown kind of export.")) from None
 
 
 def registered() -> list[str]:

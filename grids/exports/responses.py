@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from yaohai.core.errors import DomainError
 from yaohai.core.xlsx import XLSX_TYPE, xlsx_response
 
 from . import services
@@ -22,7 +23,7 @@ def answer(request, *, kind: str, parameters: dict, back_url: str):
         result = services.request_export(
             actor=request.user, kind=kind, parameters=parameters, language=request.LANGUAGE_CODE
         )
-    except ValidationError as exc:
+    except (ValidationError, DomainError) as exc:
         return render(request, "exports/invalid.html", {"errors": exc.messages, "back_url": back_url}, status=400)
     if result.ledger is not None:
         return xlsx_response(result.ledger.filename, result.ledger.content)

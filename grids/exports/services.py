@@ -22,9 +22,9 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from ..choices import ExportStatus
+from ..choices import EXPORT_WORKFLOW, ExportStatus, ExportStep
 from ..models import ExportJob, User
-from .registry import Ledger, kind_of
+from .registry import ExportRefused, Ledger, kind_of
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ class ExportAnswer:
 def request_export(
     *, actor: User, kind: str, parameters: dict, language: str | None = None, now: dt.datetime | None = None
 ) -> ExportAnswer:
-    """Check the parameters (ValidationError, nothing created), then build a small export at once or queue a job."""
+    """Check the parameters (ValidationError or ExportRefused, nothing created), then build a small export at once or queue a job."""
     spec = kind_of(kind)
     cleaned = spec.clean(actor=actor, parameters=parameters)
     threshold = settings.EXPORT_SYNC_MAX_ROWS
@@ -54,10 +54,8 @@ def request_export(
         return ExportAnswer(ledger=spec.build(actor=actor, parameters=cleaned))
     most = settings.EXPORT_MAX_ROWS
     if spec.count(actor=actor, parameters=cleaned, limit=most + 1) > most:
-        raise ValidationError(
-            _("This export would hold more than %(most)s rows. Please narrow the filters."),
-            params={"most": f"{most:,}"},
-            code="export_too_large",
+        raise ExportRefused(
+            _("This export would hold more than %(most)s rows. Please narrow the filters.") % {"most": f"{most:,}"}
         )
     return ExportAnswer(job=queue_job(actor=actor, kind=kind, parameters=cleaned, language=language, now=now))
 
@@ -98,8 +96,8 @@ def enqueue(job_id: int) -> None:
 def run_job(*, job_id: int, now: dt.datetime | None = None) -> str:
     """Build a queued job's file for its owner; idempotent: a job that is not queued any more is left alone."""
     now = now or timezone.now()
-    claimed = ExportJob.objects.filter(pk=job_id, status=ExportStatus.QUEUED).update(
-        status=ExportStatus.RUNNING, started_at=now
+    claimed = ExportJob.objects.filter(pk=job_id, status__in=EXPORT_WORKFLOW.sources(ExportStep.CLAIM)).update(
+        status=EXPORT_WORKFLOW.target(ExportStep.CLAIM), started_at=now
     )
     if not claimed:
         return ExportJob.objects.filter(pk=job_id).values_list("status", flat=True).first() or "missing"
@@ -107,7 +105,7 @@ def run_job(*, job_id: int, now: dt.datetime | None = None) -> str:
     with translation.override(job.language):
         try:
             ledger = _build(job)
-        except ValidationError as exc:
+        except (ValidationError, ExportRefused) as exc:
             return _fail(job, " ".join(exc.messages))
         except SoftTimeLimitExceeded:
             return _fail(job, _("The export took too long. Please narrow the filters and try again."))
@@ -118,7 +116,7 @@ def run_job(*, job_id: int, now: dt.datetime | None = None) -> str:
     job.filename = ledger.filename[:200]
     job.size = len(ledger.content)
     job.row_count = ledger.rows
-    job.status = ExportStatus.DONE
+    EXPORT_WORKFLOW.move(job, ExportStep.FINISH)
     job.finished_at = timezone.now()
     job.save(update_fields=["file", "filename", "size", "row_count", "status", "finished_at"])
     return job.status
@@ -134,7 +132,7 @@ def _build(job: ExportJob) -> Ledger:
 
 
 def _fail(job: ExportJob, message: str) -> str:
-    job.status = ExportStatus.FAILED
+    EXPORT_WORKFLOW.move(job, ExportStep.FAIL)
     job.error = message
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "error", "finished_at"])
@@ -176,13 +174,15 @@ def sweep_exports(*, now: dt.datetime | None = None) -> SweepResult:
     now = now or timezone.now()
     deleted = delete_jobs(ExportJob.objects.filter(expires_at__lte=now))
     interrupted = 0
-    stuck = ExportJob.objects.filter(status=ExportStatus.RUNNING, started_at__lte=now - STUCK_AFTER)
+    stuck = ExportJob.objects.filter(
+        status__in=EXPORT_WORKFLOW.sources(ExportStep.INTERRUPT), started_at__lte=now - STUCK_AFTER
+    )
     for job in stuck.only("id", "language"):
         with translation.override(job.language):
             message = _("The export was interrupted. Please ask for it again.")
-        interrupted += ExportJob.objects.filter(pk=job.pk, status=ExportStatus.RUNNING).update(
-            status=ExportStatus.FAILED, error=message, finished_at=now
-        )
+        interrupted += ExportJob.objects.filter(
+            pk=job.pk, status__in=EXPORT_WORKFLOW.sources(ExportStep.INTERRUPT)
+        ).update(status=EXPORT_WORKFLOW.target(ExportStep.INTERRUPT), error=message, finished_at=now)
     waiting = list(
         ExportJob.objects.filter(status=ExportStatus.QUEUED, created_at__lte=now - REQUEUE_AFTER)
         .values_list("pk", flat=True)

@@ -94,3 +94,36 @@ def test_through_the_pages_and_the_api(ev, client_for):
     again = head.post(reverse("event-decide-extension", args=[event.pk]), {"approve": True},
                       content_type="application/json")
     assert again.status_code == 409
+
+
+DECISION_LOGS = {"ext_approved": ("pending", "approved"), "ext_denied": ("pending", "denied")}
+
+
+def test_the_request_table_every_decision_works_and_logs_every_other_is_refused(ev):
+    """The REQUEST_WORKFLOW table through tests/workflows.py: a pending request is approved or denied once."""
+    from events.choices import REQUEST_WORKFLOW, Decision
+    from tests.workflows import check_table
+
+    def make(status, step):
+        request = ask(ev, ev.event_in("in_progress"))
+        if status != "pending":
+            services.decide_extension(
+                actor=ev.user(HEAD), event=request.event_id, approve=status == "approved", now=NOW
+            )
+        return request
+
+    def take(request, step, to, refused):
+        actor = ev.user("A:admin" if refused else HEAD)
+        services.decide_extension(actor=actor, event=request.event_id, approve=step == Decision.APPROVE, now=NOW)
+
+    def logs(request):
+        rows = EventLog.objects.filter(event_id=request.event_id, action__in=DECISION_LOGS).order_by("id")
+        return [(*DECISION_LOGS[action], actor) for action, actor in rows.values_list("action", "actor_id")]
+
+    check_table(
+        REQUEST_WORKFLOW,
+        make=make,
+        take=take,
+        state=lambda request: ExtensionRequest.objects.filter(pk=request.pk).values().get(),
+        logs=logs,
+    )

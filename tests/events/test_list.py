@@ -145,20 +145,20 @@ def _waiting_as_one_or(actor):
 
     from events.choices import HANDLING_STATUSES, Status, UnitKind
     from events.querysets import unit_ids_of
-    from grids.choices import Action
+    from events.rights import DISPATCH, HANDLE, VERIFY
 
     waiting = Q(pk__in=[])
-    dispatch = scope_for(actor, Action.DISPATCH)
+    dispatch = scope_for(actor, DISPATCH)
     if not dispatch.is_empty:
         waiting |= Q(status__in=[Status.REPORTED, Status.ACCEPTED]) & dispatch.q()
     mine = Q(current_handler_id=actor.pk)
     if unit_ids_of(actor):
         mine |= Q(current_handler__isnull=True, current_unit_id__in=sorted(unit_ids_of(actor)))
-    handle = scope_for(actor, Action.HANDLE)
+    handle = scope_for(actor, HANDLE)
     if not handle.is_empty:
         mine |= Q(current_handler__isnull=True, current_unit__kind=UnitKind.GRID_STAFF) & handle.q()
     waiting |= Q(status__in=HANDLING_STATUSES) & mine
-    check = scope_for(actor, Action.VERIFY)
+    check = scope_for(actor, VERIFY)
     if not check.is_empty:
         waiting |= Q(status=Status.HANDLED) & check.q() & ~Q(handled_by_id=actor.pk)
         waiting |= Q(status=Status.CLOSED, needs_recheck=True) & check.q() & ~Q(handled_by_id=actor.pk)

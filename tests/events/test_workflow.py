@@ -6,52 +6,57 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from events import services
-from events.choices import TRANSITIONS, Status, Transition
+from events.choices import EVENT_WORKFLOW, Status, Transition
 from events.models import Event, EventLog, Notification
 from events.services import NotAllowed, TransitionError
+from tests.workflows import allowed_cases, case_id, check_allowed, check_refused, refused_cases
+from yaohai.core.workflow import IllegalStep
 
 from .conftest import HEAD, NOW, PATHS, WORKER
 
 pytestmark = pytest.mark.django_db
 
-CASES = [(src, action, rule.to[0]) for (src, action), rule in TRANSITIONS.items()]
-CASES.append((Status.HANDLED, Transition.VERIFY, Status.REWORK))  # verify's second outcome
-CASES.append((Status.CLOSED, Transition.RECHECK, Status.ACCEPTED))  # a failed re-check
+CASES = allowed_cases(EVENT_WORKFLOW)  # every outcome: verify and recheck have two
+REFUSED: dict[str, list[str]] = {}
+for _status, _step in refused_cases(EVENT_WORKFLOW):
+    REFUSED.setdefault(_status, []).append(_step)
 
 
 def test_paths_cover_every_status():
     assert set(PATHS) == set(Status.values)
 
 
-@pytest.mark.parametrize("src, action, dst", CASES, ids=[f"{s}-{a}-{d}" for s, a, d in CASES])
+def _callables(ev):
+    def make(status, step):
+        return ev.sampled_on_spot() if step == Transition.RECHECK else ev.event_in(status)
+
+    def take(event, step, to, refused):
+        if refused:  # as the tenant admin, who sees the whole tenant: only the table can refuse
+            ev.step(event, step, actor="A:admin")
+            return
+        failed = to == Status.REWORK or (step == Transition.RECHECK and to == Status.ACCEPTED)
+        ev.step(event, step, **({"passed": False, "note": "仍有垃圾"} if failed else {}))
+
+    return {
+        "make": make,
+        "take": take,
+        "state": lambda event: Event.objects.filter(pk=event.pk).values().get(),
+        "logs": lambda event: list(
+            EventLog.objects.filter(event=event).order_by("id").values_list("from_status", "to_status", "actor_id")
+        ),
+    }
+
+
+@pytest.mark.parametrize("src, action, dst", CASES, ids=[case_id(c) for c in CASES])
 def test_allowed_transition_works_and_logs(ev, src, action, dst):
-    event = ev.sampled_on_spot() if action == Transition.RECHECK else ev.event_in(src)
-    logs_before = EventLog.objects.filter(event=event).count()
-    failed = dst == Status.REWORK or (action == Transition.RECHECK and dst == Status.ACCEPTED)
-    extra = {"passed": False, "note": "仍有垃圾"} if failed else {}
-    result = ev.step(event, action, **extra)
-    assert result.status == dst
-    assert Event.objects.get(pk=event.pk).status == dst
-    logs = list(EventLog.objects.filter(event=event).order_by("id"))
-    assert len(logs) == logs_before + 1
-    assert (logs[-1].from_status, logs[-1].to_status) == (src, dst)
-    assert logs[-1].actor_id is not None
+    check_allowed(EVENT_WORKFLOW, src, action, dst, **_callables(ev))
 
 
 @pytest.mark.parametrize("status", Status.values)
 def test_every_other_transition_is_refused_and_changes_nothing(ev, status):
-    event = ev.event_in(status)
-    refused = [a for a in Transition.values if (status, a) not in TRANSITIONS]
-    assert refused, status
-    snapshot = Event.objects.filter(pk=event.pk).values().get()
-    logs = EventLog.objects.filter(event=event).count()
-    for action in refused:
-        with pytest.raises(TransitionError) as exc:
-            ev.step(event, action, actor="A:admin")  # sees the whole tenant: only the table can refuse
-        assert type(exc.value) is TransitionError, action  # the table refuses (409), before any role check
-        assert exc.value.message
-    assert Event.objects.filter(pk=event.pk).values().get() == snapshot
-    assert EventLog.objects.filter(event=event).count() == logs
+    assert REFUSED[status], status
+    check_refused(EVENT_WORKFLOW, status, REFUSED[status], **_callables(ev))
+    assert TransitionError is IllegalStep  # the table refuses (409), before any role check
 
 
 def test_grid_worker_may_not_accept(ev):
@@ -295,3 +300,29 @@ def test_a_new_tenant_gets_the_default_categories(db):
     tenant = grid_services.create_tenant(name="新区", code="340199")
     expected = len(DEFAULT_CATEGORIES) + sum(len(subs) for subs in DEFAULT_CATEGORIES.values())
     assert Category.objects.filter(tenant=tenant).count() == expected
+
+
+def test_a_runner_locks_through_the_scope_and_may_answer_not_found(ev):
+    """With the events' table: an event out of the actor's scope is the model's DoesNotExist, or NotFound (404)."""
+    from events.choices import EVENT_WORKFLOW
+    from events.models import Event, EventLog
+    from yaohai.core.errors import NotFound
+    from yaohai.core.workflow import Runner
+
+    event = ev.event_in("reported")
+    kwargs = {
+        "rows": lambda actor: Event.objects.visible_to(actor),
+        "may": lambda actor, obj, rule, now: True,
+        "log_model": EventLog,
+        "log_subject": "event",
+    }
+    outsider = ev.user("B/S1/C1:grid_head")
+    with pytest.raises(Event.DoesNotExist):
+        Runner(EVENT_WORKFLOW, **kwargs).lock(outsider, event)
+    with pytest.raises(NotFound):
+        Runner(EVENT_WORKFLOW, not_found=True, **kwargs).lock(outsider, event.pk)
+    step = Runner(EVENT_WORKFLOW, **kwargs).begin(actor=ev.user("A:admin"), obj=event, step="accept")
+    with pytest.raises(ValueError):
+        step.finish("closed")  # not an outcome of accept
+    log = step.finish("accepted", note="好")
+    assert (log.from_status, log.to_status, log.action, log.note) == ("reported", "accepted", "accept", "好")
