@@ -7,13 +7,27 @@ and a test can change them.
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from .client_ip import client_ip
 
+logger = logging.getLogger(__name__)
+
 
 class _SettingsRate(SimpleRateThrottle):
+    def allow_request(self, request, view):
+        """Counts in the cache; when the cache (Redis) cannot be reached the request goes through unthrottled,
+        as every other cache use does: an outage of Redis must not stop the API (tests/core/test_redis_outage.py).
+        Sign-in stays guarded by django-axes, which counts failures in the database."""
+        try:
+            return super().allow_request(request, view)
+        except Exception as error:  # redis.exceptions.ConnectionError and friends; the backend is configurable
+            logger.warning("throttle %s skipped: the cache is unavailable (%s)", self.scope, type(error).__name__)
+            return True
+
     def get_rate(self):
         return getattr(settings, "API_THROTTLE_RATES", {}).get(self.scope) or None  # empty: no throttle
 
