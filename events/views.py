@@ -17,7 +17,6 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from grids import selectors as grid_selectors
 from grids.exports.responses import answer as export_answer
 
 from . import exports, selectors, services
@@ -32,14 +31,6 @@ from .forms import (
     ResumeForm,
 )
 from .models import Event, EventPhoto
-
-
-def _common(request) -> dict:
-    """What every events page shows in its header: the unread-notification count; the phone tabs for grid workers."""
-    return {
-        "unread": selectors.unread_count(actor=request.user),
-        "phone_tabs": grid_selectors.role_of(request.user) == "grid_worker",
-    }
 
 
 @login_required
@@ -74,7 +65,7 @@ def report(request):
             messages.success(request, _("Event %(ref)s filed.") % {"ref": event.reference})
             return redirect(reverse("events:detail", args=[event.pk]) + "?filed=1")
     status = 400 if form.is_bound else 200
-    context = {"form": form, "report_map": _report_map(form), **_common(request)}
+    context = {"form": form, "report_map": _report_map(form)}
     return render(request, "events/report.html", context, status=status)
 
 
@@ -113,7 +104,6 @@ def todo(request):
             "events": rows,
             "next_url": f"?{urlencode({'after': next_after})}" if next_after else None,
             "now": timezone.now(),
-            **_common(request),
         },
     )
 
@@ -133,7 +123,6 @@ def event_list(request):
             "events": page,
             "next_url": f"?{urlencode({**query.dict(), 'after': next_after})}" if next_after else None,
             "export_query": query.urlencode(),
-            **_common(request),
         },
     )
 
@@ -189,7 +178,6 @@ def _detail_context(request, event, forms=None, error=None):
         "pause_decision_form": (forms.get("pause-decide") or ExtensionDecisionForm(prefix="pause")) if may_decide_pause else None,
         "resume_form": (forms.get("resume") or ResumeForm(prefix="resume")) if may_resume else None,
         "error": error,
-        **_common(request),
     }
 
 
@@ -310,10 +298,11 @@ def resume(request, pk):
 @login_required
 def notifications(request):
     """The user's own notifications (the bell)."""
+    rows = selectors.notifications(actor=request.user)
     return render(
         request,
         "events/notifications.html",
-        {"notifications": selectors.notifications(actor=request.user), **_common(request)},
+        {"notifications": rows, "unread": any(n.read_at is None for n in rows)},
     )
 
 

@@ -7,3 +7,8 @@ class GridsConfig(AppConfig):
 
     name = "grids"
     verbose_name = _("Grids and jurisdiction")
+
+    def ready(self):
+        from .shell import register
+
+        register()  # the role resolver, 导出, the tree's workbench panels (yaohai.core.shell)
