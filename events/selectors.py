@@ -45,9 +45,10 @@ def _queue_branches(actor: User) -> list[Q]:
     def on_nodes(scope, statuses, extra=None):
         nodes, extra = node_branches(scope), extra or Q()
         for status in statuses:
-            branches.extend(
-                Q(status=status) & extra if nodes is None else [Q(status=status) & node & extra for node in nodes]
-            )
+            if nodes is None:  # an unlimited scope (a superuser): one branch per status
+                branches.append(Q(status=status) & extra)
+            else:
+                branches.extend(Q(status=status) & node & extra for node in nodes)
 
     on_nodes(scope_for(actor, Action.DISPATCH), (Status.REPORTED, Status.ACCEPTED))
     for status in HANDLING_STATUSES:
@@ -367,7 +368,7 @@ def unread_count(*, actor: User, fresh: bool = False) -> int:
 
 def notifications(*, actor: User, limit: int = 100):
     return list(
-        Notification.objects.filter(user=actor).select_related("event").order_by("-id")[:limit]
+        Notification.objects.filter(user=actor).select_related("event", "event__duplicate_of").order_by("-id")[:limit]
     )
 
 

@@ -144,6 +144,27 @@ def _event_or_404(request, pk) -> Event:
         raise Http404(_("No such event.")) from exc
 
 
+# How the event page shows each step: the step that moves the event forward first and in the primary colour, a
+# step back or aside after it and visibly secondary, a refusal last and in the colour of a destructive step.
+STEP_EMPHASIS = {
+    Transition.ACCEPT: "primary",
+    Transition.DISPATCH: "primary",
+    Transition.SIGN: "primary",
+    Transition.HANDLE: "primary",
+    Transition.VERIFY: "primary",
+    Transition.RECHECK: "primary",
+    Transition.RETURN: "secondary",
+    Transition.REOPEN: "secondary",
+    Transition.REJECT: "danger",
+}
+_RANK = {"primary": 0, "secondary": 1, "danger": 2}
+
+
+def _step_rank(action: str) -> tuple[int, int]:
+    order = list(Transition.values)
+    return _RANK[STEP_EMPHASIS.get(action, "secondary")], order.index(action)
+
+
 def _detail_context(request, event, forms=None, error=None):
     allowed = services.allowed_transitions(actor=request.user, event=event)
     forms = forms or {}
@@ -162,8 +183,9 @@ def _detail_context(request, event, forms=None, error=None):
     may_resume = event.paused_at is not None and (is_handler or is_dispatcher)
     step_forms = [
         (action, Transition(action).label,
-         forms.get(action) or TRANSITION_FORMS[action](event=event, actor=request.user, prefix=action))
-        for action in allowed
+         forms.get(action) or TRANSITION_FORMS[action](event=event, actor=request.user, prefix=action),
+         STEP_EMPHASIS.get(action, "secondary"))
+        for action in sorted(allowed, key=_step_rank)
     ]
     return {
         "event": event,

@@ -90,7 +90,7 @@ def reject(
     _set_due(event, None)
     event.save()
     _log(event, actor, LogAction.REJECT, before, note)
-    _notify([event.reporter_id], event, NotificationKind.RETURNED, skip=actor.pk)
+    _notify([event.reporter_id], event, NotificationKind.REJECTED, skip=actor.pk)
     return event
 
 
@@ -219,6 +219,7 @@ def verify(
         _set_due(event, None)
         event.save()
         _log(event, actor, LogAction.VERIFY_PASS, before, note)
+        _notify([event.reporter_id], event, NotificationKind.CLOSED, skip=actor.pk)
         return event
     if not (note or "").strip():
         raise ValidationError({"note": [_("Say what is still wrong.")]})
