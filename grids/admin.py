@@ -253,9 +253,10 @@ class AssignmentAdmin(TenantScopedAdminMixin, SimpleHistoryAdmin):
         return ["user", "post", "node", "start_date"] if obj else []
 
     def save_model(self, request, obj, form, change):
-        if change:
-            if obj.end_date:
-                services.end_assignment(assignment=obj, end_date=obj.end_date, actor=request.user)
+        if change:  # the duties and the end date are what may change (the rest is read-only)
+            services.update_assignment(
+                assignment=obj, duties=obj.duties, end_date=obj.end_date, actor=request.user
+            )
             return
         assignment = services.assign(
             user=obj.user, post=obj.post, node=obj.node, start_date=obj.start_date, end_date=obj.end_date,
