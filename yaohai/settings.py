@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served from our static files, not a CDN (docs/adr/0005)
     "mptt",
     "guardian",
     "axes",
@@ -174,6 +175,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Grid-based grassroots governance: every route is scoped to the caller's jurisdiction.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # /api/docs/ loads Swagger UI from the platform's own static files: it works without the internet and is
+    # pinned with the rest of the lock files.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # Redis is optional: without REDIS_URL tasks run in-process and periodic jobs run through `manage.py run_periodic`.
