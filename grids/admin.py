@@ -7,8 +7,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from mptt.admin import MPTTModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -323,10 +325,30 @@ class ExportJobAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
 class HistoryLogAdmin(ReadOnlyAdminMixin, TenantScopedAdminMixin, admin.ModelAdmin):
     """Read-only: who changed what, when — the audit trail of the tree, posts and assignments."""
 
-    list_display = ["history_date", "history_user", "history_type", "__str__", "history_change_reason"]
+    list_display = ["when", "who", "change", "record", "reason"]
     list_filter = ["history_type"]
     date_hierarchy = "history_date"
     list_select_related = ["history_user"]
+
+    @admin.display(description=pgettext_lazy("history", "when"), ordering="history_date")
+    def when(self, obj):
+        return timezone.localtime(obj.history_date).strftime("%Y-%m-%d %H:%M")
+
+    @admin.display(description=pgettext_lazy("history", "changed by"))
+    def who(self, obj):
+        return obj.history_user or ""
+
+    @admin.display(description=pgettext_lazy("history", "change"))
+    def change(self, obj):
+        return obj.get_history_type_display()
+
+    @admin.display(description=pgettext_lazy("history", "record"))
+    def record(self, obj):
+        return str(obj.history_object)
+
+    @admin.display(description=pgettext_lazy("history", "reason"))
+    def reason(self, obj):
+        return obj.history_change_reason or ""
 
 
 for _model in (GridNode, Post, Assignment):

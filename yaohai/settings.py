@@ -25,6 +25,11 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "insecure-dev-key-change-me"
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
+if DEBUG and "DJANGO_ALLOWED_HOSTS" not in env:
+    # The demo listens on 0.0.0.0: in DEBUG, opening it by this machine's name or address works too.
+    from yaohai.core.hosts import machine_addresses
+
+    ALLOWED_HOSTS += [host for host in machine_addresses() if host not in ALLOWED_HOSTS]
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -41,7 +46,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI served from our static files, not a CDN (docs/adr/0005)
     "mptt",
     "guardian",
-    "axes",
+    "yaohai.core.axes_app.AxesConfig",  # axes, named in the user's language in the admin
     "simple_history",
     "yaohai.core",
     "grids",
@@ -237,6 +242,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Django's own console handler (DEBUG only) would print every django.* line a second time beside the
+        # root's: configured here without handlers, its records reach the console once, through the root.
+        "django": {"handlers": [], "level": "INFO"},
+    },
 }
 

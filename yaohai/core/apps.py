@@ -12,3 +12,4 @@ class CoreConfig(AppConfig):
         from .shell import register_core
 
         register_core()  # 工作台 / 首页 / 我的 and the administration in the menu
+
