@@ -198,3 +198,16 @@ def test_district_officer_reaches_everything_and_sees_gaps_anywhere(world, live_
     page.wait_for_url(f"**/grids/{world.nodes['A/S2/C2/G1'].pk}/")
     click_menu(page, "workbench")
     officer_walk(page, live_server, shot, label="district", expect_node=world.nodes["A"].name)
+
+
+def test_an_officers_pages_fit_a_phone_too(world, live_server, new_page, log_in, shot):
+    """Desktop pages stay usable on a phone: the menu folds behind its button and nothing is wider than 390 px."""
+    file_events(world)
+    page = new_page(viewport=PHONE, mobile=True)
+    log_in(page, world.users["A/S1/C1:grid_head"].username)
+    check_page(page, "phone-workbench", shot, phone=False)
+    for key in ("events", "todo", "dashboards", "assessment", "exports"):
+        page.locator("button.navbar-toggler").click()
+        expect(page.get_by_test_id(f"menu-{key}")).to_be_visible()
+        click_menu(page, key)
+        check_page(page, f"phone-{key}", shot, phone=False)
