@@ -211,3 +211,41 @@ def test_an_officers_pages_fit_a_phone_too(world, live_server, new_page, log_in,
         expect(page.get_by_test_id(f"menu-{key}")).to_be_visible()
         click_menu(page, key)
         check_page(page, f"phone-{key}", shot, phone=False)
+
+
+def test_tenant_admin_moves_a_node_and_edits_duties_in_the_admin(world, live_server, new_page, log_in, shot):
+    """From the workbench to the admin by clicking: move a grid to another street's community (it answered 500),
+    then change an assignment's duties (the edit was dropped)."""
+    from grids.models import GridNode
+
+    grid, target = world.nodes["A/S1/C1/G2"], world.nodes["A/S2/C1"]
+    page = new_page(viewport=WIDE)
+    log_in(page, world.users["A:admin"].username)
+    check_page(page, "admin-workbench", shot, phone=False)
+    click_menu(page, "admin")
+    page.locator("#content-main").get_by_role("link", name="网格节点", exact=True).click()
+    page.fill("#searchbar", grid.code)
+    page.locator("#changelist-search input[type=submit]").click()
+    page.locator("#result_list").get_by_role("link", name="网格2").click()
+    page.wait_for_url(f"**/admin/grids/gridnode/{grid.pk}/change/**")
+    page.fill("#id_name", "迁入网格")
+    page.locator("#select2-id_parent-container").click()
+    page.locator(".select2-search__field").fill(target.name)
+    page.locator(".select2-results__option", has_text=target.name).click()
+    page.locator("input[name=_save]").click()
+    expect(page.locator(".messagelist")).to_contain_text("成功")
+    moved = GridNode.objects.get(pk=grid.pk)
+    assert moved.parent_id == target.pk and moved.code.startswith(target.code)
+    shot(page, "admin-moved")
+
+    page.get_by_role("link", name="三定配置", exact=True).first.click()
+    worker = world.users["A/S1/C1/G1:grid_worker"]
+    page.fill("#searchbar", worker.username)
+    page.locator("#changelist-search input[type=submit]").click()
+    page.locator("#result_list tbody tr th a").first.click()
+    page.fill("#id_duties", "负责1号楼至5号楼的日常巡查")
+    page.locator("input[name=_save]").click()
+    expect(page.locator(".messagelist")).to_contain_text("成功")
+    assignment = Assignment.objects.get(user=worker)
+    assert assignment.duties == "负责1号楼至5号楼的日常巡查"
+    shot(page, "admin-duties")
