@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from grids import selectors as grid_selectors
 from grids.choices import Action
 from grids.scope import scope_for
-from yaohai.core.shell import EVERYONE, GRID_WORKER, OFFICERS, for_roles, home_panels, menu
+from yaohai.core.shell import EVERYONE, GRID_WORKER, NO_ROLE, OFFICERS, for_roles, home_panels, menu
 
 from . import selectors
 
@@ -58,8 +58,9 @@ def register() -> None:
                   icon="award", active_on=["assessment:*"])
     menu.register("notifications", _("Notifications"), "events:notifications", order=70, icon="bell", side=True,
                   badge=lambda user: selectors.unread_count(actor=user))
-    home_panels.register("todo", "home/panels/todo.html", todo, roles=EVERYONE, order=10)
+    # A handling unit's member holds no post on the tree (role "none") but has a 待办 and notifications.
+    home_panels.register("todo", "home/panels/todo.html", todo, roles=[*EVERYONE, NO_ROLE], order=10)
     home_panels.register("figures", "home/panels/figures.html", figures, roles=OFFICERS, order=20)
-    home_panels.register("notifications", "home/panels/notifications.html", notifications, roles=OFFICERS,
-                         order=30)
+    home_panels.register("notifications", "home/panels/notifications.html", notifications,
+                         roles=[*OFFICERS, NO_ROLE], order=30)
     home_panels.register("my-events", "home/panels/my_events.html", my_events, roles=[GRID_WORKER], order=20)

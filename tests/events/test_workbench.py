@@ -79,3 +79,19 @@ def test_the_bell_counts_the_unread_once_per_page(ev, client_for, name):
     shell_queries = [q["sql"] for q in queries.captured_queries
                      if "events_notification" in q["sql"] and "COUNT" in q["sql"]]
     assert len(shell_queries) == 1
+
+
+def test_a_handling_units_member_lands_on_their_queue(ev, client_for):
+    """A unit's member holds no post on the tree, yet has events to sign for and handle."""
+    event = ev.event_in("dispatched")
+    response = client_for("unit").get(reverse("home"))
+    assert response.templates[0].name == "home/workbench.html"
+    assert [row.pk for row in panels(response)["todo"]["rows"]] == [event.pk]
+
+
+def test_someone_with_no_post_and_nothing_to_do_is_told_whom_to_ask(world, client):
+    from tests.world import make_user
+
+    client.force_login(make_user("newcomer", world.tenants["A"]))
+    response = client.get(reverse("home"))
+    assert response.templates[0].name == "home/no_role.html"

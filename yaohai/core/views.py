@@ -20,11 +20,11 @@ def home(request):
     """Each role lands on its own home, composed of the panels the apps register (yaohai.core.shell): officers
     on their workbench (工作台), grid workers on the phone's 首页 (or its 我的 tab)."""
     role = shell.role_of(request.user)
-    if role == shell.NO_ROLE:
-        return render(request, "home/no_role.html")
     if role == shell.GRID_WORKER and request.GET.get("tab") == "me":
         return render(request, "home/me.html")
     panels = shell.home_panels.compose(actor=request.user, role=role)
+    if role == shell.NO_ROLE and not any(data.get("count") or data.get("unread") for _panel, data in panels):
+        return render(request, "home/no_role.html")  # no post, nothing to do: say whom to ask
     template = "home/grid_worker.html" if role == shell.GRID_WORKER else "home/workbench.html"
     return render(request, template, {"role": role, "panels": panels})
 
