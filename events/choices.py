@@ -254,3 +254,11 @@ class NotificationKind(models.TextChoices):
     EXTENSION_DECIDED = "ext_decided", _("Request for more time decided")
     PAUSE_REQUESTED = "pause_requested", _("Pause requested")
     PAUSE_DECIDED = "pause_decided", _("Request to pause decided")
+    # What each message says exactly (the three above it and ASSIGNED, for a new report, said too little):
+    REPORTED = "reported", _("New report to accept")
+    REJECTED = "rejected", _("Not accepted")
+    EXTENSION_APPROVED = "ext_approved", _("More time approved")
+    EXTENSION_DENIED = "ext_denied", _("More time denied")
+    PAUSE_APPROVED = "pause_approved", _("Pause approved")
+    PAUSE_DENIED = "pause_denied", _("Pause denied")
+    CLOSED = "closed", _("Closed")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from grids.exports.responses import answer as export_answer
 from grids.models import GridNode
+from grids.scope import scope_for
 
 from . import dashboard_cache, dashboards, exports, kpis
 
@@ -87,12 +88,28 @@ def _chart_data(board: dashboards.Dashboard, view: str) -> dict:
     }
 
 
+def openable_path(actor, path: list[GridNode]) -> list[tuple[GridNode, bool]]:
+    """The breadcrumb's ancestors, each with whether the viewer may open its dashboard: from the first one their
+    jurisdiction holds downwards (no query; the scope is cached on the user). A street officer's district, a
+    community head's street, are shown as text: their dashboards answer 404 to them."""
+    scope = scope_for(actor)
+    if scope.everything or scope.whole_tenant:
+        return [(ancestor, True) for ancestor in path]
+    held = {pk for ids in scope.node_ids.values() for pk in ids}
+    crumbs, inside = [], False
+    for ancestor in path:
+        inside = inside or ancestor.pk in held
+        crumbs.append((ancestor, inside))
+    return crumbs
+
+
 def _context(request, node: GridNode, view: str = "dashboards:node") -> dict:
     filters = dashboards.DashboardFilters.from_query(request.GET)
     board = dashboard_cache.dashboard(actor=request.user, node=node, filters=filters)
     return {
         "node": node,
         "board": board,
+        "crumbs": openable_path(request.user, board.path),
         "filters": filters,
         "cards": _cards(board.totals),
         "rankable": kpis.RANKABLE,

@@ -223,7 +223,8 @@ class RequiredNoteForm(NoteForm):
 
 
 class RejectForm(NoteForm):
-    reason = forms.ChoiceField(choices=RejectReason.choices, label=gettext_lazy("Reason"))
+    # Nothing preselected: not accepting a report is a choice the dispatcher makes, never a default.
+    reason = forms.ChoiceField(choices=[("", "—"), *RejectReason.choices], label=gettext_lazy("Reason"))
     duplicate_of = forms.CharField(required=False, max_length=24, label=gettext_lazy("Duplicate of (reference)"))
 
     def clean_duplicate_of(self):

@@ -21,6 +21,7 @@ from django.db.models.functions import TruncDay, TruncMonth, TruncWeek
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .choices import OPEN_STATUSES, Status
 from .models import Category
@@ -241,7 +242,7 @@ def by_period(events, period: str, *, now: dt.datetime | None = None) -> list[di
 KPIS: tuple[Kpi, ...] = (
     Kpi(
         "events",
-        _("events"),
+        pgettext_lazy("kpi", "events"),  # 事件数; the model's plural "events" is 事件
         "count",
         _("Events reported in the date range. Numerator: every event whose reporting time falls in the range, "
           "whatever its status. No denominator. Nothing excluded."),

@@ -15,7 +15,7 @@ from grids.models import Assignment, GridNode, Tenant, User
 from grids.rights import VIEW
 from grids.scope import scope_for
 
-from .choices import HANDLING_STATUSES, Status, UnitKind
+from .choices import HANDLING_STATUSES, OPEN_STATUSES, Status, UnitKind
 from .models import Category, Event, EventLog, EventPhoto, HandlingUnit, Notification
 from .querysets import node_branches, unit_ids_of, visible_branches, visible_q
 from .rights import DISPATCH, HANDLE, REPORT, VERIFY
@@ -46,9 +46,10 @@ def _queue_branches(actor: User) -> list[Q]:
     def on_nodes(scope, statuses, extra=None):
         nodes, extra = node_branches(scope), extra or Q()
         for status in statuses:
-            branches.extend(
-                Q(status=status) & extra if nodes is None else [Q(status=status) & node & extra for node in nodes]
-            )
+            if nodes is None:  # an unlimited scope (a superuser): one branch per status
+                branches.append(Q(status=status) & extra)
+            else:
+                branches.extend(Q(status=status) & node & extra for node in nodes)
 
     on_nodes(scope_for(actor, DISPATCH), (Status.REPORTED, Status.ACCEPTED))
     for status in HANDLING_STATUSES:
@@ -370,11 +371,53 @@ def dispatch_targets(*, event: Event) -> tuple[list[HandlingUnit], list[User]]:
     return units, list(people)
 
 
-def unread_count(*, actor: User) -> int:
-    return Notification.objects.filter(user=actor, read_at__isnull=True).count()
+def unread_count(*, actor: User, fresh: bool = False) -> int:
+    """How many of the actor's notifications are unread; read once per request (the bell in the menu and the
+    workbench's panel both show it) unless `fresh`."""
+    if fresh or "_unread_count" not in actor.__dict__:
+        actor.__dict__["_unread_count"] = Notification.objects.filter(user=actor, read_at__isnull=True).count()
+    return actor.__dict__["_unread_count"]
 
 
 def notifications(*, actor: User, limit: int = 100):
     return list(
-        Notification.objects.filter(user=actor).select_related("event").order_by("-id")[:limit]
+        Notification.objects.filter(user=actor).select_related("event", "event__duplicate_of").order_by("-id")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class Counted:
+    """A count that stops at a ceiling (shown as "500+"): a district's workbench never counts its whole table."""
+
+    value: int
+    more: bool
+
+
+def _bounded_count(rows, ceiling: int) -> Counted:
+    value = rows.order_by().values("id")[:ceiling].count()
+    return Counted(value=value, more=value >= ceiling)
+
+
+def workbench_counts(*, actor: User, ceiling: int = 1000) -> dict[str, Counted]:
+    """The officer's workbench figures over their jurisdiction: open events overdue, open events near their
+    deadline, events filed today (three bounded counts, each read from the open-events or list indexes)."""
+    visible = Event.objects.visible_to(actor)
+    open_events = visible.filter(status__in=OPEN_STATUSES)
+    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    return {
+        "overdue": _bounded_count(open_events.filter(is_overdue=True), ceiling),
+        "near_deadline": _bounded_count(open_events.filter(is_near_deadline=True, is_overdue=False), ceiling),
+        "today": _bounded_count(visible.filter(created_at__gte=start), ceiling),
+    }
+
+
+def my_recent_events(*, actor: User, limit: int = 5) -> list[ListRow]:
+    """The events the actor filed, newest first (one query, from the reporter's list index)."""
+    rows = Event.objects.visible_to(actor).filter(reporter_id=actor.pk).order_by(*NEWEST_FIRST)
+    return list_rows(rows, limit)
+
+
+def unread_notifications(*, actor: User, limit: int = 3) -> list[Notification]:
+    return list(
+        Notification.objects.filter(user=actor, read_at__isnull=True).select_related("event").order_by("-id")[:limit]
     )

@@ -17,7 +17,6 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from grids import selectors as grid_selectors
 from grids.exports.responses import answer as export_answer
 from yaohai.core.errors import DomainError, render_refusal
 
@@ -33,14 +32,6 @@ from .forms import (
     ResumeForm,
 )
 from .models import Event, EventPhoto
-
-
-def _common(request) -> dict:
-    """What every events page shows in its header: the unread-notification count; the phone tabs for grid workers."""
-    return {
-        "unread": selectors.unread_count(actor=request.user),
-        "phone_tabs": grid_selectors.role_of(request.user) == "grid_worker",
-    }
 
 
 @login_required
@@ -75,7 +66,7 @@ def report(request):
             messages.success(request, _("Event %(ref)s filed.") % {"ref": event.reference})
             return redirect(reverse("events:detail", args=[event.pk]) + "?filed=1")
     status = 400 if form.is_bound else 200
-    context = {"form": form, "report_map": _report_map(form), **_common(request)}
+    context = {"form": form, "report_map": _report_map(form)}
     return render(request, "events/report.html", context, status=status)
 
 
@@ -114,7 +105,6 @@ def todo(request):
             "events": rows,
             "next_url": f"?{urlencode({'after': next_after})}" if next_after else None,
             "now": timezone.now(),
-            **_common(request),
         },
     )
 
@@ -134,7 +124,6 @@ def event_list(request):
             "events": page,
             "next_url": f"?{urlencode({**query.dict(), 'after': next_after})}" if next_after else None,
             "export_query": query.urlencode(),
-            **_common(request),
         },
     )
 
@@ -156,6 +145,27 @@ def _event_or_404(request, pk) -> Event:
         raise Http404(_("No such event.")) from exc
 
 
+# How the event page shows each step: the step that moves the event forward first and in the primary colour, a
+# step back or aside after it and visibly secondary, a refusal last and in the colour of a destructive step.
+STEP_EMPHASIS = {
+    Transition.ACCEPT: "primary",
+    Transition.DISPATCH: "primary",
+    Transition.SIGN: "primary",
+    Transition.HANDLE: "primary",
+    Transition.VERIFY: "primary",
+    Transition.RECHECK: "primary",
+    Transition.RETURN: "secondary",
+    Transition.REOPEN: "secondary",
+    Transition.REJECT: "danger",
+}
+_RANK = {"primary": 0, "secondary": 1, "danger": 2}
+
+
+def _step_rank(action: str) -> tuple[int, int]:
+    order = list(Transition.values)
+    return _RANK[STEP_EMPHASIS.get(action, "secondary")], order.index(action)
+
+
 def _detail_context(request, event, forms=None, error=None):
     allowed = services.allowed_transitions(actor=request.user, event=event)
     forms = forms or {}
@@ -174,8 +184,9 @@ def _detail_context(request, event, forms=None, error=None):
     may_resume = event.paused_at is not None and (is_handler or is_dispatcher)
     step_forms = [
         (action, Transition(action).label,
-         forms.get(action) or TRANSITION_FORMS[action](event=event, actor=request.user, prefix=action))
-        for action in allowed
+         forms.get(action) or TRANSITION_FORMS[action](event=event, actor=request.user, prefix=action),
+         STEP_EMPHASIS.get(action, "secondary"))
+        for action in sorted(allowed, key=_step_rank)
     ]
     return {
         "event": event,
@@ -190,7 +201,6 @@ def _detail_context(request, event, forms=None, error=None):
         "pause_decision_form": (forms.get("pause-decide") or ExtensionDecisionForm(prefix="pause")) if may_decide_pause else None,
         "resume_form": (forms.get("resume") or ResumeForm(prefix="resume")) if may_resume else None,
         "error": error,
-        **_common(request),
     }
 
 
@@ -308,10 +318,11 @@ def resume(request, pk):
 @login_required
 def notifications(request):
     """The user's own notifications (the bell)."""
+    rows = selectors.notifications(actor=request.user)
     return render(
         request,
         "events/notifications.html",
-        {"notifications": selectors.notifications(actor=request.user), **_common(request)},
+        {"notifications": rows, "unread": any(n.read_at is None for n in rows)},
     )
 
 

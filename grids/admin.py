@@ -7,7 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.translation import gettext, ngettext
+from django.utils import timezone
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from mptt.admin import MPTTModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
@@ -254,9 +255,10 @@ class AssignmentAdmin(TenantScopedAdminMixin, SimpleHistoryAdmin):
         return ["user", "post", "node", "start_date"] if obj else []
 
     def save_model(self, request, obj, form, change):
-        if change:
-            if obj.end_date:
-                services.end_assignment(assignment=obj, end_date=obj.end_date, actor=request.user)
+        if change:  # the duties and the end date are what may change (the rest is read-only)
+            services.update_assignment(
+                assignment=obj, duties=obj.duties, end_date=obj.end_date, actor=request.user
+            )
             return
         assignment = services.assign(
             user=obj.user, post=obj.post, node=obj.node, start_date=obj.start_date, end_date=obj.end_date,
@@ -331,10 +333,30 @@ class ExportJobAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
 class HistoryLogAdmin(ReadOnlyAdminMixin, TenantScopedAdminMixin, admin.ModelAdmin):
     """Read-only: who changed what, when — the audit trail of the tree, posts and assignments."""
 
-    list_display = ["history_date", "history_user", "history_type", "__str__", "history_change_reason"]
+    list_display = ["when", "who", "change", "record", "reason"]
     list_filter = ["history_type"]
     date_hierarchy = "history_date"
     list_select_related = ["history_user"]
+
+    @admin.display(description=pgettext_lazy("history", "when"), ordering="history_date")
+    def when(self, obj):
+        return timezone.localtime(obj.history_date).strftime("%Y-%m-%d %H:%M")
+
+    @admin.display(description=pgettext_lazy("history", "changed by"))
+    def who(self, obj):
+        return obj.history_user or ""
+
+    @admin.display(description=pgettext_lazy("history", "change"))
+    def change(self, obj):
+        return obj.get_history_type_display()
+
+    @admin.display(description=pgettext_lazy("history", "record"))
+    def record(self, obj):
+        return str(obj.history_object)
+
+    @admin.display(description=pgettext_lazy("history", "reason"))
+    def reason(self, obj):
+        return obj.history_change_reason or ""
 
 
 for _model in (GridNode, Post, Assignment):

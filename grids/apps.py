@@ -11,3 +11,6 @@ class GridsConfig(AppConfig):
     def ready(self):
         from . import rights  # noqa: F401  (declares view, manage_roster, mediate)
         from .accounts import middleware  # noqa: F401  (connects the password-expiry check at sign-in)
+        from .shell import register
+
+        register()  # the role resolver, 导出, the tree's workbench panels (yaohai.core.shell)

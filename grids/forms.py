@@ -20,6 +20,8 @@ class GridNodeAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Read now: once the form is valid, Django has copied the new parent onto the instance.
+        self.original_parent_id = self.instance.parent_id
         self.fields["code"].required = False
         self.fields["code"].help_text = gettext_lazy(
             "Leave blank to take the next free code. A moved node is re-coded under its new parent."
@@ -32,7 +34,7 @@ class GridNodeAdminForm(forms.ModelForm):
     @property
     def moving(self) -> bool:
         parent = self.cleaned_data.get("parent")
-        return bool(self.instance.pk and parent is not None and parent.pk != self.instance.parent_id)
+        return bool(self.instance.pk and parent is not None and parent.pk != self.original_parent_id)
 
     def clean(self):
         data = super().clean()

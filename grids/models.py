@@ -152,7 +152,11 @@ class GridNode(MPTTModel, ScopeStamps):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = GridNodeManager()
-    history = HistoricalRecords(excluded_fields=["lft", "rght", "tree_id", "level", "updated_at"])
+    history = HistoricalRecords(
+        excluded_fields=["lft", "rght", "tree_id", "level", "updated_at"],
+        verbose_name=_("change of a node"),
+        verbose_name_plural=_("changes of nodes"),
+    )
 
     # No `order_insertion_by`: with it, mptt inserts a new root among the others and renumbers the tree_id of
     # every later tree, which would write to other tenants' trees without their locks. Children are appended;
@@ -208,7 +212,7 @@ class Post(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
 
     objects = TenantQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(verbose_name=_("change of a post"), verbose_name_plural=_("changes of posts"))
 
     class Meta:
         verbose_name = _("post")
@@ -235,7 +239,9 @@ class Assignment(ScopedModel):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = AssignmentQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(
+        verbose_name=_("change of an assignment"), verbose_name_plural=_("changes of assignments")
+    )
 
     class Meta:
         verbose_name = _("assignment")

@@ -124,3 +124,4 @@ def held_kinds(user) -> frozenset[str]:
 def forget_scope(user) -> None:
     """Drop the cached scope, after the user's assignments change within the same request."""
     user.__dict__.pop("_scope_cache", None)
+    user.__dict__.pop("_home_nodes", None)  # grids.selectors.home_nodes keeps its answer beside the scope

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from . import geo
 from .choices import NodeKind
-from .models import Assignment, GridNode, Post, User
+from .models import Assignment, GridNode, Post, Tenant, User
 from .rights import VIEW
 from .scope import held_kinds, scope_for
 
@@ -20,7 +20,15 @@ def visible_nodes(*, actor: User, action: str = VIEW):
 
 def home_nodes(*, actor: User, action: str = VIEW) -> list[GridNode]:
     """The top nodes of the actor's jurisdiction for `action`: where their dashboards, rosters (and, for `assess`,
-    assessment pages) start."""
+    assessment pages) start. Kept on the user object beside its scope, for the life of the request (the menu and
+    the workbench both ask)."""
+    cache = actor.__dict__.setdefault("_home_nodes", {})
+    if action not in cache:
+        cache[action] = _home_nodes(actor, action)
+    return list(cache[action])
+
+
+def _home_nodes(actor: User, action: str) -> list[GridNode]:
     scope = scope_for(actor, action)
     if scope.everything or scope.whole_tenant:
         roots = GridNode.objects.filter(parent__isnull=True, is_archived=False)
@@ -117,3 +125,48 @@ def role_of(user: User) -> str:
         return "grid_worker"
     return "none"
 
+
+
+@dataclass
+class RosterGaps:
+    """The required posts that stand empty anywhere in the actor's jurisdiction: the first rows and how many."""
+
+    rows: list[tuple[GridNode, Post]]
+    total: int
+    more: bool  # the total stopped counting at the limit
+
+
+def roster_gaps(*, actor: User, limit: int = 20, count_up_to: int = 500) -> RosterGaps:
+    """Every live node in the actor's jurisdiction (the whole subtree, at any depth) that lacks a post its level
+    requires: one query for the posts, then one per required post of the tenant (its empty nodes, counted up to
+    `count_up_to`), whatever the size of the subtree."""
+    today = timezone.localdate()
+    posts = [
+        p
+        for p in Post.objects.filter(tenant_id__in=_tenant_ids(actor), is_active=True).order_by("sort_order", "code")
+        if p.required_on
+    ]
+    rows: list[tuple[GridNode, Post]] = []
+    total, more = 0, False
+    for post in posts:
+        held = Assignment.objects.current(today).filter(post=post).values("node_id")
+        empty = list(
+            visible_nodes(actor=actor)
+            .filter(tenant_id=post.tenant_id, kind__in=post.required_on)
+            .exclude(pk__in=held)
+            .select_related("parent")
+            .only("id", "name", "code", "kind", "tree_id", "lft", "parent__id", "parent__name")
+            .order_by("tree_id", "lft")[:count_up_to]
+        )
+        rows += [(node, post) for node in empty]
+        total += len(empty)
+        more = more or len(empty) >= count_up_to
+    rows.sort(key=lambda row: (row[0].tree_id, row[0].lft, row[1].sort_order))
+    return RosterGaps(rows=rows[:limit], total=total, more=more)
+
+
+def _tenant_ids(actor: User):
+    scope = scope_for(actor)
+    if scope.everything:
+        return Tenant.objects.values("id")
+    return [scope.tenant_id] if scope.tenant_id else []

@@ -352,3 +352,23 @@ def end_assignment(*, assignment: Assignment, end_date: date, actor: User | None
     assignment._history_user = actor
     assignment.save(update_fields=["end_date"])
     return assignment
+
+
+@transaction.atomic
+def update_assignment(
+    *, assignment: Assignment, duties: str, end_date: date | None, actor: User | None = None
+) -> Assignment:
+    """Edit what an assignment says: its written duties (定责) and, to close it, its end date (one history row)."""
+    current = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if actor is not None and not scope_for(actor, MANAGE_ROSTER).covers(current):
+        raise ValidationError(_("You may not change the roster of “%(node)s”.") % {"node": current.node.name})
+    if end_date is not None and end_date < current.start_date:
+        raise ValidationError({"end_date": [_("The end date cannot come before the start date.")]})
+    changed = [
+        name for name, value in (("duties", duties), ("end_date", end_date)) if getattr(current, name) != value
+    ]
+    if changed:
+        current.duties, current.end_date = duties, end_date
+        current._history_user = actor
+        current.save(update_fields=changed)
+    return current

@@ -16,12 +16,16 @@ CATALOGUE = Path(__file__).resolve().parent.parent / "locale" / "zh_Hans" / "LC_
 
 
 def read_po(path: Path) -> dict[str, str]:
-    """msgid → msgstr (first form for plurals), from a .po file."""
-    entries, key, current = {}, None, None
+    """msgid → msgstr (first form for plurals), from a .po file; a msgid with a context (pgettext) is keyed as
+    gettext keys it in a .mo: "context\x04msgid"."""
+    entries, key, current, context = {}, None, None, None
     for line in path.read_text(encoding="utf-8").splitlines() + [""]:
-        if line.startswith("msgid "):
+        if line.startswith("msgctxt "):
+            context = json.loads(line[8:])
+        elif line.startswith("msgid "):
             key, current = "msgid", [json.loads(line[6:])]
-            entry = {"msgid": current}
+            entry = {"msgid": current, "context": context}
+            context = None
         elif line.startswith("msgid_plural "):
             key = None
         elif line.startswith(("msgstr ", "msgstr[0] ")):
@@ -31,6 +35,8 @@ def read_po(path: Path) -> dict[str, str]:
             current.append(json.loads(line))
         elif not line.strip() and key is not None:
             msgid = "".join(entry["msgid"])
+            if msgid and entry["context"] is not None:
+                msgid = f"{entry['context']}\x04{msgid}"
             if msgid:
                 entries[msgid] = "".join(entry.get("msgstr", []))
             key = None

@@ -26,6 +26,11 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "insecure-dev-key-change-me"
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
+if DEBUG and "DJANGO_ALLOWED_HOSTS" not in env:
+    # The demo listens on 0.0.0.0: in DEBUG, opening it by this machine's name or address works too.
+    from yaohai.core.hosts import machine_addresses
+
+    ALLOWED_HOSTS += [host for host in machine_addresses() if host not in ALLOWED_HOSTS]
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 CSRF_FAILURE_VIEW = "yaohai.core.error_views.csrf_failure"
 
@@ -40,9 +45,10 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served from our static files, not a CDN (docs/adr/0005)
     "mptt",
     "guardian",
-    "axes",
+    "yaohai.core.axes_app.AxesConfig",  # axes, named in the user's language in the admin
     "simple_history",
     "yaohai.core",
     "audit",
@@ -84,6 +90,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "yaohai.core.shell.context",
             ],
         },
     },
@@ -207,6 +214,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Grid-based grassroots governance: every route is scoped to the caller's jurisdiction.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # /api/docs/ loads Swagger UI from the platform's own static files: it works without the internet and is
+    # pinned with the rest of the lock files.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # Redis is optional: without REDIS_URL tasks run in-process and periodic jobs run through `manage.py run_periodic`.
@@ -268,6 +280,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Django's own console handler (DEBUG only) would print every django.* line a second time beside the
+        # root's: configured here without handlers, its records reach the console once, through the root.
+        "django": {"handlers": [], "level": "INFO"},
+    },
 }
 

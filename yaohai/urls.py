@@ -2,11 +2,27 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.module_loading import import_string
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import APIRootView
 
 from grids.accounts import api as accounts_api
 from grids.accounts import views as accounts_views
 from yaohai.core import views as core_views
+
+# Each app's API router, under /api/v1/; the root lists the list route of every one of their resources.
+API_URLCONFS = ["grids.api.urls", "events.api.urls"]
+
+
+def api_root_view():
+    """The browsable API's root, listing every app's resources (a DefaultRouter's root lists only its own)."""
+    routes = {}
+    for urlconf in API_URLCONFS:
+        router = import_string(f"{urlconf}.router")
+        list_name = router.routes[0].name
+        routes.update({prefix: list_name.format(basename=basename) for prefix, _viewset, basename in router.registry})
+    return APIRootView.as_view(api_root_dict=routes)
+
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -21,8 +37,8 @@ urlpatterns = [
     path("assessment/", include("events.assessment.urls")),
     path("exports/", include("grids.exports.urls")),
     path("api/v1/auth/token/", accounts_api.TokenView.as_view(), name="api-token"),
-    path("api/v1/", include("grids.api.urls")),
-    path("api/v1/", include("events.api.urls")),
+    path("api/v1/", api_root_view(), name="api-root"),
+    *(path("api/v1/", include(urlconf)) for urlconf in API_URLCONFS),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("audit/", include("audit.urls")),

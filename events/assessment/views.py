@@ -18,7 +18,6 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from grids import selectors as grid_selectors
 from grids.models import GridNode
 from yaohai.core.errors import DomainError
 from yaohai.core.xlsx import xlsx_response
@@ -75,7 +74,6 @@ def me(request):
         "mine": mine,
         "error": error,
         "asked": month,
-        "phone_tabs": grid_selectors.role_of(request.user) == "grid_worker",
     }
     return render(request, "assessment/me.html", context, status=400 if error else 200)
 

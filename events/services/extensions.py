@@ -113,5 +113,6 @@ def decide_extension(
         event.extension_count += 1
         event.save()
     _log(event, actor, LogAction.EXT_APPROVED if approve else LogAction.EXT_DENIED, event.status, note)
-    _notify([request.requested_by_id], event, NotificationKind.EXTENSION_DECIDED, skip=actor.pk)
+    kind = NotificationKind.EXTENSION_APPROVED if approve else NotificationKind.EXTENSION_DENIED
+    _notify([request.requested_by_id], event, kind, skip=actor.pk)
     return request

@@ -132,7 +132,7 @@ def report_event(
                 ]
             else:
                 logs = [_log(event, actor, LogAction.REPORT, "")]
-                _notify(dispatchers, event, NotificationKind.ASSIGNED, skip=actor.pk)
+                _notify(dispatchers, event, NotificationKind.REPORTED, skip=actor.pk)
             saved = _save_photos(event, logs[-1], actor, photos)
     except IntegrityError:
         first = _filed_with(grid.tenant_id, key)

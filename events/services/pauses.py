@@ -92,7 +92,8 @@ def decide_pause(
         _set_due(event, None)
         event.save()
     _log(event, actor, LogAction.PAUSE_APPROVED if approve else LogAction.PAUSE_DENIED, event.status, note)
-    _notify([request.requested_by_id], event, NotificationKind.PAUSE_DECIDED, skip=actor.pk)
+    kind = NotificationKind.PAUSE_APPROVED if approve else NotificationKind.PAUSE_DENIED
+    _notify([request.requested_by_id], event, kind, skip=actor.pk)
     return request
 
 

@@ -86,7 +86,7 @@ def reject(
     event.answered_at = event.answered_at or now
     _set_due(event, None)
     step.finish(Status.REJECTED, log_action=LogAction.REJECT, note=note)
-    _notify([event.reporter_id], event, NotificationKind.RETURNED, skip=actor.pk)
+    _notify([event.reporter_id], event, NotificationKind.REJECTED, skip=actor.pk)
     return event
 
 
@@ -205,6 +205,7 @@ def verify(
         event.responsible_party = responsible_party if close_reason in CLOSE_REASONS_NAMING_A_PARTY else ""
         _set_due(event, None)
         step.finish(Status.CLOSED, log_action=LogAction.VERIFY_PASS, note=note)
+        _notify([event.reporter_id], event, NotificationKind.CLOSED, skip=actor.pk)
         return event
     if not (note or "").strip():
         raise ValidationError({"note": [_("Say what is still wrong.")]})

@@ -3,20 +3,34 @@
 from __future__ import annotations
 
 from django import template
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
-from yaohai.core.templatetags.display import short_minute
+from yaohai.core.templatetags.display import minute, short_minute
 
 from ..calendar import CALENDAR_TZ, year_is_known
+from ..choices import Status
 
 register = template.Library()
+
+# Which deadline the event's current one is, by its status: accepting, handling (dispatch through rework), checking.
+STAGE_OF_STATUS = {
+    Status.REPORTED: pgettext_lazy("deadline", "Accept by"),
+    Status.ACCEPTED: pgettext_lazy("deadline", "Handle by"),
+    Status.DISPATCHED: pgettext_lazy("deadline", "Handle by"),
+    Status.IN_PROGRESS: pgettext_lazy("deadline", "Handle by"),
+    Status.REWORK: pgettext_lazy("deadline", "Handle by"),
+    Status.HANDLED: pgettext_lazy("deadline", "Verify by"),
+}
 
 
 @register.simple_tag
 def deadline_badge(event) -> str:
-    """The deadline, red when overdue, amber when near (as the sweep marked them), nothing without a deadline."""
+    """Which deadline (受理/处置/核查) and when, red when overdue, amber when near (as the sweep marked them),
+    nothing without a deadline."""
     if not event.due_at:
         return ""
     if event.is_overdue:
@@ -25,12 +39,16 @@ def deadline_badge(event) -> str:
         css, marker, prefix = "text-bg-warning", ' data-near="1"', _("Due soon") + " · "
     else:
         css, marker, prefix = "text-bg-light border", "", ""
+    stage = STAGE_OF_STATUS.get(event.status, pgettext_lazy("deadline", "Due"))
+    # The year is shown when it is not this year's (a deadline in January seen in December).
+    same_year = timezone.localtime(event.due_at).year == timezone.localdate().year
     badge = format_html(
-        '<span class="badge {}" data-testid="deadline"{}>{}{}</span>',
+        '<span class="badge {}" data-testid="deadline"{}>{}{} {}</span>',
         css,
         mark_safe(marker),  # one of the two constants above
         prefix,
-        short_minute(event.due_at),
+        stage,
+        short_minute(event.due_at) if same_year else minute(event.due_at),
     )
     if year_is_known(event.due_at.astimezone(CALENDAR_TZ).year):
         return badge

@@ -71,7 +71,7 @@ def test_the_page_shows_a_pending_export_ready_without_a_reload(world, live_serv
     )
     page = new_page(viewport=DESKTOP)
     log_in(page, owner.username)
-    page.get_by_test_id("my-exports-link").click()
+    page.get_by_test_id("menu-exports").click()
     page.wait_for_url(f"{live_server.url}/exports/")
     row = page.get_by_test_id("export-job")
     expect(row).to_have_attribute("data-status", "queued")

@@ -52,8 +52,7 @@ def walk(chromium, live_server, shot, worker, head, unit, category, ev):
 
     phone = new_page(chromium, viewport=PHONE, mobile=True)
     log_in(phone, worker.username)
-    phone.goto(f"{live_server.url}/?tab=report")
-    phone.get_by_test_id("open-report").click()
+    phone.locator("nav.tabbar a", has_text="上报").click()
     phone.wait_for_url("**/events/report/")
     phone.select_option("#id_main_category", str(category.parent_id))
     phone.select_option("#id_category", str(category.pk))

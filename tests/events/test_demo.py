@@ -24,4 +24,4 @@ def test_command_skips_tenants_with_events(world, capsys):
     call_command("load_demo_events", world.tenants["B"].code, "--count", "5")
     call_command("load_demo_events", world.tenants["B"].code, "--count", "5")
     assert Event.objects.filter(tenant=world.tenants["B"]).count() == 5
-    assert "skipped" in capsys.readouterr().out
+    assert "已有事件，跳过" in capsys.readouterr().out

@@ -34,7 +34,7 @@ def test_approved_request_moves_the_handling_deadline(ev):
     assert (request.status, request.decided_by_id) == ("approved", ev.user(HEAD).pk)
     assert list(EventLog.objects.filter(event=event).values_list("action", flat=True))[-2:] == [
         "ext_request", "ext_approved"]
-    assert Notification.objects.filter(user=ev.unit_member, event=event, kind="ext_decided").exists()
+    assert Notification.objects.filter(user=ev.unit_member, event=event, kind="ext_approved").exists()
 
 
 def test_denied_request_leaves_the_deadline(ev):

@@ -9,3 +9,7 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from . import sessions  # noqa: F401  (connects the sign-in receiver)
+        from .shell import register_core
+
+        register_core()  # 工作台 / 首页 / 我的 and the administration in the menu
+

@@ -7,7 +7,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from grids import selectors
+from . import shell
 
 
 class LoginView(auth_views.LoginView):
@@ -17,25 +17,16 @@ class LoginView(auth_views.LoginView):
 
 @login_required
 def home(request):
-    """Each role lands on its own page: grid workers on the phone tabs, officers on their nodes."""
-    user = request.user
-    role = selectors.role_of(user)
-    if role == "grid_worker":
-        nodes = selectors.home_nodes(actor=user)
-        return render(request, "home/grid_worker.html", {"grids": nodes, "tab": request.GET.get("tab", "home")})
-    if role in ("officer", "admin"):
-        nodes = selectors.home_nodes(actor=user)
-        children = {}
-        for child in selectors.visible_nodes(actor=user).filter(parent__in=nodes).order_by("code"):
-            children.setdefault(child.parent_id, []).append(child)
-        rosters = selectors.rosters(actor=user, nodes=[c for n in nodes for c in children.get(n.pk, [])] + nodes)
-        gaps = [r for r in rosters if r.gaps]
-        return render(
-            request,
-            "home/officer.html",
-            {"role": role, "nodes": [(n, children.get(n.pk, [])) for n in nodes], "gap_rosters": gaps},
-        )
-    return render(request, "home/no_role.html")
+    """Each role lands on its own home, composed of the panels the apps register (yaohai.core.shell): officers
+    on their workbench (工作台), grid workers on the phone's 首页 (or its 我的 tab)."""
+    role = shell.role_of(request.user)
+    if role == shell.GRID_WORKER and request.GET.get("tab") == "me":
+        return render(request, "home/me.html")
+    panels = shell.home_panels.compose(actor=request.user, role=role)
+    if role == shell.NO_ROLE and not any(data.get("count") or data.get("unread") for _panel, data in panels):
+        return render(request, "home/no_role.html")  # no post, nothing to do: say whom to ask
+    template = "home/grid_worker.html" if role == shell.GRID_WORKER else "home/workbench.html"
+    return render(request, template, {"role": role, "panels": panels})
 
 
 @never_cache

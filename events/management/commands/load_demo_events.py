@@ -2,14 +2,19 @@
 
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
+from events.choices import Status
 from events.demo import create_demo_events
 from grids.models import Tenant
 
 
 class Command(BaseCommand):
     help = "Create demo events in every state across the past year (run after load_demo); skips tenants with events."
+    # It speaks the platform's language, as load_demo does (a command otherwise runs without one: English).
+    leave_locale_alone = True
 
     def add_arguments(self, parser):
         parser.add_argument("tenant_codes", nargs="*")
@@ -22,14 +27,16 @@ class Command(BaseCommand):
         if tenant_codes:
             tenants = tenants.filter(code__in=tenant_codes)
             if not tenants.exists():
-                raise CommandError("unknown tenant code")
+                raise CommandError(f"未知的租户代码：{' '.join(tenant_codes)}")
         from events.models import Event
 
-        for tenant in tenants:
-            if not force and Event.objects.filter(tenant=tenant).exists():
-                self.stdout.write(f"{tenant}: has events already, skipped (use --force to add more)")
-                continue
-            began = time.monotonic()
-            made = create_demo_events(tenant, count=count, seed=seed)
-            summary = ", ".join(f"{status} {n}" for status, n in sorted(made.items()))
-            self.stdout.write(f"{tenant}: {sum(made.values())} events ({summary}) in {time.monotonic() - began:.1f} s")
+        with translation.override(settings.LANGUAGE_CODE):
+            for tenant in tenants:
+                if not force and Event.objects.filter(tenant=tenant).exists():
+                    self.stdout.write(f"{tenant}：已有事件，跳过（加 --force 可再添加）。")
+                    continue
+                began = time.monotonic()
+                made = create_demo_events(tenant, count=count, seed=seed)
+                summary = "，".join(f"{Status(status).label} {n}" for status, n in sorted(made.items()))
+                elapsed = time.monotonic() - began
+                self.stdout.write(f"{tenant}：{sum(made.values())} 个事件（{summary}），用时 {elapsed:.1f} 秒。")
