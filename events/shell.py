@@ -23,7 +23,8 @@ def _dashboard_href(user) -> str | None:
 
 
 def _may_assess(user) -> bool:
-    return for_roles(*OFFICERS)(user) and not scope_for(user, "assess")  # the assessment's right (assessment/rights.py).is_empty
+    # "assess" is the assessment's right (its rights.py); the assessment app registers its own menu entry later.
+    return for_roles(*OFFICERS)(user) and not scope_for(user, "assess").is_empty
 
 
 def todo(actor) -> dict:
