@@ -15,7 +15,7 @@ class EventsConfig(AppConfig):
 
         from .exports import register_kinds
 
-        register_kinds()  # the event list and the dashboard ledgers, for grids.exports
+        register_kinds()  # the event list and the dashboard ledgers, for exports
         tenant_created.connect(_install_assessment_scheme, dispatch_uid="events.install_assessment_scheme")
         subtree_moved.connect(_recount_rollups, dispatch_uid="events.recount_rollups")
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from grids.exports.responses import answer as export_answer
+from exports.responses import answer as export_answer
 from grids.models import GridNode
 
 from . import dashboard_cache, dashboards, exports, kpis
@@ -143,7 +143,7 @@ def screen(request, pk):
 @login_required
 def export(request, pk):
     """One table of the dashboard as a formatted ledger (台账), with the page's date range: at once when small,
-    else built in the background and downloaded from 我的导出 (grids.exports; the builder is events.exports)."""
+    else built in the background and downloaded from 我的导出 (exports; the builder is events.exports)."""
     node = _node_or_404(request, pk)
     parameters = {
         "node": node.pk,

@@ -1,4 +1,4 @@
-"""The events app's ledgers (台账), registered with grids.exports: the officers' filtered event list and the tables
+"""The events app's ledgers (台账), registered with exports: the officers' filtered event list and the tables
 of a node's dashboard. Each reads through the actor's scope, so the same code answers a small export inside the
 request and builds a large one later in a task for the job's owner (docs/exports.md).
 """
@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from grids.exports.registry import ExportKind, Ledger, register
+from exports.registry import ExportKind, Ledger, register
 from grids.models import GridNode, User
 from yaohai.core.xlsx import build_ledger
 

@@ -60,12 +60,3 @@ class PostTier(models.TextChoices):
     HEAD = "head", _("Head (1)")
     MEMBER = "member", _("Member (4)")
     SUPPORT = "support", _("Support (N)")
-
-
-class ExportStatus(models.TextChoices):
-    """Where a background export (grids.ExportJob) stands."""
-
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Being built")
-    DONE = "done", _("Ready")
-    FAILED = "failed", _("Failed")

@@ -6,7 +6,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 
 from events.celery_schedule import BEAT as EVENTS_BEAT
-from grids.celery_schedule import BEAT as GRIDS_BEAT
+from exports.celery_schedule import BEAT as EXPORTS_BEAT
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "simple_history",
     "yaohai.core",
     "grids",
+    "exports",
     "events",
 ]
 
@@ -185,9 +186,9 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE = {**GRIDS_BEAT, **EVENTS_BEAT}
+CELERY_BEAT_SCHEDULE = {**EXPORTS_BEAT, **EVENTS_BEAT}
 
-# Exports (台账, grids.exports): a ledger of fewer than EXPORT_SYNC_MAX_ROWS rows (a capped COUNT decides) is built
+# Exports (台账, exports): a ledger of fewer than EXPORT_SYNC_MAX_ROWS rows (a capped COUNT decides) is built
 # inside the request; a larger one, up to EXPORT_MAX_ROWS, by a Celery task (on EXPORT_QUEUE, default: Celery's
 # default queue), and is downloaded from 我的导出 until EXPORT_KEEP_HOURS after it was asked for.
 EXPORT_SYNC_MAX_ROWS = env.int("EXPORT_SYNC_MAX_ROWS", default=5000)

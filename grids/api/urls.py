@@ -7,6 +7,5 @@ router = DefaultRouter()
 router.register("nodes", views.GridNodeViewSet, basename="node")
 router.register("posts", views.PostViewSet, basename="post")
 router.register("assignments", views.AssignmentViewSet, basename="assignment")
-router.register("exports", views.ExportJobViewSet, basename="export")
 
 urlpatterns = [path("", include(router.urls))]

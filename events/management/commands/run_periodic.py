@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 
 from events import services
 from events.assessment import services as assessment_services
-from grids.exports import services as export_services
+from exports import services as export_services
 
 
 class Command(BaseCommand):

@@ -22,8 +22,10 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from ..choices import ExportStatus
-from ..models import ExportJob, User
+from grids.models import User
+
+from .choices import ExportStatus
+from .models import ExportJob
 from .registry import Ledger, kind_of
 
 logger = logging.getLogger(__name__)
@@ -87,7 +89,7 @@ def queue_job(
 def enqueue(job_id: int) -> None:
     """Send the job to a worker (eagerly, in this process, without Redis). A broker that cannot be reached loses
     nothing: the job stays queued and the sweep sends it again."""
-    from ..tasks import run_export
+    from .tasks import run_export
 
     try:
         run_export.apply_async(args=[job_id], queue=settings.EXPORT_QUEUE or None)

@@ -10,9 +10,9 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from ..choices import ExportStatus
-from ..models import ExportJob
 from . import responses
+from .choices import ExportStatus
+from .models import ExportJob
 
 LIST_LIMIT = 100
 PENDING = (ExportStatus.QUEUED, ExportStatus.RUNNING)
