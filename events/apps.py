@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class EventsConfig(AppConfig):
-    """Issues filed from the grids, their handling workflow, deadlines, escalation and assessment."""
+    """Issues filed from the grids, their handling workflow, deadlines and escalation."""
 
     name = "events"
     verbose_name = _("Events")
@@ -16,7 +16,6 @@ class EventsConfig(AppConfig):
         from .exports import register_kinds
 
         register_kinds()  # the event list and the dashboard ledgers, for exports
-        tenant_created.connect(_install_assessment_scheme, dispatch_uid="events.install_assessment_scheme")
         subtree_moved.connect(_recount_rollups, dispatch_uid="events.recount_rollups")
 
         from django.db.models.signals import post_delete, post_save
@@ -51,10 +50,3 @@ def _dashboards_changed(sender, instance, **kwargs):
     from .dashboard_cache import tenant_changed
 
     tenant_changed(instance.tenant_id)
-
-
-def _install_assessment_scheme(sender, tenant, **kwargs):
-    """A new district is assessed from its first month: give it the default scheme (weights editable after)."""
-    from .assessment.services import install_default_scheme
-
-    install_default_scheme(tenant)

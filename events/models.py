@@ -182,7 +182,7 @@ class Event(ScopedModel):
     paused_at = models.DateTimeField(_("clock paused at"), null=True, blank=True)
     paused_remaining = models.DurationField(_("working time left when paused"), null=True, blank=True)
     # The first answer (受理 or 不予受理), set by the services in the step's transaction: the assessment's
-    # on-time acceptance reads this column instead of the log (events/assessment/scoring.py).
+    # on-time acceptance reads this column instead of the log (assessment/scoring.py).
     answered_at = models.DateTimeField(
         null=True, blank=True, editable=False, help_text="When the event was first accepted or rejected."
     )
@@ -300,7 +300,7 @@ class Event(ScopedModel):
                 for level in ("district", "street", "community")
             ),
             # The monthly assessment reads a tenant's month of events, index-only, with every column it counts
-            # (events/assessment/scoring.py, docs/assessment.md).
+            # (assessment/scoring.py, docs/assessment.md).
             models.Index(
                 fields=["tenant", "created_at"],
                 include=[
@@ -612,7 +612,3 @@ class EventRollup(ScopeStamps):
 
     def __str__(self):
         return f"{self.node_id}/{self.main_category_id}/{self.span}/{self.day}"
-
-
-# The assessment's models live in their own package; importing them here makes them the events app's.
-from .assessment.models import AssessmentRun, AssessmentScheme, SchemeIndicator, Score  # noqa: E402, F401

@@ -5,6 +5,7 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from assessment.celery_schedule import BEAT as ASSESSMENT_BEAT
 from events.celery_schedule import BEAT as EVENTS_BEAT
 from exports.celery_schedule import BEAT as EXPORTS_BEAT
 
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "grids",
     "exports",
     "events",
+    "assessment",
 ]
 
 MIDDLEWARE = [
@@ -186,7 +188,7 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE = {**EXPORTS_BEAT, **EVENTS_BEAT}
+CELERY_BEAT_SCHEDULE = {**EXPORTS_BEAT, **EVENTS_BEAT, **ASSESSMENT_BEAT}
 
 # Exports (台账, exports): a ledger of fewer than EXPORT_SYNC_MAX_ROWS rows (a capped COUNT decides) is built
 # inside the request; a larger one, up to EXPORT_MAX_ROWS, by a Celery task (on EXPORT_QUEUE, default: Celery's

@@ -17,7 +17,7 @@ urlpatterns = [
     path("grids/", include("grids.urls")),
     path("events/", include("events.urls")),
     path("dashboards/", include("events.dashboard_urls")),
-    path("assessment/", include("events.assessment.urls")),
+    path("assessment/", include("assessment.urls")),
     path("exports/", include("exports.urls")),
     path("api/v1/auth/token/", obtain_auth_token, name="api-token"),
     path("api/v1/", include("grids.api.urls")),

@@ -17,10 +17,10 @@ from django.utils import translation
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from events.assessment import services
-from events.assessment.choices import RunStatus, SubjectKind
-from events.assessment.indicators import BY_KEY, item_fields
-from events.assessment.models import AssessmentRun, Score
+from assessment import services
+from assessment.choices import RunStatus, SubjectKind
+from assessment.indicators import BY_KEY, item_fields
+from assessment.models import AssessmentRun, Score
 from tests.browser.harness import ARTIFACTS, DESKTOP, PHONE, new_page, sign_in, with_chromium
 
 from .conftest import DISTRICT_HEAD, HEAD, NOW, OCTOBER, W1, W2

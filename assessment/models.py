@@ -1,7 +1,7 @@
 """Models of the assessment: a tenant's scheme (indicators, weights, targets), the month runs and their scores.
 
-Imported at the bottom of events/models.py, so they belong to the events app. Written only by
-events.assessment.services (and the admin, for the scheme's weights and targets).
+Written only by assessment.services (and the admin, for the scheme's weights and targets). The tables keep the
+names they were created with when the assessment lived inside the events app (events_*).
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ class AssessmentScheme(models.Model):
     objects = TenantQuerySet.as_manager()
 
     class Meta:
+        db_table = "events_assessmentscheme"
         verbose_name = _("assessment scheme")
         verbose_name_plural = _("assessment schemes")
         ordering = ["tenant"]
@@ -43,7 +44,7 @@ class AssessmentScheme(models.Model):
 
 
 class SchemeIndicator(models.Model):
-    """One indicator of a scheme: its key in the catalogue (events/assessment/indicators.py), weight and target."""
+    """One indicator of a scheme: its key in the catalogue (assessment/indicators.py), weight and target."""
 
     scheme = models.ForeignKey(
         AssessmentScheme, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("scheme")
@@ -61,6 +62,7 @@ class SchemeIndicator(models.Model):
     sort_order = models.PositiveSmallIntegerField(_("order"), default=100)
 
     class Meta:
+        db_table = "events_schemeindicator"
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
         ordering = ["scheme", "sort_order", "id"]
@@ -102,6 +104,7 @@ class AssessmentRun(models.Model):
     objects = TenantQuerySet.as_manager()
 
     class Meta:
+        db_table = "events_assessmentrun"
         verbose_name = _("assessment month")
         verbose_name_plural = _("assessment months")
         ordering = ["tenant", "-month", "-version"]
@@ -181,6 +184,7 @@ class Score(ScopedModel):
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
+        db_table = "events_score"
         verbose_name = _("score")
         verbose_name_plural = _("scores")
         ordering = ["run", "subject_kind", "-total", "node", "user"]

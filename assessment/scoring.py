@@ -12,7 +12,7 @@ For one tenant and month (Asia/Shanghai) the computation makes three reads:
    a grid's counts are its reporters' rows added up, a worker's volume is their own row.
 
 Counts are additive, so a community's, a street's and the district's counts are the sums of their grids' rows
-(≤ 600 rows added up in memory, no further query). Points and totals follow events/assessment/indicators.py,
+(≤ 600 rows added up in memory, no further query). Points and totals follow assessment/indicators.py,
 in decimals. The ranks are SQL's `RANK()` computed in Python over the rows already in memory (a subject's rank is
 1 + the number of subjects of its kind in the same community, street or district with a higher total, so ties
 share a rank), and the rows go in with one INSERT, ranks included: on PostgreSQL one `INSERT … SELECT … FROM

@@ -23,7 +23,7 @@ class RunStatus(models.TextChoices):
 
 
 class IndicatorKey(models.TextChoices):
-    """The catalogue's keys (events/assessment/indicators.py defines each); a tenant's scheme weights them."""
+    """The catalogue's keys (assessment/indicators.py defines each); a tenant's scheme weights them."""
 
     REPORTING_VOLUME = "reporting_volume", _("Reporting volume")
     ON_TIME_ACCEPTANCE = "on_time_acceptance", _("On-time acceptance")
