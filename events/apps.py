@@ -14,19 +14,18 @@ class EventsConfig(AppConfig):
         tenant_created.connect(_install_categories, dispatch_uid="events.install_categories")
 
         from .exports import register_kinds
+        from .panels import register_panels
 
         register_kinds()  # the event list and the dashboard ledgers, for exports
+        register_panels()  # the KPI cards, trend, breakdowns, map, ranking and overdue list, for dashboards
         subtree_moved.connect(_recount_rollups, dispatch_uid="events.recount_rollups")
 
         from django.db.models.signals import post_delete, post_save
 
-        from grids.models import GridNode
-
         from .models import Category
 
-        for model in (GridNode, Category):  # their names and shapes are on the dashboards
-            for signal in (post_save, post_delete):
-                signal.connect(_dashboards_changed, sender=model, dispatch_uid=f"events.dashboards.{model.__name__}")
+        for signal in (post_save, post_delete):  # the categories' names are on the dashboards
+            signal.connect(_dashboards_changed, sender=Category, dispatch_uid=f"events.dashboards.{id(signal)}")
 
 
 def _install_categories(sender, tenant, **kwargs):
@@ -47,6 +46,6 @@ def _recount_rollups(sender, node, old_ancestors=(), **kwargs):
 
 
 def _dashboards_changed(sender, instance, **kwargs):
-    from .dashboard_cache import tenant_changed
+    from dashboards.cache import tenant_changed
 
     tenant_changed(instance.tenant_id)

@@ -9,10 +9,11 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from dashboards import cache as dashboard_cache
 from grids.models import GridNode, ScopedModel, ScopeStamps, Tenant
 from grids.querysets import ScopedQuerySet, TenantQuerySet
 
-from . import dashboard_cache, rollups
+from . import rollups
 from .choices import (
     OPEN_STATUSES,
     CloseReason,
@@ -336,7 +337,7 @@ class Event(ScopedModel):
             # An event loaded with some columns deferred is read back: what it counts for is in the database.
             after = rollups.state(self) or self._stored_state(reload=True)
             rollups.apply(rollups.counted(before), rollups.counted(after), using=self._state.db)
-            dashboard_cache.events_changed(rollups.stamps(before, after))
+            dashboard_cache.changed("events", rollups.stamps(before, after))
         self._loaded_state = after
 
     def delete(self, *args, **kwargs):
@@ -344,7 +345,7 @@ class Event(ScopedModel):
             before = self._stored_state()
             result = super().delete(*args, **kwargs)
             rollups.apply(rollups.counted(before), None, using=self._state.db)
-            dashboard_cache.events_changed(rollups.stamps(before))
+            dashboard_cache.changed("events", rollups.stamps(before))
         self._loaded_state = None
         return result
 

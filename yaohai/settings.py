@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "yaohai.core",
     "grids",
     "exports",
+    "dashboards",
     "events",
     "assessment",
 ]
@@ -205,7 +206,7 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
-# How long a computed dashboard may be served from the cache (events.dashboard_cache; a write under the node or
+# How long a computed dashboard may be served from the cache (dashboards.cache; a write under the node or
 # the next deadline ends it sooner). Only with a cache all processes share (Redis); 0 turns it off.
 _SHARED_CACHE = "redis" in CACHES["default"]["BACKEND"].lower()
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=300 if _SHARED_CACHE else 0)

@@ -16,7 +16,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("grids/", include("grids.urls")),
     path("events/", include("events.urls")),
-    path("dashboards/", include("events.dashboard_urls")),
+    path("dashboards/", include("dashboards.urls")),
     path("assessment/", include("assessment.urls")),
     path("exports/", include("exports.urls")),
     path("api/v1/auth/token/", obtain_auth_token, name="api-token"),

@@ -1,16 +1,17 @@
-"""A node's dashboard, kept in the shared cache until something it shows changes.
+"""A node's page (dashboards.page), kept in the shared cache until something it shows changes.
 
-An entry is keyed by the node, the filters, the actor's tree scope and two versions:
+An entry is keyed by the node, the filters, the actor's tree scope and versions:
 
-- the node's version, replaced whenever an event under the node is written: `Event.save()` and `delete()` call
-  `events_changed` with the event's stamps (district, street, community, grid) before and after the write;
-- the tenant's version, replaced by bulk recounts of the rollups (`rollups.rebuild`, `recount_nodes` after a
-  move) and by any edit of a node or a category (their names and shapes are on the page); and one version for
-  all tenants, replaced by a rebuild of every tenant's rollups.
+- the node's version of each topic the registered panels are invalidated by (`Panel.invalidated_by`), replaced
+  whenever a record of that topic under the node is written: the events services call `changed("events", …)`
+  with the event's stamps (district, street, community, grid) before and after the write;
+- the tenant's version, replaced by bulk recounts (the events' `rollups.rebuild`, `recount_nodes` after a move)
+  and by any edit of a node (here) or of what a domain shows by name (the events' categories); and one version
+  for all tenants, replaced by a rebuild of every tenant's data.
 
-"Overdue now" and the overdue list also change with the clock alone. An entry is therefore used only before
-`valid_until`: the nearest deadline still ahead among the range's open events (read by the live-count query, see
-`dashboards.LiveCounts.next_deadline`), and never longer than DASHBOARD_CACHE_SECONDS.
+Some panels also change with the clock alone ("overdue now" and the overdue list). An entry is therefore used
+only before the page's `valid_until` (the earliest of its panels' `valid_until`), and never longer than
+DASHBOARD_CACHE_SECONDS.
 
 A version is a random token. It is replaced once at the write, and again when the write's transaction commits:
 a reader that computed between the two saw the data before the commit and keyed its entry with the first token,
@@ -38,7 +39,9 @@ from django.utils import timezone
 
 from grids.scope import scope_for
 
-PREFIX = "dashboard:v1"
+from . import registry
+
+PREFIX = "dashboard:v2"
 logger = logging.getLogger(__name__)
 
 
@@ -46,8 +49,8 @@ def enabled() -> bool:
     return getattr(settings, "DASHBOARD_CACHE_SECONDS", 0) > 0
 
 
-def _node_key(pk: int) -> str:
-    return f"{PREFIX}:node:{pk}"
+def _node_key(topic: str, pk: int) -> str:
+    return f"{PREFIX}:{topic}:node:{pk}"
 
 
 def _tenant_key(pk: int | None) -> str:
@@ -68,14 +71,20 @@ def _changed(keys: list[str]) -> None:
     transaction.on_commit(lambda: _retire(keys))
 
 
-def events_changed(node_ids) -> None:
-    """Events under these nodes (their stamps) were written: their dashboards are computed again."""
-    _changed([_node_key(pk) for pk in sorted({pk for pk in node_ids if pk})])
+def changed(topic: str, node_ids) -> None:
+    """Records of `topic` under these nodes (their stamps) were written: the pages of the nodes are computed
+    again (now, and again when the transaction commits)."""
+    _changed([_node_key(topic, pk) for pk in sorted({pk for pk in node_ids if pk})])
 
 
 def tenant_changed(tenant_id: int | None) -> None:
     """Every dashboard of the tenant (of every tenant for None) is computed again."""
     _changed([_tenant_key(tenant_id)])
+
+
+def node_edited(sender, instance, **kwargs) -> None:
+    """A node was edited (post_save/post_delete of GridNode): names and shapes are on the tenant's pages."""
+    tenant_changed(instance.tenant_id)
 
 
 def retire_all() -> None:
@@ -104,19 +113,20 @@ def scope_fingerprint(actor) -> str:
 
 @dataclass
 class Entry:
-    board: object
+    page: object
     valid_until: dt.datetime | None
 
 
-def dashboard(*, actor, node, filters, now: dt.datetime | None = None):
-    """`dashboards.dashboard`, from the cache when nothing it shows has changed since it was computed."""
-    from . import dashboards
+def page(*, actor, node, filters, now: dt.datetime | None = None):
+    """`page.build_page`, from the cache when nothing it shows has changed since it was computed."""
+    from .page import build_page
 
     now = now or timezone.now()
     if not enabled():
-        return dashboards.dashboard(actor=actor, node=node, filters=filters, now=now)
+        return build_page(actor=actor, node=node, filters=filters, now=now)
     try:
-        versions = _versions([_node_key(node.pk), _tenant_key(node.tenant_id), _tenant_key(None)])
+        keys = [*(_node_key(topic, node.pk) for topic in registry.topics()), _tenant_key(node.tenant_id), _tenant_key(None)]
+        versions = _versions(keys)
         key = ":".join(
             str(part)
             for part in (
@@ -127,16 +137,16 @@ def dashboard(*, actor, node, filters, now: dt.datetime | None = None):
         entry = cache.get(key)
     except Exception:  # the cache is down: compute, as without it
         logger.warning("dashboard cache: unavailable", exc_info=True)
-        return dashboards.dashboard(actor=actor, node=node, filters=filters, now=now)
+        return build_page(actor=actor, node=node, filters=filters, now=now)
     if entry is not None and (entry.valid_until is None or now < entry.valid_until):
-        return entry.board
-    board = dashboards.dashboard(actor=actor, node=node, filters=filters, now=now)
+        return entry.page
+    built = build_page(actor=actor, node=node, filters=filters, now=now)
     seconds = settings.DASHBOARD_CACHE_SECONDS
-    if board.next_deadline is not None:
-        seconds = min(seconds, math.ceil((board.next_deadline - now).total_seconds()))
+    if built.valid_until is not None:
+        seconds = min(seconds, math.ceil((built.valid_until - now).total_seconds()))
     if seconds > 0:
         try:
-            cache.set(key, Entry(board, board.next_deadline), timeout=seconds)
+            cache.set(key, Entry(built, built.valid_until), timeout=seconds)
         except Exception:
             logger.warning("dashboard cache: could not store %s", key, exc_info=True)
-    return board
+    return built

@@ -1,4 +1,6 @@
-"""Reads for a node's dashboard (驾驶舱): the KPIs of the events under a node, its children, trend and lists.
+"""The events app's panels of a node's page (驾驶舱), registered with dashboards.registry: the KPI cards, the
+trend, the breakdowns by status and by category, the children's map and ranking, the overdue list — and the reads
+they are built from (the event rollups stay in events.rollups).
 
 Every read starts from the actor's scope (`visible_to`). The counts come from the pre-aggregated rows of
 events.rollups (one row per child, main category and day), so a panel sums at most children × 6 × days rows
@@ -13,75 +15,19 @@ from dataclasses import dataclass, field
 
 from django.db.models import F, Min, Q, Subquery
 from django.db.models.functions import TruncMonth, TruncWeek
-from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from grids import selectors as grid_selectors
-from grids.choices import LEVELS
+from dashboards.filters import DashboardFilters
+from dashboards.nodes import child_nodes
+from dashboards.registry import Panel, PanelExport, register
 from grids.models import GridNode, User
 from grids.querysets import ScopedQuerySetMixin
 
 from . import kpis, rollups, selectors
+from . import panel_display as display
 from .choices import OPEN_STATUSES, Status
 from .models import Event, EventRollup
-
-DEFAULT_DAYS = 30
-OVERDUE_LIMIT = 20
-
-
-@dataclass(frozen=True)
-class DashboardFilters:
-    """The date range (inclusive, by reporting day in Asia/Shanghai) and the trend's period."""
-
-    date_from: dt.date
-    date_to: dt.date
-    period: str = "day"
-
-    @classmethod
-    def default(cls, today: dt.date | None = None) -> DashboardFilters:
-        today = today or timezone.localdate()
-        return cls(date_from=today - dt.timedelta(days=DEFAULT_DAYS - 1), date_to=today)
-
-    @classmethod
-    def from_query(cls, params, today: dt.date | None = None) -> DashboardFilters:
-        """Read ?from=YYYY-MM-DD&to=YYYY-MM-DD&period=day|week|month; anything unreadable takes the default."""
-        default = cls.default(today)
-        date_from = _date(params.get("from")) or default.date_from
-        date_to = _date(params.get("to")) or default.date_to
-        if date_from > date_to:
-            date_from, date_to = date_to, date_from
-        period = params.get("period") if params.get("period") in kpis.PERIODS else "day"
-        return cls(date_from=date_from, date_to=date_to, period=period)
-
-    def as_query(self, **override) -> dict:
-        values = {"from": self.date_from.isoformat(), "to": self.date_to.isoformat(), "period": self.period}
-        values.update(override)
-        return values
-
-    @property
-    def start(self) -> dt.datetime:
-        return dt.datetime.combine(self.date_from, dt.time.min, tzinfo=kpis.SHANGHAI)
-
-    @property
-    def end(self) -> dt.datetime:
-        return dt.datetime.combine(self.date_to + dt.timedelta(days=1), dt.time.min, tzinfo=kpis.SHANGHAI)
-
-
-def _date(value) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except (TypeError, ValueError):
-        return None
-
-
-# A node's ancestors come with it (a grid has three), without the shapes: the page draws only its children's.
-ANCESTORS = "parent__parent__parent"
-WITHOUT_SHAPES = ("boundary", "parent__boundary", "parent__parent__boundary", "parent__parent__parent__boundary")
-
-
-def dashboard_node(*, actor: User, pk: int) -> GridNode:
-    """The node with its ancestors, if the actor may see it and it is live (GridNode.DoesNotExist otherwise: a
-    404)."""
-    return grid_selectors.visible_nodes(actor=actor).select_related(ANCESTORS).defer(*WITHOUT_SHAPES).get(pk=pk)
+from .panel_display import OVERDUE_LIMIT
 
 
 def event_lookups(node: GridNode, filters: DashboardFilters) -> dict:
@@ -102,34 +48,6 @@ def node_events(*, actor: User, node: GridNode, filters: DashboardFilters):
     so every event under it is already inside the tree scope and the personal grants add no row; but their OR
     names columns no covering index holds and makes every panel read the table (13× slower, docs/bench.md)."""
     return ScopedQuerySetMixin.visible_to(Event.objects.all(), actor).filter(**event_lookups(node, filters))
-
-
-def node_path(node: GridNode) -> list[GridNode]:
-    """The node's ancestors, top first: from the parents loaded with it (dashboard_node), else from its stamps
-    (one query; none for a district)."""
-    loaded = []
-    ancestor = node
-    while ancestor.parent_id is not None and GridNode.parent.is_cached(ancestor):
-        ancestor = ancestor.parent
-        loaded.append(ancestor)
-    if ancestor.parent_id is None:
-        return loaded[::-1]
-    ids = [getattr(node, f"{level}_id") for level in LEVELS[: node.level_index]]
-    ids = [pk for pk in ids if pk and pk != node.pk]
-    if not ids:
-        return []
-    found = {n.pk: n for n in GridNode.objects.filter(pk__in=ids).only("id", "name", "kind")}
-    return [found[pk] for pk in ids if pk in found]
-
-
-def child_nodes(*, actor: User, node: GridNode) -> list[GridNode]:
-    """The live children of `node` the actor may see, by code (one query)."""
-    return list(
-        GridNode.objects.visible_to(actor)
-        .filter(parent_id=node.pk, is_archived=False)
-        .only("id", "name", "code", "kind", "subkind", "boundary", "tenant_id")
-        .order_by("code")
-    )
 
 
 def overdue_events(events, *, now: dt.datetime, limit: int | None = OVERDUE_LIMIT):
@@ -159,23 +77,6 @@ def overdue_list(events, *, now: dt.datetime) -> list[selectors.ListRow]:
 class ChildRow:
     node: GridNode
     kpis: dict
-
-
-@dataclass
-class Dashboard:
-    node: GridNode
-    filters: DashboardFilters
-    now: dt.datetime
-    path: list[GridNode] = field(default_factory=list)
-    totals: dict = field(default_factory=dict)
-    children: list[ChildRow] = field(default_factory=list)
-    categories: list[dict] = field(default_factory=list)
-    statuses: list[dict] = field(default_factory=list)
-    trend: list[dict] = field(default_factory=list)
-    overdue: list[selectors.ListRow] = field(default_factory=list)
-    # The nearest deadline after `now` among the range's open events: the first moment "overdue now" can change
-    # without a write.
-    next_deadline: dt.datetime | None = None
 
 
 def rollup_rows(*, actor: User, node: GridNode, filters: DashboardFilters, by_day: bool = False):
@@ -239,7 +140,7 @@ LIVE_COLUMNS = ("overdue", "paused")
 @dataclass
 class LiveCounts(Breakdown):
     """"Overdue now" and "paused", and the nearest deadline still ahead: until then, "overdue now" and the overdue
-    list stay as counted (events.dashboard_cache keeps a dashboard no longer)."""
+    list stay as counted (dashboards.cache keeps a page no longer)."""
 
     next_deadline: dt.datetime | None = None
 
@@ -331,41 +232,102 @@ def trend(rows, period: str) -> list[dict]:
     return out
 
 
-def dashboard(*, actor: User, node: GridNode, filters: DashboardFilters, now: dt.datetime | None = None) -> Dashboard:
-    """Everything the dashboard shows, in a fixed number of queries, from the pre-aggregated rows (docs/bench.md)."""
-    now = now or timezone.now()
-    events = node_events(actor=actor, node=node, filters=filters)
-    rows = rollup_rows(actor=actor, node=node, filters=filters)
-    trend_rows = rows if filters.period == "month" else rollup_rows(actor=actor, node=node, filters=filters, by_day=True)
-    live = live_counts(events, node, now)
-    sums = rollup_sums(rows, node)
-    totals, statuses = totals_and_statuses(sums, live)
-    return Dashboard(
-        node=node,
-        filters=filters,
-        now=now,
-        path=node_path(node),
-        totals=totals,
-        children=children_kpis(actor=actor, node=node, sums=sums, live=live),
-        categories=category_kpis(sums, live),
-        statuses=statuses,
-        trend=trend(trend_rows, filters.period),
-        overdue=overdue_list(events, now=now),
-        next_deadline=live.next_deadline,
+# The panels. Their reads are shared through the page's request: the KPI cards, the statuses, the categories and
+# the children's ranking and map all add up the same two queries (the rollup sums and the live counts).
+
+DASHBOARD = "events.dashboard"  # the export kind of the panels' ledgers (events.exports builds it)
+
+
+def _events(request):
+    return request.shared(
+        "events.events", lambda: node_events(actor=request.actor, node=request.node, filters=request.filters)
     )
 
 
-def feature_collection(children: list[ChildRow]) -> dict:
-    """A GeoJSON FeatureCollection of the children's boundaries, named as ECharts matches map data."""
-    features = []
-    for row in children:
-        geometry = row.node.boundary
-        if isinstance(geometry, dict) and geometry.get("type") == "Feature":
-            geometry = geometry.get("geometry")
-        if not isinstance(geometry, dict) or geometry.get("type") not in ("Polygon", "MultiPolygon"):
-            continue
-        features.append(
-            {"type": "Feature", "properties": {"name": row.node.name, "id": row.node.pk}, "geometry": geometry}
-        )
-    return {"type": "FeatureCollection", "features": features}
+def _sums(request) -> Breakdown:
+    return request.shared(
+        "events.sums",
+        lambda: rollup_sums(rollup_rows(actor=request.actor, node=request.node, filters=request.filters), request.node),
+    )
 
+
+def _live(request) -> LiveCounts:
+    return request.shared("events.live", lambda: live_counts(_events(request), request.node, request.now))
+
+
+def _children(request) -> list[ChildRow]:
+    return request.shared(
+        "events.children",
+        lambda: children_kpis(actor=request.actor, node=request.node, sums=_sums(request), live=_live(request)),
+    )
+
+
+def build_kpis(request) -> dict:
+    live = _live(request)
+    totals, _statuses = totals_and_statuses(_sums(request), live)
+    return {"totals": totals, "next_deadline": live.next_deadline}
+
+
+def build_statuses(request) -> list[dict]:
+    return totals_and_statuses(_sums(request), _live(request))[1]
+
+
+def build_trend(request) -> list[dict]:
+    filters = request.filters
+    if filters.period == "month":
+        rows = rollup_rows(actor=request.actor, node=request.node, filters=filters)
+    else:
+        rows = rollup_rows(actor=request.actor, node=request.node, filters=filters, by_day=True)
+    return trend(rows, filters.period)
+
+
+def build_categories(request) -> list[dict]:
+    return category_kpis(_sums(request), _live(request))
+
+
+def build_children(request) -> list[ChildRow] | None:
+    """The children with their KPIs; None (no map, no ranking) for a grid or a node without visible children."""
+    return _children(request) or None
+
+
+def build_overdue(request) -> list[selectors.ListRow]:
+    return overdue_list(_events(request), now=request.now)
+
+
+def register_panels() -> None:
+    """Called from EventsConfig.ready(): the events' panels of every node's page."""
+    every_write = ("events",)  # a write of an event under the node retires the page (events.services)
+    register(Panel(
+        key="events.kpis", build=build_kpis, present=display.kpis_, order=10, invalidated_by=every_write,
+        template="events/dashboard/kpis.html", screen_template="events/dashboard/_cards.html",
+        valid_until=lambda data: data["next_deadline"],  # "overdue now" moves with the clock alone
+    ))
+    register(Panel(
+        key="events.trend", build=build_trend, present=display.trend, order=20, invalidated_by=every_write,
+        template="events/dashboard/trend.html", screen_template="events/dashboard/screen_trend.html",
+    ))
+    register(Panel(
+        key="events.statuses", build=build_statuses, present=display.statuses, order=30,
+        invalidated_by=every_write,
+        template="events/dashboard/statuses.html", screen_template="events/dashboard/screen_statuses.html",
+    ))
+    register(Panel(
+        key="events.map", build=build_children, present=display.children_map, order=40, invalidated_by=every_write,
+        template="events/dashboard/map.html", screen_template="events/dashboard/screen_map.html",
+    ))
+    register(Panel(
+        key="events.categories", build=build_categories, present=display.categories, order=50,
+        invalidated_by=every_write,
+        template="events/dashboard/categories.html", screen_template="events/dashboard/screen_categories.html",
+        exports=(PanelExport("categories", DASHBOARD, _("KPIs by category")),),
+    ))
+    register(Panel(
+        key="events.ranking", build=build_children, present=display.ranking, order=60, invalidated_by=every_write,
+        template="events/dashboard/ranking.html", screen_template="events/dashboard/screen_ranking.html",
+        exports=(PanelExport("children", DASHBOARD, _("Children's KPIs")),),
+    ))
+    register(Panel(
+        key="events.overdue", build=build_overdue, present=display.overdue, order=70, invalidated_by=every_write,
+        template="events/dashboard/overdue.html", screen_template="events/dashboard/screen_overdue.html",
+        exports=(PanelExport("overdue", DASHBOARD, _("Overdue events")),),
+    ))
