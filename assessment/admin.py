@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from grids.admin_scope import ReadOnlyAdminMixin, TenantScopedAdminMixin, is_platform_admin, is_tenant_admin
 
-from .indicators import BY_KEY
+from .indicators import by_key
 from .models import AssessmentRun, AssessmentScheme, SchemeIndicator
 
 
@@ -24,7 +24,7 @@ class IndicatorFormSet(forms.BaseInlineFormSet):
             data = getattr(form, "cleaned_data", None) or {}
             key = data.get("key") or form.instance.key
             total += data.get("weight") or 0
-            indicator = BY_KEY.get(key)
+            indicator = by_key().get(key)
             if indicator and indicator.needs_target and not data.get("target"):
                 form.add_error("target", _t("Give the monthly target of this indicator."))
         if total != 100:
@@ -41,7 +41,7 @@ class SchemeIndicatorInline(admin.TabularInline):
 
     @admin.display(description=_("definition"))
     def definition(self, obj):
-        indicator = BY_KEY.get(obj.key)
+        indicator = by_key().get(obj.key)
         return indicator.definition if indicator else ""
 
     def has_add_permission(self, request, obj=None):

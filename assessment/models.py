@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from grids.models import ScopedModel, Tenant
 from grids.querysets import ScopedQuerySet, TenantQuerySet
+from yaohai.core.indicators import key_choices
 
-from .choices import IndicatorKey, RunStatus, SubjectKind
+from .choices import RunStatus, SubjectKind
 from .indicators import item_fields
 
 
@@ -44,12 +45,12 @@ class AssessmentScheme(models.Model):
 
 
 class SchemeIndicator(models.Model):
-    """One indicator of a scheme: its key in the catalogue (assessment/indicators.py), weight and target."""
+    """One indicator of a scheme: a registered key (yaohai.core.indicators), its weight and target."""
 
     scheme = models.ForeignKey(
         AssessmentScheme, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("scheme")
     )
-    key = models.CharField(_("indicator"), max_length=24, choices=IndicatorKey.choices)
+    key = models.CharField(_("indicator"), max_length=24, choices=key_choices)  # any registered indicator
     weight = models.PositiveSmallIntegerField(
         _("weight"), default=0, help_text=_("Points out of 100 this indicator weighs; the weights add up to 100.")
     )
@@ -68,12 +69,7 @@ class SchemeIndicator(models.Model):
         ordering = ["scheme", "sort_order", "id"]
         constraints = [
             models.UniqueConstraint(fields=["scheme", "key"], name="scheme_indicator_unique"),
-            models.CheckConstraint(condition=_in("key", IndicatorKey), name="scheme_indicator_key_valid"),
             models.CheckConstraint(condition=Q(weight__lte=100), name="scheme_indicator_weight_max"),
-            models.CheckConstraint(
-                condition=~Q(key=IndicatorKey.REPORTING_VOLUME) | Q(target__gt=0),
-                name="scheme_indicator_volume_has_target",
-            ),
         ]
 
     def __str__(self):

@@ -8,7 +8,7 @@ import re
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .scoring import SHANGHAI
+from yaohai.core.indicators import SHANGHAI
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
 EARLIEST = dt.date(2000, 1, 1)

@@ -5,14 +5,12 @@ For one tenant and month (Asia/Shanghai) the computation makes three reads:
 1. the grid-worker subjects: who held the grid-worker post (code `grid_worker`, grids/catalogue.py) on a grid
    at any time during the month — one row per (person, grid), from the assignments (one query);
 2. the live nodes of the tenant with their stamps (one query);
-3. per (grid, reporter), the conditional counts of the events reported in the month — one pass over them, one
-   GROUP BY with `COUNT(*) FILTER (WHERE …)` per indicator (the Q expressions of events.kpis where they exist),
-   read index-only from `event_assessment_month`; on-time acceptance compares the event's first answer
-   (`Event.answered_at`, kept by the accept/reject services) with its deadline, so the log is not read;
-   a grid's counts are its reporters' rows added up, a worker's volume is their own row.
+3. each registered count source's counts of the month (yaohai.core.indicators; the events app's is one GROUP BY
+   over the month's events, events/indicators.py): per grid, and per grid worker for the keys a worker has of
+   their own.
 
 Counts are additive, so a community's, a street's and the district's counts are the sums of their grids' rows
-(≤ 600 rows added up in memory, no further query). Points and totals follow assessment/indicators.py,
+(≤ 600 rows added up in memory, no further query). Points and totals follow the registered indicators,
 in decimals. The ranks are SQL's `RANK()` computed in Python over the rows already in memory (a subject's rank is
 1 + the number of subjects of its kind in the same community, street or district with a higher total, so ties
 share a rank), and the rows go in with one INSERT, ranks included: on PostgreSQL one `INSERT … SELECT … FROM
@@ -34,91 +32,19 @@ import json
 from collections import defaultdict
 from decimal import Decimal
 from operator import itemgetter
-from zoneinfo import ZoneInfo
 
 from django.db import connections, router
-from django.db.models import Count, F, Q
+from django.db.models import Q
 
-from events import kpis
-from events.choices import OPEN_STATUSES, Status
-from events.kpis import CountWhere
-from events.models import Event
 from grids.models import Assignment, GridNode
+from yaohai.core.indicators import by_key, month_bounds, order, sources
 
 from .choices import SubjectKind
-from .indicators import BY_KEY, ORDER, weighted_total
+from .indicators import weighted_total
 from .models import AssessmentRun, Score
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 GRID_WORKER_POST = "grid_worker"
 STAMPS = ("district", "street", "community", "grid")
-COUNT_KEYS = (
-    "events", "rejected", "valid", "answerable", "answered_on_time", "closed", "closed_on_time", "handed_in",
-    "reworked", "overdue",
-)
-
-
-def month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """The month as an aware half-open range [first day 00:00, next month's first day 00:00) in Asia/Shanghai."""
-    start = dt.datetime(month.year, month.month, 1, tzinfo=SHANGHAI)
-    following = dt.datetime(month.year + month.month // 12, month.month % 12 + 1, 1, tzinfo=SHANGHAI)
-    return start, following
-
-
-def month_events(tenant_id: int, month: dt.date):
-    start, end = month_bounds(month)
-    return Event.objects.filter(tenant_id=tenant_id, created_at__gte=start, created_at__lt=end)
-
-
-def answered_on_time_q() -> Q:
-    """Events accepted or rejected by their acceptance deadline: their first answer (`answered_at`, which the
-    accept and reject services set once) no later than `accept_due` — the same as "a step in their log no later
-    than `accept_due`", without reading the log."""
-    return Q(answered_at__lte=F("accept_due"))
-
-
-def passed_deadline_q(as_of: dt.datetime) -> Q:
-    """Events that passed a deadline: escalated, closed after the verification deadline, or open past the
-    current deadline at `as_of` with the clock running."""
-    return (
-        Q(escalation_level__gt=0)
-        | Q(status=Status.CLOSED, verify_due__isnull=False, closed_at__gt=F("verify_due"))
-        | Q(status__in=OPEN_STATUSES, due_at__lte=as_of, paused_at__isnull=True)
-    )
-
-
-def event_counts(tenant_id: int, month: dt.date, as_of: dt.datetime) -> tuple[dict[int, dict], dict]:
-    """One pass over the month's events: every conditional count per (grid, reporter) in one GROUP BY query.
-
-    Returns the counts per grid (the reporters' rows added up) and the reporting volume per (reporter, grid)."""
-    has_accept_deadline = Q(accept_due__isnull=False) & ~Q(status=Status.REPORTED, accept_due__gt=as_of)
-    rows = (
-        month_events(tenant_id, month)
-        .order_by()
-        .values("grid_id", "reporter_id")
-        .annotate(
-            events=Count("*"),
-            rejected=CountWhere(Q(status=Status.REJECTED)),
-            answerable=CountWhere(has_accept_deadline),
-            answered_on_time=CountWhere(has_accept_deadline & answered_on_time_q()),
-            closed=CountWhere(Q(status=Status.CLOSED)),
-            closed_on_time=CountWhere(kpis.on_time_q()),
-            handed_in=CountWhere(kpis.went_through_handling_q()),
-            reworked=CountWhere(kpis.went_through_handling_q() & kpis.reworked_q()),
-            overdue=CountWhere(~Q(status=Status.REJECTED) & passed_deadline_q(as_of)),
-        )
-        .order_by()
-    )
-    by_grid: dict[int, dict] = defaultdict(dict)
-    volume: dict[tuple[int, int], int] = {}
-    for row in rows:
-        grid_id, reporter_id = row.pop("grid_id"), row.pop("reporter_id")
-        row["valid"] = row["events"] - row["rejected"]
-        row["reported"] = row["valid"]  # a node's volume: every valid event, whoever reported it
-        volume[(reporter_id, grid_id)] = row["valid"]
-        _add(by_grid[grid_id], row)
-    return dict(by_grid), volume
-
 
 def worker_subjects(tenant_id: int, month: dt.date) -> list[tuple[int, int]]:
     """(user, grid) for everyone who held the grid-worker post on a live grid at any time in the month."""
@@ -148,19 +74,32 @@ def live_nodes(tenant_id: int) -> list[dict]:
     )
 
 
-SUMMED = (*COUNT_KEYS, "reported", "targets")
-
-
 def _add(into: dict, row: dict) -> None:
-    for key in SUMMED:
-        into[key] = into.get(key, 0) + row.get(key, 0)
+    for key, value in row.items():
+        into[key] = into.get(key, 0) + value
+
+
+def month_counts(tenant_id: int, month: dt.date, as_of: dt.datetime) -> tuple[dict[int, dict], dict, set[str]]:
+    """Every registered source's counts of the month: per grid (the sources' counts side by side), per (worker,
+    grid) for the keys a worker has of their own, and those keys."""
+    by_grid: dict[int, dict] = defaultdict(dict)
+    by_worker: dict[tuple[int, int], dict] = defaultdict(dict)
+    worker_keys: set[str] = set()
+    for source in sources():
+        counted = source.count(tenant_id, month, as_of)
+        for grid_id, counts in counted.by_grid.items():
+            by_grid[grid_id].update(counts)
+        for subject, counts in counted.by_worker.items():
+            by_worker[subject].update(counts)
+        worker_keys.update(source.worker_keys)
+    return dict(by_grid), dict(by_worker), worker_keys
 
 
 def subject_counts(tenant_id: int, month: dt.date, as_of: dt.datetime):
     """Every subject of the month with its counts: (kind, node row, user id or None, counts)."""
     nodes = live_nodes(tenant_id)
     node_by_id = {n["id"]: n for n in nodes}
-    by_grid, volume = event_counts(tenant_id, month, as_of)
+    by_grid, by_worker, worker_keys = month_counts(tenant_id, month, as_of)
     rolled: dict[int, dict] = defaultdict(dict)
     for node in nodes:
         if node["kind"] != "grid":
@@ -179,20 +118,23 @@ def subject_counts(tenant_id: int, month: dt.date, as_of: dt.datetime):
         grid = node_by_id.get(grid_id)
         if grid is None:
             continue
-        counts = {**by_grid.get(grid_id, {}), "reported": volume.get((user_id, grid_id), 0), "targets": 1}
+        own = by_worker.get((user_id, grid_id), {})
+        counts = {**by_grid.get(grid_id, {}), **{key: own.get(key, 0) for key in worker_keys}, "targets": 1}
         subjects.append((SubjectKind.WORKER, grid, user_id, counts))
     return subjects
 
 
 def _in_order(scheme: list[dict]) -> list[dict]:
-    return sorted(scheme, key=lambda e: ORDER.get(e["key"], 99))
+    positions = order()
+    return sorted(scheme, key=lambda e: positions.get(e["key"], 99))
 
 
 def breakdown(counts: dict, scheme: list[dict]) -> tuple[dict, Decimal]:
     """Each scheme indicator's numerator, denominator and points (as strings, exact), and the weighted total."""
     items, measured = {}, []
+    registered = by_key()
     for entry in _in_order(scheme):
-        indicator = BY_KEY.get(entry["key"])
+        indicator = registered.get(entry["key"])
         if indicator is None:
             continue
         numerator, denominator, points = indicator.measure(counts, entry.get("target"))
@@ -244,7 +186,7 @@ def score_rows(run: AssessmentRun) -> list[dict]:
     memo: dict[tuple, tuple[dict, Decimal]] = {}
     for kind, node, user_id, counts in subject_counts(run.tenant_id, run.month, run.as_of):
         # Subjects with the same counts (a grid and its only worker, idle grids…) get the same breakdown.
-        key = tuple(counts.get(name, 0) for name in SUMMED)
+        key = tuple(sorted(counts.items()))
         if key not in memo:
             memo[key] = breakdown(counts, scheme)
         items, total = memo[key]

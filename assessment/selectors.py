@@ -13,7 +13,7 @@ from grids.choices import Action, NodeKind
 from grids.models import GridNode
 
 from .choices import RunStatus, SubjectKind
-from .indicators import BY_KEY, ORDER, item_fields
+from .indicators import by_key, item_fields, order
 from .models import AssessmentRun, Score
 
 CHILD_KIND = {
@@ -72,9 +72,9 @@ class Row:
 
 def breakdown(score: Score) -> list[dict]:
     """The score's indicators in catalogue order, each with its label and definition."""
-    out = []
-    for key, item in sorted(score.indicators.items(), key=lambda kv: ORDER.get(kv[0], 99)):
-        indicator = BY_KEY.get(key)
+    out, registered, positions = [], by_key(), order()
+    for key, item in sorted(score.indicators.items(), key=lambda kv: positions.get(kv[0], 99)):
+        indicator = registered.get(key)
         if indicator is None:
             continue
         out.append({"key": key, "label": indicator.label, "definition": indicator.definition,

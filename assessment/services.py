@@ -21,7 +21,7 @@ from grids.models import Tenant
 from grids.scope import scope_for
 
 from .choices import RunStatus
-from .indicators import INDICATORS
+from .indicators import indicators
 from .models import AssessmentRun, AssessmentScheme, SchemeIndicator, Score
 from .months import MonthError, check_scorable, current_month, previous_month
 from .scoring import score_run
@@ -83,7 +83,7 @@ def install_default_scheme(tenant: Tenant) -> AssessmentScheme:
             target=indicator.default_target,
             sort_order=(n + 1) * 10,
         )
-        for n, indicator in enumerate(INDICATORS)
+        for n, indicator in enumerate(indicators())
         if indicator.key not in have
     )
     return scheme

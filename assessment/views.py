@@ -25,7 +25,7 @@ from yaohai.core.xlsx import xlsx_response
 
 from . import selectors, services, tasks
 from .forms import ComputeForm, PublishForm
-from .indicators import INDICATORS
+from .indicators import indicators
 from .months import MonthError, current_month, label, parse_month, previous_month
 from .xlsx import build_sheet
 
@@ -98,7 +98,7 @@ def _node_context(request, node, *, compute_form=None, publish_form=None, error=
         "asked": month,
         "error": error or query_error,
         "query": _query(run),
-        "indicators": [i for i in INDICATORS if not run or any(e["key"] == i.key for e in run.scheme)],
+        "indicators": [i for i in indicators() if not run or any(e["key"] == i.key for e in run.scheme)],
         "may_compute": services.may_compute(request.user, node.tenant_id),
         "may_publish": services.may_publish(request.user, node.tenant_id),
         "compute_form": compute_form or ComputeForm(initial={"month": suggested}),

@@ -14,10 +14,12 @@ class EventsConfig(AppConfig):
         tenant_created.connect(_install_categories, dispatch_uid="events.install_categories")
 
         from .exports import register_kinds
+        from .indicators import register_indicators
         from .panels import register_panels
 
         register_kinds()  # the event list and the dashboard ledgers, for exports
         register_panels()  # the KPI cards, trend, breakdowns, map, ranking and overdue list, for dashboards
+        register_indicators()  # the monthly assessment's six indicators and how the month's events are counted
         subtree_moved.connect(_recount_rollups, dispatch_uid="events.recount_rollups")
 
         from django.db.models.signals import post_delete, post_save
