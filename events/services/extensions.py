@@ -27,6 +27,7 @@ from ..models import (
     ExtensionRequest,
 )
 from .common import NotAllowed, TransitionError, _dispatchers_of, _locked, _log, _notify, _set_due, actor_may
+from .writes import save_event
 
 
 def pending_extension(event: Event) -> ExtensionRequest | None:
@@ -101,7 +102,7 @@ def decide_extension(
         event.handle_due = add_working_time(start, request.amount, request.unit)
         _set_due(event, event.handle_due)
         event.extension_count += 1
-        event.save()
+        save_event(event)
     _log(event, actor, LogAction.EXT_APPROVED if approve else LogAction.EXT_DENIED, event.status, note)
     _notify([request.requested_by_id], event, NotificationKind.EXTENSION_DECIDED, skip=actor.pk)
     return request

@@ -40,6 +40,7 @@ from .common import (
     _stage_due,
     _unpause,
 )
+from .writes import save_event
 
 
 @transaction.atomic
@@ -53,7 +54,7 @@ def accept(*, actor: User, event: Event | int, note: str = "", now: dt.datetime 
     event.answered_at = event.answered_at or now  # the first answer: the assessment's on-time acceptance
     event.handle_due = _stage_due(now, event.category, "handle")
     _set_due(event, event.handle_due)
-    event.save()
+    save_event(event)
     _log(event, actor, LogAction.ACCEPT, before, note)
     return event
 
@@ -88,7 +89,7 @@ def reject(
     event.status, event.reject_reason, event.duplicate_of = Status.REJECTED, reason, original
     event.answered_at = event.answered_at or now
     _set_due(event, None)
-    event.save()
+    save_event(event)
     _log(event, actor, LogAction.REJECT, before, note)
     _notify([event.reporter_id], event, NotificationKind.RETURNED, skip=actor.pk)
     return event
@@ -126,7 +127,7 @@ def dispatch(
         raise ValidationError(errors)
     before = event.status
     event.status, event.current_unit, event.current_handler = Status.DISPATCHED, unit_obj, person
-    event.save()
+    save_event(event)
     _log(event, actor, LogAction.DISPATCH, before, note)
     _notify(_handlers_of(event), event, NotificationKind.ASSIGNED, skip=actor.pk)
     return event
@@ -140,7 +141,7 @@ def sign(*, actor: User, event: Event | int, note: str = "", now: dt.datetime | 
     _check(actor, event, Transition.SIGN, now)
     before = event.status
     event.status, event.current_handler = Status.IN_PROGRESS, actor
-    event.save()
+    save_event(event)
     _log(event, actor, LogAction.SIGN, before, note)
     return event
 
@@ -156,7 +157,7 @@ def return_event(*, actor: User, event: Event | int, note: str, now: dt.datetime
     before = event.status
     _unpause(event, now)
     event.status, event.current_unit, event.current_handler = Status.ACCEPTED, None, None
-    event.save()
+    save_event(event)
     _log(event, actor, LogAction.RETURN, before, note)
     _notify([_last_actor(event, LogAction.DISPATCH)], event, NotificationKind.RETURNED, skip=actor.pk)
     return event
@@ -185,7 +186,7 @@ def handle(
     event.status, event.handled_by = Status.HANDLED, actor
     event.verify_due = _stage_due(now, event.category, "verify")
     _set_due(event, event.verify_due)
-    event.save()
+    save_event(event)
     log = _log(event, actor, LogAction.HANDLE, before, note)
     _save_photos(event, log, actor, [(PhotoKind.EVIDENCE, p) for p in photos])
     _notify([event.reporter_id], event, NotificationKind.TO_VERIFY, skip=actor.pk)
@@ -217,7 +218,7 @@ def verify(
         event.status, event.close_reason, event.closed_at = Status.CLOSED, close_reason, now
         event.responsible_party = responsible_party if close_reason in CLOSE_REASONS_NAMING_A_PARTY else ""
         _set_due(event, None)
-        event.save()
+        save_event(event)
         _log(event, actor, LogAction.VERIFY_PASS, before, note)
         return event
     if not (note or "").strip():
@@ -226,7 +227,7 @@ def verify(
     event.rework_count += 1
     event.handle_due = _stage_due(now, event.category, "handle")
     _set_due(event, event.handle_due)
-    event.save()
+    save_event(event)
     _log(event, actor, LogAction.VERIFY_FAIL, before, note)
     _notify(_handlers_of(event), event, NotificationKind.REWORK, skip=actor.pk)
     return event
@@ -245,7 +246,7 @@ def reopen(*, actor: User, event: Event | int, note: str, now: dt.datetime | Non
     event.current_unit = event.current_handler = event.handled_by = None
     event.handle_due = _stage_due(now, event.category, "handle")
     _set_due(event, event.handle_due)
-    event.save()
+    save_event(event)
     _log(event, actor, LogAction.REOPEN, before, note)
     _notify(_dispatchers_of(event), event, NotificationKind.REOPENED, skip=actor.pk)
     return event
@@ -262,7 +263,7 @@ def recheck(
     before = event.status
     event.needs_recheck = False
     if passed:
-        event.save()
+        save_event(event)
         _log(event, actor, LogAction.RECHECK_PASS, before, note)
         return event
     if not (note or "").strip():
@@ -271,7 +272,7 @@ def recheck(
     event.handled_by = None
     event.handle_due = _stage_due(now, event.category, "handle")
     _set_due(event, event.handle_due)
-    event.save()
+    save_event(event)
     _log(event, actor, LogAction.RECHECK_FAIL, before, note)
     _notify(_dispatchers_of(event), event, NotificationKind.REOPENED, skip=actor.pk)
     return event

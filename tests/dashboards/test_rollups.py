@@ -211,10 +211,10 @@ def test_check_rollups_finds_a_bulk_write_and_rebuild_repairs_it(board):
 def test_an_event_loaded_with_deferred_columns_keeps_its_counts_when_saved(board):
     partial = Event.objects.only("id", "title").get(pk=board.events["e1"].pk)
     partial.title = "改了标题"
-    partial.save(update_fields=["title"])
+    services.save_event(partial, update_fields=["title"])
     assert rollups.drift() == []
     partial = Event.objects.defer("status").get(pk=board.events["e5"].pk)
-    partial.save()
+    services.save_event(partial)
     assert rollups.drift() == []
 
 
@@ -224,5 +224,22 @@ def test_an_event_refreshed_after_a_concurrent_step_moves_from_what_the_database
     services.accept(actor=board.head("A/S1/C1/G2"), event=stale.pk, now=board.now)
     stale.refresh_from_db()
     stale.title = "已刷新"
-    stale.save()
+    services.save_event(stale)
+    assert rollups.drift() == []
+
+
+def test_a_save_or_delete_around_the_write_seam_fails_loudly(board):
+    """Event.save() and delete() outside events.services.save_event/delete_event would leave the rollups wrong:
+    they raise, and nothing is written."""
+    from events.models import UnseamedWrite
+
+    event = Event.objects.get(pk=board.events["e1"].pk)
+    event.status = "rejected"
+    with pytest.raises(UnseamedWrite):
+        event.save()
+    with pytest.raises(UnseamedWrite):
+        event.delete()
+    assert Event.objects.get(pk=event.pk).status != "rejected"
+    services.save_event(event)
+    assert Event.objects.get(pk=event.pk).status == "rejected"
     assert rollups.drift() == []
