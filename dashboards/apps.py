@@ -15,5 +15,6 @@ class DashboardsConfig(AppConfig):
 
         from .cache import node_edited
 
-        for signal in (post_save, post_delete):  # the nodes' names and shapes are on every page
-            signal.connect(node_edited, sender=GridNode, dispatch_uid=f"dashboards.node_edited.{id(signal)}")
+        # The nodes' names and shapes are on every page.
+        post_save.connect(node_edited, sender=GridNode, dispatch_uid="dashboards.node_saved")
+        post_delete.connect(node_edited, sender=GridNode, dispatch_uid="dashboards.node_deleted")

@@ -26,8 +26,9 @@ class EventsConfig(AppConfig):
 
         from .models import Category
 
-        for signal in (post_save, post_delete):  # the categories' names are on the dashboards
-            signal.connect(_dashboards_changed, sender=Category, dispatch_uid=f"events.dashboards.{id(signal)}")
+        # The categories' names are on the dashboards.
+        post_save.connect(_dashboards_changed, sender=Category, dispatch_uid="events.dashboards.category_saved")
+        post_delete.connect(_dashboards_changed, sender=Category, dispatch_uid="events.dashboards.category_deleted")
 
 
 def _install_categories(sender, tenant, **kwargs):
