@@ -4,7 +4,7 @@ all 24 months, beside the same work in hand-written SQL.
     DJANGO_SETTINGS_MODULE=yaohai.settings .venv/bin/python -m bench.assessment --runs 5 \\
         --database-url postgres://postgres@127.0.0.1:5432/yaohai_bench_assess
 
-Server time is `events.assessment.services.compute_month` as a district officer computing a month for the first
+Server time is `assessment.services.compute_month` as a district officer computing a month for the first
 time, as the monthly task does (scope, lock, the three reads, the points and ranks in Python, one INSERT, in one
 transaction); "recomputing its draft" adds the DELETE of the draft's rows. Before each timed run the month's runs
 are removed and the score table vacuumed (untimed). The hand-written SQL does the same work through one cursor:
@@ -29,7 +29,7 @@ OPEN = ("reported", "accepted", "dispatched", "in_progress", "handled", "rework"
 
 
 def hand_reads() -> list[tuple[str, str]]:
-    """The three reads of events.assessment.scoring, by hand (%(name)s parameters)."""
+    """The three reads of assessment.scoring, by hand (%(name)s parameters)."""
     open_list = ", ".join(f"'{s}'" for s in OPEN)
     month = "e.tenant_id = %(tenant)s AND e.created_at >= %(start)s AND e.created_at < %(end)s"
     answerable = "e.accept_due IS NOT NULL AND NOT (e.status = 'reported' AND e.accept_due > %(as_of)s)"
@@ -81,7 +81,7 @@ INSERT_SQL = (
 
 def hand_compute(cursor, run, rows: list[tuple]) -> None:
     """The month's computation by hand, for an empty run: the reads, then one INSERT of `rows` (ranks included)."""
-    from events.assessment.scoring import month_bounds
+    from assessment.scoring import month_bounds
 
     start, end = month_bounds(run.month)
     params = {
@@ -100,7 +100,7 @@ def score_rows(run) -> str:
     """The run's rows as the hand-written INSERT takes them, one JSON document (read once, outside the timing)."""
     import json
 
-    from events.assessment.models import Score
+    from assessment.models import Score
 
     rows = Score.objects.filter(run=run).order_by("id").values_list(*COLUMNS)
     return json.dumps([[str(v) if n == COLUMNS.index("total") else v for n, v in enumerate(row)] for row in rows])
@@ -130,8 +130,8 @@ def main(argv=None) -> int:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from events.assessment import scoring, services
-    from events.assessment.months import current_month, previous_month
+    from assessment import scoring, services
+    from assessment.months import current_month, previous_month
     from events.models import Event
     from grids.models import Tenant, User
 
@@ -150,7 +150,7 @@ def main(argv=None) -> int:
         officer.__dict__.pop("_scope_cache", None)  # the scope is read again, as in a request
         return services.compute_month(actor=officer, tenant=tenant, month=month, now=now)
 
-    from events.assessment.models import AssessmentRun
+    from assessment.models import AssessmentRun
 
     cursor = connection.cursor()
 

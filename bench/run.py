@@ -76,7 +76,7 @@ def hand_sql(node, child_column: str | None, trend_by_month: bool) -> list[tuple
     """The dashboard's panels, written by hand: (panel, SQL with %(name)s parameters).
 
     The counts are sums over the pre-aggregated rows (events_eventrollup: one per child, main category and day);
-    "overdue now" and "paused" are counted from the open events, as events.dashboards does."""
+    "overdue now" and "paused" are counted from the open events, as events.panels does."""
     from events.rollups import COLUMNS
 
     sums = ", ".join(f"COALESCE(sum(r.{c}), 0) AS {c}" for c in COLUMNS)
@@ -144,7 +144,9 @@ def hand_sql(node, child_column: str | None, trend_by_month: bool) -> list[tuple
 
 def orm_panels(actor_factory, node, filters, now):
     """The same panels through the dashboard's selectors: (panel, callable that evaluates it)."""
-    from events import dashboards, kpis
+    from dashboards import nodes
+    from events import kpis
+    from events import panels as dashboards
 
     def events():
         return dashboards.node_events(actor=actor_factory(), node=node, filters=filters)
@@ -153,12 +155,12 @@ def orm_panels(actor_factory, node, filters, now):
         return dashboards.rollup_rows(actor=actor_factory(), node=node, filters=filters)
 
     panels = [
-        ("path", lambda: dashboards.node_path(node)),
+        ("path", lambda: nodes.node_path(node)),
         ("live counts", lambda: dashboards.live_counts(events(), node, now)),
         ("sums by child and category", lambda: dashboards.rollup_sums(rows(), node)),
     ]
     if kpis.CHILD_COLUMN[node.kind]:
-        panels.append(("children", lambda: dashboards.child_nodes(actor=actor_factory(), node=node)))
+        panels.append(("children", lambda: nodes.child_nodes(actor=actor_factory(), node=node)))
     panels += [
         ("trend", lambda: dashboards.trend(
             dashboards.rollup_rows(actor=actor_factory(), node=node, filters=filters,
@@ -183,7 +185,9 @@ def bench_dashboard(label, username, node, filters, runs, out):
     from django.test import Client
     from django.utils import timezone
 
-    from events import dashboards, kpis
+    from dashboards.page import build_page
+    from events import kpis
+    from events import panels as dashboards
     from grids.models import User
     from grids.scope import forget_scope
 
@@ -198,7 +202,7 @@ def bench_dashboard(label, username, node, filters, runs, out):
 
     def selectors():
         forget_scope(user)
-        return dashboards.dashboard(actor=user, node=node, filters=filters, now=now)
+        return build_page(actor=user, node=node, filters=filters, now=now)
 
     client = Client()
     client.force_login(user)
@@ -210,7 +214,7 @@ def bench_dashboard(label, username, node, filters, runs, out):
         assert response.status_code == 200, response.status_code
         return response
 
-    from events import dashboard_cache
+    from dashboards import cache as dashboard_cache
 
     cached = dashboard_cache.enabled()
     # Computed: every entry retired before each run (untimed), so the page computes the dashboard, as the first
@@ -413,7 +417,7 @@ def main(argv=None) -> int:
     from django.db import connection
     from django.utils import timezone
 
-    from events.dashboards import DashboardFilters
+    from dashboards.filters import DashboardFilters
     from events.models import Event
     from grids.models import Assignment, User
 

@@ -196,6 +196,3 @@ class EventAdmin(ReadOnlyAdminMixin, TenantScopedAdminMixin, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]
-
-
-from .assessment import admin as assessment_admin  # noqa: E402, F401  (registers the assessment's admin pages)

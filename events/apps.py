@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class EventsConfig(AppConfig):
-    """Issues filed from the grids, their handling workflow, deadlines, escalation and assessment."""
+    """Issues filed from the grids, their handling workflow, deadlines and escalation."""
 
     name = "events"
     verbose_name = _("Events")
@@ -12,29 +12,29 @@ class EventsConfig(AppConfig):
         from grids.signals import subtree_moved, tenant_created
 
         from . import rights  # noqa: F401  (declares report, dispatch, handle, verify)
-        from .assessment import rights as assessment_rights  # noqa: F401  (declares assess)
 
         tenant_created.connect(_install_categories, dispatch_uid="events.install_categories")
 
         from .exports import register_kinds
+        from .indicators import register_indicators
+        from .panels import register_panels
 
-        register_kinds()  # the event list and the dashboard ledgers, for grids.exports
+        register_kinds()  # the event list and the dashboard ledgers, for exports
+        register_panels()  # the KPI cards, trend, breakdowns, map, ranking and overdue list, for dashboards
+        register_indicators()  # the monthly assessment's six indicators and how the month's events are counted
 
         from .shell import register
 
         register()  # menu entries and workbench panels (yaohai.core.shell)
-        tenant_created.connect(_install_assessment_scheme, dispatch_uid="events.install_assessment_scheme")
         subtree_moved.connect(_recount_rollups, dispatch_uid="events.recount_rollups")
 
         from django.db.models.signals import post_delete, post_save
 
-        from grids.models import GridNode
-
         from .models import Category
 
-        for model in (GridNode, Category):  # their names and shapes are on the dashboards
-            for signal in (post_save, post_delete):
-                signal.connect(_dashboards_changed, sender=model, dispatch_uid=f"events.dashboards.{model.__name__}")
+        # The categories' names are on the dashboards.
+        post_save.connect(_dashboards_changed, sender=Category, dispatch_uid="events.dashboards.category_saved")
+        post_delete.connect(_dashboards_changed, sender=Category, dispatch_uid="events.dashboards.category_deleted")
 
 
 def _install_categories(sender, tenant, **kwargs):
@@ -55,13 +55,6 @@ def _recount_rollups(sender, node, old_ancestors=(), **kwargs):
 
 
 def _dashboards_changed(sender, instance, **kwargs):
-    from .dashboard_cache import tenant_changed
+    from dashboards.cache import tenant_changed
 
     tenant_changed(instance.tenant_id)
-
-
-def _install_assessment_scheme(sender, tenant, **kwargs):
-    """A new district is assessed from its first month: give it the default scheme (weights editable after)."""
-    from .assessment.services import install_default_scheme
-
-    install_default_scheme(tenant)

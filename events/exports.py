@@ -1,4 +1,4 @@
-"""The events app's ledgers (台账), registered with grids.exports: the officers' filtered event list and the tables
+"""The events app's ledgers (台账), registered with exports: the officers' filtered event list and the tables
 of a node's dashboard. Each reads through the actor's scope, so the same code answers a small export inside the
 request and builds a large one later in a task for the job's owner (docs/exports.md).
 """
@@ -14,15 +14,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from grids.exports.registry import ExportKind, Ledger, register
+from dashboards.filters import DashboardFilters
+from dashboards.nodes import dashboard_node
+from exports.registry import ExportKind, Ledger, register
 from grids.models import GridNode, User
 from yaohai.core.xlsx import build_ledger
 
-from . import dashboards, kpis, selectors
+from . import kpis, panels, selectors
 from .forms import EventFilterForm
 
 EVENT_LIST = "events.list"
-DASHBOARD = "events.dashboard"
+DASHBOARD = panels.DASHBOARD  # the dashboard ledgers, linked from the events panels
 
 
 class _Counted:
@@ -158,7 +160,7 @@ def _dashboard_node(actor: User, parameters: dict) -> GridNode:
     found = actor.__dict__.setdefault("_export_nodes", {})
     if pk not in found:
         try:
-            found[pk] = dashboards.dashboard_node(actor=actor, pk=pk)
+            found[pk] = dashboard_node(actor=actor, pk=pk)
         except GridNode.DoesNotExist:
             raise ValidationError(_("This node is not in your jurisdiction."), code="export_node") from None
     return found[pk]
@@ -172,7 +174,7 @@ def clean_dashboard(*, actor: User, parameters: dict) -> dict:
     if table not in DASHBOARD_TABLES:
         raise ValidationError(_("Unknown table."), code="export_table")
     date_from, date_to = _date(parameters, "from"), _date(parameters, "to")
-    filters = dashboards.DashboardFilters.from_query(
+    filters = DashboardFilters.from_query(
         {"from": date_from.isoformat() if date_from else None, "to": date_to.isoformat() if date_to else None}
     )
     return {"node": node.pk, "table": table, "from": filters.date_from.isoformat(), "to": filters.date_to.isoformat()}
@@ -180,8 +182,8 @@ def clean_dashboard(*, actor: User, parameters: dict) -> dict:
 
 def _dashboard_setting(actor: User, parameters: dict):
     node = _dashboard_node(actor, parameters)
-    filters = dashboards.DashboardFilters.from_query(parameters)
-    return node, filters, dashboards.node_events(actor=actor, node=node, filters=filters)
+    filters = DashboardFilters.from_query(parameters)
+    return node, filters, panels.node_events(actor=actor, node=node, filters=filters)
 
 
 def count_dashboard(*, actor: User, parameters: dict, limit: int) -> int:
@@ -189,7 +191,7 @@ def count_dashboard(*, actor: User, parameters: dict, limit: int) -> int:
     if parameters["table"] != "overdue":
         return 0
     node, filters, events = _dashboard_setting(actor, parameters)
-    return dashboards.overdue_events(events, now=timezone.now(), limit=None)[:limit].count()
+    return panels.overdue_events(events, now=timezone.now(), limit=None)[:limit].count()
 
 
 def _dashboard_title(node: GridNode, table: str, filters) -> str:
@@ -204,7 +206,7 @@ def _dashboard_title(node: GridNode, table: str, filters) -> str:
 
 def title_dashboard(*, actor: User, parameters: dict) -> str:
     node = _dashboard_node(actor, parameters)
-    return _dashboard_title(node, parameters["table"], dashboards.DashboardFilters.from_query(parameters))
+    return _dashboard_title(node, parameters["table"], DashboardFilters.from_query(parameters))
 
 
 # The KPI columns of a ledger, grouped under merged headers by unit: counts, rates, time.
@@ -234,23 +236,23 @@ def build_dashboard(*, actor: User, parameters: dict) -> Ledger:
     node, filters, events = _dashboard_setting(actor, parameters)
     table = parameters["table"]
     now = timezone.now()
-    rows = dashboards.rollup_rows(actor=actor, node=node, filters=filters)
+    rows = panels.rollup_rows(actor=actor, node=node, filters=filters)
     kpi_headers = [str(k.label) for k in _kpi_columns()]
     groups = None
     if table == "children":
-        found = dashboards.children_kpis(
-            actor=actor, node=node, sums=dashboards.rollup_sums(rows, node), live=dashboards.live_counts(events, node, now)
+        found = panels.children_kpis(
+            actor=actor, node=node, sums=panels.rollup_sums(rows, node), live=panels.live_counts(events, node, now)
         )
         headers = [_("Name"), _("Code"), *kpi_headers]
         data = [[r.node.name, r.node.code, *_kpi_values(r.kpis)] for r in found]
         groups = [(_("Node"), 2), *_kpi_groups()]
     elif table == "categories":
-        found = dashboards.category_kpis(dashboards.rollup_sums(rows, node), dashboards.live_counts(events, node, now))
+        found = panels.category_kpis(panels.rollup_sums(rows, node), panels.live_counts(events, node, now))
         headers = [_("Category"), *kpi_headers]
         data = [[r["category__parent__name"] or "", *_kpi_values(r)] for r in found]
         groups = [(None, 1), *_kpi_groups()]
     else:
-        found = dashboards.overdue_events(events, now=now, limit=None)
+        found = panels.overdue_events(events, now=now, limit=None)
         headers = [_("Reference"), _("Title"), _("Category"), _("Grid"), _("Status"), _("Reported at"),
                    _("Deadline"), _("Overdue (hours)")]
         tz = timezone.get_current_timezone()

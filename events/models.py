@@ -4,7 +4,7 @@ the working calendar and in-app notifications. Written only by events.services (
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from grids.models import GridNode, ScopedModel, ScopeStamps, Tenant
 from grids.querysets import ScopedQuerySet, TenantQuerySet
 
-from . import dashboard_cache, rollups
+from . import rollups
 from .choices import (
     OPEN_STATUSES,
     CloseReason,
@@ -189,7 +189,7 @@ class Event(ScopedModel):
     paused_at = models.DateTimeField(_("clock paused at"), null=True, blank=True)
     paused_remaining = models.DurationField(_("working time left when paused"), null=True, blank=True)
     # The first answer (受理 or 不予受理), set by the services in the step's transaction: the assessment's
-    # on-time acceptance reads this column instead of the log (events/assessment/scoring.py).
+    # on-time acceptance reads this column instead of the log (assessment/scoring.py).
     answered_at = models.DateTimeField(
         null=True, blank=True, editable=False, help_text="When the event was first accepted or rejected."
     )
@@ -307,7 +307,7 @@ class Event(ScopedModel):
                 for level in ("district", "street", "community")
             ),
             # The monthly assessment reads a tenant's month of events, index-only, with every column it counts
-            # (events/assessment/scoring.py, docs/assessment.md).
+            # (assessment/scoring.py, docs/assessment.md).
             models.Index(
                 fields=["tenant", "created_at"],
                 include=[
@@ -322,9 +322,11 @@ class Event(ScopedModel):
         return f"{self.reference} {self.title}"
 
     # The dashboards' pre-aggregated counts (EventRollup) follow every save and delete of an event in the same
-    # transaction: the row is loaded with what it counted for, and a save moves it from the old counters to the
-    # new ones (events.rollups). Bulk writes (QuerySet.update, bulk_create, COPY) bypass this and must be
-    # followed by `rollups.rebuild` — grids' subtree moves and the bench generator do so.
+    # transaction — in the events services' one write seam (events.services.writes.save_event / delete_event), not
+    # here: the row is loaded with what it counted for, and the seam moves it from the old counters to the new
+    # ones and retires the dashboards of its nodes. A save or delete outside the seam would leave the counts wrong,
+    # so it raises UnseamedWrite. Bulk writes (QuerySet.update, bulk_create, COPY) bypass both and must be followed
+    # by `rollups.rebuild` — grids' subtree moves and the bench generator do so.
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -333,39 +335,40 @@ class Event(ScopedModel):
         return instance
 
     def save(self, *args, **kwargs):
+        if not getattr(self, "_in_write_seam", False):
+            raise UnseamedWrite("Event.save()")
         if self.main_category_id is None and self.category_id is not None:
             self.main_category_id = Category.objects.filter(pk=self.category_id).values_list(
                 Coalesce("parent_id", "id"), flat=True
             ).first()
-        with transaction.atomic(using=kwargs.get("using"), savepoint=False):
-            before = None if self._state.adding else self._stored_state()
-            super().save(*args, **kwargs)
-            # An event loaded with some columns deferred is read back: what it counts for is in the database.
-            after = rollups.state(self) or self._stored_state(reload=True)
-            rollups.apply(rollups.counted(before), rollups.counted(after), using=self._state.db)
-            dashboard_cache.events_changed(rollups.stamps(before, after))
-        self._loaded_state = after
+        super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        with transaction.atomic(using=kwargs.get("using"), savepoint=False):
-            before = self._stored_state()
-            result = super().delete(*args, **kwargs)
-            rollups.apply(rollups.counted(before), None, using=self._state.db)
-            dashboard_cache.events_changed(rollups.stamps(before))
-        self._loaded_state = None
-        return result
+        if not getattr(self, "_in_write_seam", False):
+            raise UnseamedWrite("Event.delete()")
+        return super().delete(*args, **kwargs)
 
     def refresh_from_db(self, *args, **kwargs):
         super().refresh_from_db(*args, **kwargs)
         self._loaded_state = None  # read again at the next save: the refresh may have been partial
 
-    def _stored_state(self, *, reload: bool = False):
+    def stored_state(self, *, reload: bool = False):
         """What this row counts for in the database: as loaded, or read again if it was loaded partly."""
         loaded = None if reload else getattr(self, "_loaded_state", None)
         if loaded is None:
             stored = Event._base_manager.using(self._state.db).filter(pk=self.pk).first()
             loaded = stored._loaded_state if stored is not None else None
         return loaded
+
+
+class UnseamedWrite(RuntimeError):
+    """An event written around the services' write seam: its dashboard rollups would be left wrong."""
+
+    def __init__(self, what: str):
+        super().__init__(
+            f"{what} outside events.services.save_event/delete_event would leave the dashboards' rollups wrong: "
+            "write events through the services (bulk writes: follow them with events.rollups.rebuild)."
+        )
 
 
 class EventSequence(models.Model):
@@ -556,7 +559,7 @@ class EventRollup(ScopeStamps):
 
     Every event counts once at each of the levels street, community and grid, in the rows of the nodes it is
     stamped with, once in the row of its day and once in the row of its month. Its counts move with each save of
-    the event (Event.save → events.rollups.apply), in the same transaction, so the rows are exact, not eventually
+    the event (events.services.save_event → events.rollups.apply), in the same transaction, so the rows are exact, not eventually
     consistent; `check_rollups` compares them with a recount. A dashboard of node N reads the rows whose `parent`
     is N (one per child, main category and day or month); a grid's dashboard reads its own rows. "Overdue now" and "paused" depend on the clock and are counted live."""
 
@@ -619,7 +622,3 @@ class EventRollup(ScopeStamps):
 
     def __str__(self):
         return f"{self.node_id}/{self.main_category_id}/{self.span}/{self.day}"
-
-
-# The assessment's models live in their own package; importing them here makes them the events app's.
-from .assessment.models import AssessmentRun, AssessmentScheme, SchemeIndicator, Score  # noqa: E402, F401

@@ -25,7 +25,8 @@ from django.db import connections, models, router, transaction
 from django.db.models import DurationField, ExpressionWrapper, F, Func, Q, Sum, Value
 from django.db.models.functions import Cast, Coalesce, TruncDate, TruncMonth
 
-from . import dashboard_cache
+from dashboards import cache as dashboard_cache
+
 from .choices import Status
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

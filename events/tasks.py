@@ -10,7 +10,3 @@ def sweep_deadlines() -> dict:
     """Flag near/overdue events and escalate; safe to run twice or late (a DB sweep)."""
     result = services.sweep_deadlines()
     return {"near": result.near, "overdue": result.overdue, "escalated": result.escalated}
-
-
-# The assessment's tasks, imported so that Celery's autodiscovery (which imports this module) registers them.
-from .assessment.tasks import compute_month, score_due_months  # noqa: E402, F401

@@ -17,7 +17,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from grids.exports.responses import answer as export_answer
+from exports.responses import answer as export_answer
 from yaohai.core.errors import DomainError, render_refusal
 
 from . import exports, selectors, services
@@ -131,7 +131,7 @@ def event_list(request):
 @login_required
 def export(request):
     """The filtered list as an .xlsx ledger: at once when small, else built in the background and downloaded from
-    我的导出 (grids.exports; the builder is events.exports)."""
+    我的导出 (exports; the builder is events.exports)."""
     query = request.GET.copy()
     query.pop("after", None)
     back_url = f"{reverse('events:list')}?{query.urlencode()}"

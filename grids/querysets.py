@@ -56,12 +56,3 @@ class AssignmentQuerySet(ScopedQuerySet):
         return self.filter(start_date__lte=on_date).filter(
             models.Q(end_date__isnull=True) | models.Q(end_date__gte=on_date)
         )
-
-
-class ExportJobQuerySet(models.QuerySet):
-    """Export jobs belong to one person: nobody else sees them, whatever their jurisdiction."""
-
-    def owned_by(self, user):
-        if user is None or not user.is_authenticated:
-            return self.none()
-        return self.filter(owner_id=user.pk)

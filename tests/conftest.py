@@ -38,7 +38,7 @@ def _own_cache_namespace():
 @pytest.fixture(autouse=True)
 def _no_dashboard_from_an_earlier_test():
     """A rolled-back test leaves its cached dashboards behind (and SQLite reuses its primary keys): retire them."""
-    from events import dashboard_cache
+    from dashboards import cache as dashboard_cache
 
     dashboard_cache.retire_all()
 

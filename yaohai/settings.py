@@ -5,9 +5,10 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from assessment.celery_schedule import BEAT as ASSESSMENT_BEAT
 from audit.celery_schedule import BEAT as AUDIT_BEAT
 from events.celery_schedule import BEAT as EVENTS_BEAT
-from grids.celery_schedule import BEAT as GRIDS_BEAT
+from exports.celery_schedule import BEAT as EXPORTS_BEAT
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -53,7 +54,10 @@ INSTALLED_APPS = [
     "yaohai.core",
     "audit",
     "grids",
+    "exports",
+    "dashboards",
     "events",
+    "assessment",
 ]
 
 MIDDLEWARE = [
@@ -231,9 +235,9 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE = {**AUDIT_BEAT, **GRIDS_BEAT, **EVENTS_BEAT}
+CELERY_BEAT_SCHEDULE = {**AUDIT_BEAT, **EXPORTS_BEAT, **EVENTS_BEAT, **ASSESSMENT_BEAT}
 
-# Exports (台账, grids.exports): a ledger of fewer than EXPORT_SYNC_MAX_ROWS rows (a capped COUNT decides) is built
+# Exports (台账, exports): a ledger of fewer than EXPORT_SYNC_MAX_ROWS rows (a capped COUNT decides) is built
 # inside the request; a larger one, up to EXPORT_MAX_ROWS, by a Celery task (on EXPORT_QUEUE, default: Celery's
 # default queue), and is downloaded from 我的导出 until EXPORT_KEEP_HOURS after it was asked for.
 EXPORT_SYNC_MAX_ROWS = env.int("EXPORT_SYNC_MAX_ROWS", default=5000)
@@ -248,7 +252,7 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
-# How long a computed dashboard may be served from the cache (events.dashboard_cache; a write under the node or
+# How long a computed dashboard may be served from the cache (dashboards.cache; a write under the node or
 # the next deadline ends it sooner). Only with a cache all processes share (Redis); 0 turns it off.
 _SHARED_CACHE = "redis" in CACHES["default"]["BACKEND"].lower()
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=300 if _SHARED_CACHE else 0)

@@ -11,7 +11,7 @@ from grids.accounts import views as accounts_views
 from yaohai.core import views as core_views
 
 # Each app's API router, under /api/v1/; the root lists the list route of every one of their resources.
-API_URLCONFS = ["grids.api.urls", "events.api.urls"]
+API_URLCONFS = ["grids.api.urls", "exports.api.urls", "events.api.urls"]
 
 
 def api_root_view():
@@ -33,9 +33,9 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("grids/", include("grids.urls")),
     path("events/", include("events.urls")),
-    path("dashboards/", include("events.dashboard_urls")),
-    path("assessment/", include("events.assessment.urls")),
-    path("exports/", include("grids.exports.urls")),
+    path("dashboards/", include("dashboards.urls")),
+    path("assessment/", include("assessment.urls")),
+    path("exports/", include("exports.urls")),
     path("api/v1/auth/token/", accounts_api.TokenView.as_view(), name="api-token"),
     path("api/v1/", api_root_view(), name="api-root"),
     *(path("api/v1/", include(urlconf)) for urlconf in API_URLCONFS),

@@ -26,6 +26,7 @@ from .transitions import (
     sign,
     verify,
 )
+from .writes import delete_event, save_event
 
 __all__ = [
     "TRANSITION_SERVICES",
@@ -38,6 +39,7 @@ __all__ = [
     "can_see_contact",
     "decide_extension",
     "decide_pause",
+    "delete_event",
     "dispatch",
     "handle",
     "mark_notifications_read",
@@ -52,6 +54,7 @@ __all__ = [
     "resume",
     "return_event",
     "sampled_for_recheck",
+    "save_event",
     "sign",
     "sweep_deadlines",
     "verify",

@@ -34,6 +34,7 @@ from ..models import (
 from ..querysets import unit_ids_of
 from ..rights import DISPATCH, HANDLE, VERIFY
 from ..signals import notifications_created
+from .writes import save_event
 
 # A step the workflow table does not allow from the event's status: nothing changed (HTTP 409). The kit's class.
 TransitionError = IllegalStep
@@ -192,6 +193,7 @@ EVENTS = Runner(
     refusal=_refusal,
     log_model=EventLog,
     log_subject="event",
+    save=save_event,  # the write seam: rollups and the dashboards' cache move with every step
 )
 
 

@@ -32,6 +32,7 @@ from ..models import (
     ExtensionRequest,
 )
 from .common import NotAllowed, TransitionError, _dispatchers_of, _locked, _log, _notify, _set_due, actor_may
+from .writes import save_event
 
 
 def pending_extension(event: Event) -> ExtensionRequest | None:
@@ -111,7 +112,7 @@ def decide_extension(
         event.handle_due = add_working_time(start, request.amount, request.unit)
         _set_due(event, event.handle_due)
         event.extension_count += 1
-        event.save()
+        save_event(event)
     _log(event, actor, LogAction.EXT_APPROVED if approve else LogAction.EXT_DENIED, event.status, note)
     kind = NotificationKind.EXTENSION_APPROVED if approve else NotificationKind.EXTENSION_DENIED
     _notify([request.requested_by_id], event, kind, skip=actor.pk)

@@ -35,6 +35,7 @@ from ..models import (
 )
 from ..rights import REPORT
 from .common import _dispatchers_of, _log, _next_reference, _notify, _pk, _save_photos, _set_due, _stage_due
+from .writes import save_event
 
 
 def report_event(
@@ -122,7 +123,7 @@ def report_event(
             )
             event.needs_recheck = handled_on_spot and sampled_for_recheck(event.reference, grid.tenant_id)
             # With a key, a twin of this submission that committed first makes this insert fail (unique key).
-            event.save()
+            save_event(event)
             if handled_on_spot:
                 logs = [
                     EventLog.objects.create(

@@ -34,6 +34,7 @@ from .common import (
     _unpause,
     actor_may,
 )
+from .writes import save_event
 
 
 def pending_pause(event: Event) -> PauseRequest | None:
@@ -90,7 +91,7 @@ def decide_pause(
         left = working_time_between(now, event.handle_due) if event.handle_due else dt.timedelta(0)
         event.paused_at, event.paused_remaining = now, left
         _set_due(event, None)
-        event.save()
+        save_event(event)
     _log(event, actor, LogAction.PAUSE_APPROVED if approve else LogAction.PAUSE_DENIED, event.status, note)
     kind = NotificationKind.PAUSE_APPROVED if approve else NotificationKind.PAUSE_DENIED
     _notify([request.requested_by_id], event, kind, skip=actor.pk)
@@ -107,6 +108,6 @@ def resume(*, actor: User, event: Event | int, note: str = "", now: dt.datetime 
     if not (actor_may(actor, event, Who.HANDLER, now=now) or actor_may(actor, event, Who.DISPATCHER, now=now)):
         raise NotAllowed(_("Only the handler or a dispatcher may resume the clock."))
     _unpause(event, now)
-    event.save()
+    save_event(event)
     _log(event, actor, LogAction.RESUME, event.status, note)
     return event

@@ -26,6 +26,7 @@ from ..models import (
     Notification,
 )
 from .common import _current_holders, _notify, _waiting_on
+from .writes import save_event
 
 
 def mark_notifications_read(*, actor: User, ids: Iterable[int] | None = None, now: dt.datetime | None = None) -> int:
@@ -122,4 +123,4 @@ def _sweep_one(pk: int, now: dt.datetime, near_cut: dt.datetime, result: SweepRe
                 _notify(_current_holders([target], tier=PostTier.HEAD), event, NotificationKind.ESCALATED)
                 result.escalated += 1
     if changed:
-        event.save(update_fields=[*dict.fromkeys(changed), "updated_at"])
+        save_event(event, update_fields=[*dict.fromkeys(changed), "updated_at"])

@@ -8,6 +8,5 @@ router.include_root_view = False  # yaohai.urls serves the API root, listing eve
 router.register("nodes", views.GridNodeViewSet, basename="node")
 router.register("posts", views.PostViewSet, basename="post")
 router.register("assignments", views.AssignmentViewSet, basename="assignment")
-router.register("exports", views.ExportJobViewSet, basename="export")
 
 urlpatterns = [path("", include(router.urls))]

@@ -3,9 +3,13 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import grids.models
 from django.conf import settings
 from django.db import migrations, models
+
+
+def export_file_path(job, filename):
+    """The upload path of the time; the model and its function now live in the exports app (exports.models)."""
+    return f"exports/{django.utils.timezone.now():%Y/%m}/{filename}"
 
 
 class Migration(migrations.Migration):
@@ -24,7 +28,7 @@ class Migration(migrations.Migration):
                 ('parameters', models.JSONField(blank=True, default=dict, verbose_name='parameters')),
                 ('language', models.CharField(max_length=10, verbose_name='language')),
                 ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Being built'), ('done', 'Ready'), ('failed', 'Failed')], default='queued', max_length=10, verbose_name='status')),
-                ('file', models.FileField(blank=True, max_length=200, upload_to=grids.models.export_file_path, verbose_name='file')),
+                ('file', models.FileField(blank=True, max_length=200, upload_to=export_file_path, verbose_name='file')),
                 ('filename', models.CharField(blank=True, max_length=200, verbose_name='file name')),
                 ('size', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='size (bytes)')),
                 ('row_count', models.PositiveIntegerField(blank=True, null=True, verbose_name='rows')),

@@ -76,6 +76,7 @@
 
   // The children's polygons (GeoJSON, no tiles), coloured by the chosen KPI; a click drills down.
   var byName = {};
+  data.children = data.children || [];
   data.children.forEach(function (c) { byName[c.name] = c; });
   var map = chart("chart-map");
   var kpiSelect = document.getElementById("map-kpi");

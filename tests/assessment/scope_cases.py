@@ -1,8 +1,8 @@
 """Scope cases of the assessment routes (shape: tests/scope_cases.py). The viewer heads community A/S1/C1, which
 grants `assess` there: they see their community's month, not a sibling's, never another tenant's."""
 
-from events.assessment import services
-from events.assessment.months import current_month, previous_month
+from assessment import services
+from assessment.months import current_month, previous_month
 from tests.scope_cases import nodes
 
 

@@ -4,7 +4,7 @@ tenant's; month runs are read-only there."""
 import pytest
 from django.urls import reverse
 
-from events.assessment.models import AssessmentScheme, SchemeIndicator
+from assessment.models import AssessmentScheme, SchemeIndicator
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ def _form(scheme, **weights):
 def test_tenant_admin_edits_their_weights(world, client_for):
     client = client_for("A:admin")
     scheme = AssessmentScheme.objects.get(tenant=world.tenants["A"])
-    url = reverse("admin:events_assessmentscheme_change", args=[scheme.pk])
+    url = reverse("admin:assessment_assessmentscheme_change", args=[scheme.pk])
     assert client.get(url).status_code == 200
     response = client.post(url, _form(scheme, reporting_volume=30, overdue=10))
     assert response.status_code == 302
@@ -41,7 +41,7 @@ def test_tenant_admin_edits_their_weights(world, client_for):
 def test_weights_must_add_up_to_100(world, client_for):
     client = client_for("A:admin")
     scheme = AssessmentScheme.objects.get(tenant=world.tenants["A"])
-    url = reverse("admin:events_assessmentscheme_change", args=[scheme.pk])
+    url = reverse("admin:assessment_assessmentscheme_change", args=[scheme.pk])
     response = client.post(url, _form(scheme, reporting_volume=50))
     assert response.status_code == 200  # the form again, with the error
     assert "100" in str(response.context["inline_admin_formsets"][0].formset.non_form_errors())
@@ -51,25 +51,25 @@ def test_weights_must_add_up_to_100(world, client_for):
 def test_another_tenants_scheme_is_invisible(world, client_for):
     client = client_for("A:admin")
     foreign = AssessmentScheme.objects.get(tenant=world.tenants["B"])
-    changelist = client.get(reverse("admin:events_assessmentscheme_changelist"))
+    changelist = client.get(reverse("admin:assessment_assessmentscheme_changelist"))
     assert changelist.status_code == 200
     assert list(changelist.context["cl"].queryset) == [AssessmentScheme.objects.get(tenant=world.tenants["A"])]
-    page = client.get(reverse("admin:events_assessmentscheme_change", args=[foreign.pk]), follow=True)
+    page = client.get(reverse("admin:assessment_assessmentscheme_change", args=[foreign.pk]), follow=True)
     assert page.redirect_chain and page.redirect_chain[-1][0] == reverse("admin:index")
-    response = client.post(reverse("admin:events_assessmentscheme_change", args=[foreign.pk]), _form(foreign))
+    response = client.post(reverse("admin:assessment_assessmentscheme_change", args=[foreign.pk]), _form(foreign))
     assert response.status_code == 302 and response.url == reverse("admin:index")
     assert SchemeIndicator.objects.get(scheme=foreign, key="reporting_volume").weight == 20
 
 
 def test_runs_are_read_only_in_the_admin(world, client_for):
-    from events.assessment import services
-    from events.assessment.months import current_month, previous_month
+    from assessment import services
+    from assessment.months import current_month, previous_month
 
     run = services.compute_month(
         actor=world.user("A:admin"), tenant=world.tenants["A"], month=previous_month(current_month())
     )
     client = client_for("A:admin")
-    assert client.get(reverse("admin:events_assessmentrun_changelist")).status_code == 200
-    page = client.get(reverse("admin:events_assessmentrun_change", args=[run.pk]))
+    assert client.get(reverse("admin:assessment_assessmentrun_changelist")).status_code == 200
+    page = client.get(reverse("admin:assessment_assessmentrun_change", args=[run.pk]))
     assert page.status_code == 200 and not page.context["has_change_permission"]
-    assert client.get(reverse("admin:events_assessmentrun_add")).status_code == 403
+    assert client.get(reverse("admin:assessment_assessmentrun_add")).status_code == 403

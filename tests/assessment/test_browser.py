@@ -17,10 +17,10 @@ from django.utils import translation
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from events.assessment import services
-from events.assessment.choices import RunStatus, SubjectKind
-from events.assessment.indicators import BY_KEY, item_fields
-from events.assessment.models import AssessmentRun, Score
+from assessment import services
+from assessment.choices import RunStatus, SubjectKind
+from assessment.indicators import by_key, item_fields
+from assessment.models import AssessmentRun, Score
 from tests.browser.harness import ARTIFACTS, DESKTOP, PHONE, new_page, sign_in, with_chromium
 
 from .conftest import DISTRICT_HEAD, HEAD, NOW, OCTOBER, W1, W2
@@ -91,7 +91,7 @@ def test_grid_worker_sees_their_published_score_on_a_phone(month, world, live_se
     other = Score.objects.get(run=run, user=world.users[W2])
     assert other.total > mine.total  # W1 is not first: the rank shown is a real one
     with translation.override("zh-hans"):
-        labels = {key: str(BY_KEY[key].label) for key in mine.indicators}
+        labels = {key: str(by_key()[key].label) for key in mine.indicators}
     assert "按期结案率" in labels.values()
     items = {key: item_fields(value) for key, value in mine.indicators.items()}
     url = reverse("assessment:me")

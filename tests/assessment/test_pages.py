@@ -10,10 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from events.assessment import services
-from events.assessment.choices import RunStatus
-from events.assessment.models import AssessmentRun, Score
-from events.assessment.months import current_month
+from assessment import services
+from assessment.choices import RunStatus
+from assessment.models import AssessmentRun, Score
+from assessment.months import current_month
 
 from .conftest import DISTRICT_HEAD, HEAD, NOW, OCTOBER, W1, W2
 

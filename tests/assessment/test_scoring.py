@@ -5,9 +5,9 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from events.assessment import services
-from events.assessment.choices import SubjectKind
-from events.assessment.models import AssessmentRun, Score
+from assessment import services
+from assessment.choices import SubjectKind
+from assessment.models import AssessmentRun, Score
 
 from .conftest import DISTRICT_HEAD, NOW, OCTOBER, W1, W2
 
@@ -119,7 +119,7 @@ def test_scoring_twice_gives_identical_rows(month, world):
 
 
 def test_a_weight_given_to_satisfaction_is_shared_among_the_others(month, world):
-    from events.assessment.models import SchemeIndicator
+    from assessment.models import SchemeIndicator
 
     SchemeIndicator.objects.filter(scheme__tenant=world.tenants["A"], key="satisfaction").update(weight=50)
     run = compute(world)
@@ -135,7 +135,7 @@ def test_the_ranks_written_are_sql_rank_over_the_totals(month, world):
     from django.db.models import F, Window
     from django.db.models.functions import Rank
 
-    from events.assessment.scoring import RANKED_IN
+    from assessment.scoring import RANKED_IN
 
     run = compute(world)
     windows = {
@@ -156,7 +156,7 @@ def test_the_ranks_written_are_sql_rank_over_the_totals(month, world):
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the INSERT from one JSON document is PostgreSQL's")
 def test_the_postgresql_insert_writes_what_bulk_create_writes(month, world):
-    from events.assessment import scoring
+    from assessment import scoring
 
     run = compute(world)
     rows = scoring.score_rows(run)
@@ -174,8 +174,8 @@ def test_the_postgresql_insert_writes_what_bulk_create_writes(month, world):
 
 
 def test_a_breakdown_stored_before_the_compact_form_reads_the_same(month, world):
-    from events.assessment.indicators import ITEM_FIELDS
-    from events.assessment.selectors import breakdown
+    from assessment.indicators import ITEM_FIELDS
+    from assessment.selectors import breakdown
 
     run = compute(world)
     row = worker_row(run, world, W1)

@@ -5,10 +5,10 @@ from decimal import Decimal
 
 import pytest
 
-from events.assessment import services
-from events.assessment.choices import RunStatus, SubjectKind
-from events.assessment.models import AssessmentRun, Score
-from events.assessment.months import MonthError, parse_month
+from assessment import services
+from assessment.choices import RunStatus, SubjectKind
+from assessment.models import AssessmentRun, Score
+from assessment.months import MonthError, parse_month
 from events.models import Event
 
 from .conftest import DISTRICT_HEAD, G1, NOW, OCTOBER, SH, W1
@@ -59,7 +59,7 @@ def test_a_published_month_is_frozen_and_a_new_version_needs_a_reason(month, wor
 
 
 def test_the_scheme_used_is_kept_with_the_run(month, world):
-    from events.assessment.models import SchemeIndicator
+    from assessment.models import SchemeIndicator
 
     run = compute(world)
     publish(world, run)
@@ -150,7 +150,7 @@ def test_the_sweep_scores_missing_months_once(month, world):
 
 
 def test_a_new_tenant_gets_the_default_scheme():
-    from events.assessment.models import AssessmentScheme
+    from assessment.models import AssessmentScheme
     from grids import services as grid_services
 
     tenant = grid_services.create_tenant(name="丙区", code="340104")

@@ -13,8 +13,8 @@ from events import services
 from events.catalogue import install_event_catalogue
 from events.exports import EVENT_LIST
 from events.models import Category
-from grids.exports import services as exports
-from grids.models import ExportJob
+from exports import services as exports
+from exports.models import ExportJob
 from tests.browser.harness import DESKTOP
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

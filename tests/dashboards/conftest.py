@@ -133,3 +133,18 @@ def board(world, settings, tmp_path):
     b.closed("sibling", "A/S1/C2/G1", after=1 * HOURS)
     b.report("foreign", "B/S1/C1/G1")
     return b
+
+
+class Shown:
+    """What a node's page shows, read from its panels' data (dashboards.page.Page) by the events' panel keys."""
+
+    def __init__(self, page):
+        panels = page.panels
+        self.page = page
+        self.totals = panels["events.kpis"]["totals"]
+        self.statuses = panels["events.statuses"]
+        self.children = panels.get("events.ranking") or []
+        self.categories = panels["events.categories"]
+        self.trend = panels["events.trend"]
+        self.overdue = panels["events.overdue"]
+        self.next_deadline = page.valid_until

@@ -1,4 +1,4 @@
-"""events.dashboard_cache: a cached dashboard is exactly what a fresh computation shows, after any write under its
+"""dashboards.cache: a cached dashboard is exactly what a fresh computation shows, after any write under its
 node, at the next deadline, after a change of the tree; and it is served without a query otherwise."""
 
 from __future__ import annotations
@@ -10,17 +10,21 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from events import dashboard_cache, dashboards, services
+from dashboards import cache as dashboard_cache
+from dashboards.filters import DashboardFilters
+from dashboards.page import build_page
+from events import services
 from events.models import Event
 from grids import services as grid_services
-from tests.dashboards.conftest import HOURS
+from tests.dashboards.conftest import HOURS, Shown
 
 pytestmark = pytest.mark.django_db
 
 NODES = ("A", "A/S1", "A/S1/C1", "A/S1/C1/G1")
 
 
-def _digest(board: dashboards.Dashboard) -> tuple:
+def _digest(page) -> tuple:
+    board = page if isinstance(page, Shown) else Shown(page)
     return (
         board.totals,
         [(s["status"], s["events"]) for s in board.statuses],
@@ -34,16 +38,16 @@ def _digest(board: dashboards.Dashboard) -> tuple:
 
 def _cached(board, path, now=None):
     admin = board.world.user("A:admin")
-    return dashboard_cache.dashboard(
-        actor=admin, node=board.world.node(path), filters=dashboards.DashboardFilters.default(), now=now or board.now
-    )
+    return Shown(dashboard_cache.page(
+        actor=admin, node=board.world.node(path), filters=DashboardFilters.default(), now=now or board.now
+    ))
 
 
 def _fresh(board, path, now=None):
     admin = board.world.user("A:admin")
     node = type(board.world.node(path)).objects.get(pk=board.world.node(path).pk)
-    return dashboards.dashboard(
-        actor=admin, node=node, filters=dashboards.DashboardFilters.default(), now=now or board.now
+    return build_page(
+        actor=admin, node=node, filters=DashboardFilters.default(), now=now or board.now
     )
 
 
@@ -54,8 +58,8 @@ def _assert_all_current(board, now=None):
 
 def _view(board, path):
     """A view of `path` by the admin, with the user and node read once (as within one request)."""
-    admin, node, filters = board.world.user("A:admin"), board.world.node(path), dashboards.DashboardFilters.default()
-    return lambda: dashboard_cache.dashboard(actor=admin, node=node, filters=filters, now=board.now)
+    admin, node, filters = board.world.user("A:admin"), board.world.node(path), DashboardFilters.default()
+    return lambda: dashboard_cache.page(actor=admin, node=node, filters=filters, now=board.now)
 
 
 def test_a_second_view_runs_no_query(board, django_assert_num_queries):
@@ -64,7 +68,7 @@ def test_a_second_view_runs_no_query(board, django_assert_num_queries):
     with django_assert_num_queries(0):
         again = view()
     assert _digest(again) == _digest(first)
-    assert again.totals["events"] > 0
+    assert Shown(again).totals["events"] > 0
 
 
 def test_every_kind_of_write_under_the_node_is_shown_at_once(board):
@@ -136,26 +140,26 @@ def test_actors_with_other_scopes_do_not_share_entries(board, django_assert_num_
     _view(board, "A/S1/C1")()  # the admin's entry
     head = board.world.user("A/S1/C1:grid_head")
     node = board.world.node("A/S1/C1")
-    filters = dashboards.DashboardFilters.default()
+    filters = DashboardFilters.default()
     assert dashboard_cache.scope_fingerprint(head) != dashboard_cache.scope_fingerprint(board.world.user("A:admin"))
     with CaptureQueriesContext(connection) as computed:
-        head_view = dashboard_cache.dashboard(actor=head, node=node, filters=filters, now=board.now)
+        head_view = dashboard_cache.page(actor=head, node=node, filters=filters, now=board.now)
     assert len(computed.captured_queries) > 0  # not the admin's entry
-    assert _digest(head_view) == _digest(dashboards.dashboard(actor=head, node=node, filters=filters, now=board.now))
+    assert _digest(head_view) == _digest(build_page(actor=head, node=node, filters=filters, now=board.now))
     with django_assert_num_queries(0):
-        dashboard_cache.dashboard(actor=head, node=node, filters=filters, now=board.now)
+        dashboard_cache.page(actor=head, node=node, filters=filters, now=board.now)
 
 
 def test_the_commit_retires_the_version_again(board, django_capture_on_commit_callbacks):
     """A reader between the write and its commit keys its entry with the first new version: the commit replaces
     it, so that entry is never read."""
-    key = dashboard_cache._node_key(board.world.node("A/S1/C1").pk)
+    key = dashboard_cache._node_key("events", board.world.node("A/S1/C1").pk)
     _cached(board, "A/S1/C1")
     before = cache.get(key)
     with django_capture_on_commit_callbacks(execute=True):
         event = Event.objects.filter(community_id=board.world.node("A/S1/C1").pk).first()
         event.title = "改个标题"
-        event.save()
+        services.save_event(event)
         at_write = cache.get(key)
     assert before != at_write != cache.get(key)
 
@@ -175,4 +179,4 @@ def test_a_cache_that_is_down_computes(board, settings):
     assert _digest(shown) == _digest(_fresh(board, "A/S1/C1"))
     event = Event.objects.filter(community_id=board.world.node("A/S1/C1").pk).first()
     event.title = "缓存不可用时也能保存"
-    event.save()  # the write goes on
+    services.save_event(event)  # the write goes on

@@ -5,7 +5,9 @@ import datetime as dt
 import pytest
 from django.utils import translation
 
-from events import dashboards, kpis
+from dashboards.filters import DashboardFilters
+from events import kpis
+from events import panels as dashboards
 from events.models import Event
 from tests.dashboards.conftest import HOURS
 
@@ -14,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def _events(board, path="A/S1/C1", user="A/S1/C1:grid_head", filters=None):
     node = board.world.node(path)
-    filters = filters or dashboards.DashboardFilters.default()
+    filters = filters or DashboardFilters.default()
     return dashboards.node_events(actor=board.world.user(user), node=node, filters=filters)
 
 
@@ -52,7 +54,7 @@ def test_overdue_depends_on_now(board):
 
 
 def test_empty_range_gives_no_rates(board):
-    filters = dashboards.DashboardFilters(date_from=dt.date(2000, 1, 1), date_to=dt.date(2000, 1, 31))
+    filters = DashboardFilters(date_from=dt.date(2000, 1, 1), date_to=dt.date(2000, 1, 31))
     row = kpis.totals(_events(board, filters=filters), now=board.now)
     assert row["events"] == 0
     assert row["closure_rate"] is None and row["on_time_rate"] is None and row["rework_rate"] is None

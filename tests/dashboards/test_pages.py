@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from events import dashboards, rollups
+from dashboards import nodes as dashboards
+from events import rollups
 from events.models import Event
 
 pytestmark = pytest.mark.django_db

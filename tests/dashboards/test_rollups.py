@@ -8,10 +8,13 @@ import datetime as dt
 
 import pytest
 
-from events import dashboards, kpis, rollups, services
+from dashboards.filters import DashboardFilters
+from dashboards.page import build_page
+from events import kpis, rollups, services
+from events import panels as dashboards
 from events.models import Event, EventRollup
 from grids import services as grid_services
-from tests.dashboards.conftest import HOURS, photo
+from tests.dashboards.conftest import HOURS, Shown, photo
 
 pytestmark = pytest.mark.django_db
 
@@ -39,8 +42,8 @@ def test_the_stored_rollups_equal_a_recount_after_the_whole_fixture(board):
 )
 def test_every_panel_equals_the_kpis_computed_from_the_events(board, path, user):
     node, actor = board.world.node(path), board.world.user(user)
-    filters = dashboards.DashboardFilters.default()
-    shown = dashboards.dashboard(actor=actor, node=node, filters=filters, now=board.now)
+    filters = DashboardFilters.default()
+    shown = Shown(build_page(actor=actor, node=node, filters=filters, now=board.now))
     events = dashboards.node_events(actor=actor, node=node, filters=filters)
 
     assert _pick(shown.totals) == _pick(kpis.totals(events, now=board.now))
@@ -121,14 +124,14 @@ def test_a_moved_grid_takes_its_counts_to_its_new_community_and_street(board):
 def test_a_moved_community_takes_its_counts_to_the_new_street(board):
     world = board.world
     admin = world.user("A:admin")
-    filters = dashboards.DashboardFilters.default()
-    before = dashboards.dashboard(actor=admin, node=world.node("A/S2"), filters=filters, now=board.now)
+    filters = DashboardFilters.default()
+    before = Shown(build_page(actor=admin, node=world.node("A/S2"), filters=filters, now=board.now))
     grid_services.move_node(node=world.node("A/S1/C1"), new_parent=world.node("A/S2"), actor=admin)
 
     assert rollups.drift() == []
-    after = dashboards.dashboard(actor=admin, node=world.node("A/S2"), filters=filters, now=board.now)
+    after = Shown(build_page(actor=admin, node=world.node("A/S2"), filters=filters, now=board.now))
     assert after.totals["events"] == before.totals["events"] + 7
-    street_one = dashboards.dashboard(actor=admin, node=world.node("A/S1"), filters=filters, now=board.now)
+    street_one = Shown(build_page(actor=admin, node=world.node("A/S1"), filters=filters, now=board.now))
     assert street_one.totals["events"] == 1  # only the sibling community's event is left there
 
 
@@ -176,7 +179,7 @@ def test_a_range_sums_whole_months_from_month_rows_and_the_rest_from_day_rows(wo
 
     admin = world.user("A:admin")
     node = world.node("A/S1")
-    filters = dashboards.DashboardFilters(date_from=first, date_to=last)
+    filters = DashboardFilters(date_from=first, date_to=last)
     rows = dashboards.rollup_rows(actor=admin, node=node, filters=filters)
     assert set(rows.values_list("span", flat=True)) == spans
     live = dashboards.live_counts(dashboards.node_events(actor=admin, node=node, filters=filters), node, NOW)
@@ -208,10 +211,10 @@ def test_check_rollups_finds_a_bulk_write_and_rebuild_repairs_it(board):
 def test_an_event_loaded_with_deferred_columns_keeps_its_counts_when_saved(board):
     partial = Event.objects.only("id", "title").get(pk=board.events["e1"].pk)
     partial.title = "改了标题"
-    partial.save(update_fields=["title"])
+    services.save_event(partial, update_fields=["title"])
     assert rollups.drift() == []
     partial = Event.objects.defer("status").get(pk=board.events["e5"].pk)
-    partial.save()
+    services.save_event(partial)
     assert rollups.drift() == []
 
 
@@ -221,5 +224,22 @@ def test_an_event_refreshed_after_a_concurrent_step_moves_from_what_the_database
     services.accept(actor=board.head("A/S1/C1/G2"), event=stale.pk, now=board.now)
     stale.refresh_from_db()
     stale.title = "已刷新"
-    stale.save()
+    services.save_event(stale)
+    assert rollups.drift() == []
+
+
+def test_a_save_or_delete_around_the_write_seam_fails_loudly(board):
+    """Event.save() and delete() outside events.services.save_event/delete_event would leave the rollups wrong:
+    they raise, and nothing is written."""
+    from events.models import UnseamedWrite
+
+    event = Event.objects.get(pk=board.events["e1"].pk)
+    event.status = "rejected"
+    with pytest.raises(UnseamedWrite):
+        event.save()
+    with pytest.raises(UnseamedWrite):
+        event.delete()
+    assert Event.objects.get(pk=event.pk).status != "rejected"
+    services.save_event(event)
+    assert Event.objects.get(pk=event.pk).status == "rejected"
     assert rollups.drift() == []

@@ -10,7 +10,7 @@ import datetime as dt
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from grids.models import ExportJob
+from exports.models import ExportJob
 
 OWNERS = {"inside": "A/S1/C1:grid_head", "sibling": "A/S1/C2:grid_head", "foreign": "B/S1/C1:grid_head"}
 

@@ -17,7 +17,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from events.exports import DASHBOARD, EVENT_LIST
-from grids.models import ExportJob
+from exports.models import ExportJob
 from tests.world import make_user
 from yaohai.core.xlsx import XLSX_TYPE
 
@@ -233,21 +233,21 @@ def test_the_admin_lists_jobs_read_only_for_a_superuser(world, client, superuser
     mine = make_job(world.user(VIEWER), title="甲区的导出")
     foreign = make_job(world.user("B/S1/C1:grid_head"), title="乙区的导出")
     client.force_login(superuser)
-    changelist = client.get(reverse("admin:grids_exportjob_changelist"))
+    changelist = client.get(reverse("admin:exports_exportjob_changelist"))
     assert changelist.status_code == 200
     body = changelist.content.decode()
     assert mine.title in body and foreign.title in body
-    assert reverse("admin:grids_exportjob_add") not in body
+    assert reverse("admin:exports_exportjob_add") not in body
     filters = {spec.title for spec in changelist.context["cl"].filter_specs}
     assert {"状态", "类型", "租户"} <= filters
-    searched = client.get(reverse("admin:grids_exportjob_changelist"), {"q": world.user(VIEWER).username})
+    searched = client.get(reverse("admin:exports_exportjob_changelist"), {"q": world.user(VIEWER).username})
     assert mine.title in searched.content.decode() and foreign.title not in searched.content.decode()
-    assert client.get(reverse("admin:grids_exportjob_add")).status_code == 403
-    change = client.get(reverse("admin:grids_exportjob_change", args=[mine.pk]))
+    assert client.get(reverse("admin:exports_exportjob_add")).status_code == 403
+    change = client.get(reverse("admin:exports_exportjob_change", args=[mine.pk]))
     assert change.status_code == 200
     assert 'name="_save"' not in change.content.decode()
     assert mine.file.url not in change.content.decode()  # no link to the file: it is served to its owner only
-    client.post(reverse("admin:grids_exportjob_change", args=[mine.pk]), {"title": "改过"})
+    client.post(reverse("admin:exports_exportjob_change", args=[mine.pk]), {"title": "改过"})
     assert ExportJob.objects.get(pk=mine.pk).title == "甲区的导出"
 
 
@@ -255,22 +255,22 @@ def test_a_tenant_admin_sees_their_tenants_jobs_and_deletes_none(world, client_f
     mine = make_job(world.user(VIEWER), title="甲区的导出")
     foreign = make_job(world.user("B/S1/C1:grid_head"), title="乙区的导出")
     client = client_for("A:admin")
-    body = client.get(reverse("admin:grids_exportjob_changelist")).content.decode()
+    body = client.get(reverse("admin:exports_exportjob_changelist")).content.decode()
     assert mine.title in body and foreign.title not in body
-    assert client.get(reverse("admin:grids_exportjob_delete", args=[mine.pk])).status_code == 403
-    client.post(reverse("admin:grids_exportjob_changelist"),
+    assert client.get(reverse("admin:exports_exportjob_delete", args=[mine.pk])).status_code == 403
+    client.post(reverse("admin:exports_exportjob_changelist"),
                 {"action": "delete_selected", "_selected_action": [mine.pk], "post": "yes"})
     assert ExportJob.objects.filter(pk=mine.pk).exists()
-    foreign_page = client.get(reverse("admin:grids_exportjob_change", args=[foreign.pk]))
+    foreign_page = client.get(reverse("admin:exports_exportjob_change", args=[foreign.pk]))
     assert foreign_page.status_code == 302 and foreign_page["Location"] == reverse("admin:index")
 
 
 def test_a_superuser_deletes_jobs_and_their_files(world, client, superuser, private_media):
     one, two, kept = (make_job(world.user(VIEWER), title=f"导出{i}") for i in range(3))
     client.force_login(superuser)
-    response = client.post(reverse("admin:grids_exportjob_delete", args=[one.pk]), {"post": "yes"})
+    response = client.post(reverse("admin:exports_exportjob_delete", args=[one.pk]), {"post": "yes"})
     assert response.status_code == 302
-    response = client.post(reverse("admin:grids_exportjob_changelist"),
+    response = client.post(reverse("admin:exports_exportjob_changelist"),
                            {"action": "delete_selected", "_selected_action": [two.pk], "post": "yes"})
     assert response.status_code == 302
     assert list(ExportJob.objects.values_list("pk", flat=True)) == [kept.pk]

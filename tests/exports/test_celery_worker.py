@@ -11,7 +11,7 @@ import time
 import pytest
 from django.urls import reverse
 
-from grids.models import ExportJob
+from exports.models import ExportJob
 from tests.celery_worker import REAL_WORKER_MARKS, REDIS_URL, real_worker
 
 from .conftest import VIEWER, data_rows, sheet_of

@@ -14,9 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.exports import DASHBOARD, EVENT_LIST
+from exports import services as exports
+from exports.models import ExportJob
 from grids import services as grid_services
-from grids.exports import services as exports
-from grids.models import Assignment, ExportJob
+from grids.models import Assignment
 
 from .conftest import VIEWER, data_rows, sheet_of
 
@@ -286,9 +287,9 @@ def test_run_periodic_cleans_up_exports_without_beat(world, private_media):
 
 
 def test_the_beat_schedule_runs_the_cleanup(settings):
-    entry = settings.CELERY_BEAT_SCHEDULE["grids-sweep-exports"]
-    assert entry["task"] == "grids.sweep_exports"
+    entry = settings.CELERY_BEAT_SCHEDULE["exports-sweep-exports"]
+    assert entry["task"] == "exports.sweep_exports"
     assert "events-sweep-deadlines" in settings.CELERY_BEAT_SCHEDULE
-    from grids.tasks import sweep_exports
+    from exports.tasks import sweep_exports
 
     assert sweep_exports.name == entry["task"]

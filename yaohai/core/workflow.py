@@ -222,6 +222,8 @@ class Runner:
       `actor`, `action`, `from_status`, `to_status`, `note` (the model adds its own time stamp).
     - not_found: raise yaohai.core.errors.NotFound (answered 404 by the API handler and the page middleware)
       instead of the model's DoesNotExist, for apps whose interfaces do not map it themselves.
+    - save(obj): how the app writes the record (default `obj.save()`); events pass their write seam, which keeps
+      the rollups and the dashboards' cache right.
     """
 
     def __init__(
@@ -234,6 +236,7 @@ class Runner:
         log_model=None,
         log_subject: str = "",
         not_found: bool = False,
+        save: Callable[[Any], Any] | None = None,
     ):
         self.workflow = workflow
         self.rows = rows
@@ -242,6 +245,7 @@ class Runner:
         self.log_model = log_model
         self.log_subject = log_subject
         self.not_found = not_found
+        self.save = save or (lambda obj: obj.save())
 
     def lock(self, actor, obj):
         """The record, row-locked until commit, read through the actor's scope."""
@@ -312,7 +316,7 @@ class Step:
             raise ValueError(f"{self.runner.workflow.key}: {self.name!r} cannot lead to {to!r}")
         setattr(self.obj, self.runner.workflow.field, to)
         if save:
-            self.obj.save()
+            self.runner.save(self.obj)
         return self.runner.log(self.obj, actor=self.actor, action=log_action or self.name, before=self.before, note=note)
 
     @staticmethod
