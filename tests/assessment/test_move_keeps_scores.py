@@ -4,8 +4,8 @@ they were scored in (docs/adr/0005-immutable-rows-keep-their-stamps.md)."""
 import pytest
 
 from events import services as event_services
-from events.assessment import services
-from events.assessment.models import Score
+from assessment import services
+from assessment.models import Score
 from events.models import Category, Event
 from grids import integrity
 from grids import services as grid_services
