@@ -306,6 +306,7 @@ def test_a_runner_locks_through_the_scope_and_may_answer_not_found(ev):
     """With the events' table: an event out of the actor's scope is the model's DoesNotExist, or NotFound (404)."""
     from events.choices import EVENT_WORKFLOW
     from events.models import Event, EventLog
+    from events.services.writes import save_event
     from yaohai.core.errors import NotFound
     from yaohai.core.workflow import Runner
 
@@ -315,6 +316,7 @@ def test_a_runner_locks_through_the_scope_and_may_answer_not_found(ev):
         "may": lambda actor, obj, rule, now: True,
         "log_model": EventLog,
         "log_subject": "event",
+        "save": save_event,  # the events' write seam (a plain save() is refused)
     }
     outsider = ev.user("B/S1/C1:grid_head")
     with pytest.raises(Event.DoesNotExist):
