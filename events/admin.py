@@ -9,7 +9,12 @@ from django.contrib import admin
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
-from grids.admin_scope import ReadOnlyAdminMixin, TenantScopedAdminMixin, is_platform_admin
+from grids.admin_scope import (
+    PlatformOnlyAdminMixin,
+    ReadOnlyAdminMixin,
+    TenantScopedAdminMixin,
+    is_platform_admin,
+)
 from grids.models import User
 
 from .models import (
@@ -108,7 +113,7 @@ class HandlingUnitAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
+class CalendarDayAdmin(PlatformOnlyAdminMixin, admin.ModelAdmin):
     """The platform's working calendar: shared by every tenant, so only platform admins edit it."""
 
     list_display = ["date", "weekday", "is_workday", "note"]
@@ -122,20 +127,6 @@ class CalendarDayAdmin(admin.ModelAdmin):
     def weekday(self, obj):
         return obj.date.strftime("%a")
 
-    def has_module_permission(self, request):
-        return is_platform_admin(request)
-
-    def has_view_permission(self, request, obj=None):
-        return is_platform_admin(request)
-
-    def has_add_permission(self, request):
-        return is_platform_admin(request)
-
-    def has_change_permission(self, request, obj=None):
-        return is_platform_admin(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return is_platform_admin(request)
 
 
 class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
