@@ -126,6 +126,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_VERBOSE = env.bool("AXES_VERBOSE", default=False)
+AXES_USERNAME_CALLABLE = "yaohai.core.signin.axes_username"  # cut to the 255 characters its record holds
 
 # A 30-minute idle timeout: a request pushes the expiry forward, writing the session at most once a minute
 # (yaohai.core.sessions), so a session ends 29 to 30 minutes after its last request.

@@ -4,9 +4,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
 
 from yaohai.core import views as core_views
+from yaohai.core.signin import AdminLoginForm, ObtainTokenView
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -19,7 +19,7 @@ urlpatterns = [
     path("dashboards/", include("events.dashboard_urls")),
     path("assessment/", include("events.assessment.urls")),
     path("exports/", include("grids.exports.urls")),
-    path("api/v1/auth/token/", obtain_auth_token, name="api-token"),
+    path("api/v1/auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("api/v1/", include("grids.api.urls")),
     path("api/v1/", include("events.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -30,6 +30,7 @@ urlpatterns = [
 admin.site.site_header = "e网清 管理后台"
 admin.site.site_title = "e网清"
 admin.site.index_title = "e网清"
+admin.site.login_form = AdminLoginForm  # an over-long user name is a form error, never an axes record
 
 # Uploads are not served as a folder, not even in DEBUG: each app serves its files through a scoped view
 # (events:photo; exports:download, to the export's owner only).

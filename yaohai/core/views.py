@@ -9,9 +9,12 @@ from django.views.decorators.cache import never_cache
 
 from grids import selectors
 
+from .signin import LoginForm
+
 
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
+    authentication_form = LoginForm
     redirect_authenticated_user = True
 
 
