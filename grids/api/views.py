@@ -3,6 +3,7 @@ export jobs (我的导出), which belong to their owner alone."""
 
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -15,7 +16,7 @@ from rest_framework.response import Response
 from grids import selectors
 from grids.exports import responses as export_responses
 from grids.exports import services as export_services
-from grids.models import Assignment, ExportJob, GridNode, Post
+from grids.models import Assignment, ExportJob, GridNode, Post, User
 from yaohai.core.xlsx import XLSX_TYPE, xlsx_response
 
 from .base import ScopedReadOnlyViewSet, as_drf_error
@@ -40,7 +41,29 @@ class IdCursor(CursorPagination):
     ordering = ("id",)
 
 
+# Every id a filter takes is looked up through the caller's scope: another district's id is "not a valid choice",
+# exactly like an id nobody has (never an empty 200 for one and a 400 for the other).
+
+
+def _visible_nodes(request):
+    return GridNode.objects.visible_to(request.user) if request else GridNode.objects.none()
+
+
+def _visible_posts(request):
+    return Post.objects.visible_to(request.user) if request else Post.objects.none()
+
+
+def _visible_people(request):
+    """The caller and whoever holds a post the caller can see."""
+    if request is None:
+        return User.objects.none()
+    holders = Assignment.objects.visible_to(request.user).values("user_id")
+    return User.objects.filter(Q(pk=request.user.pk) | Q(pk__in=holders))
+
+
 class GridNodeFilter(django_filters.FilterSet):
+    parent = django_filters.ModelChoiceFilter(queryset=_visible_nodes)
+
     class Meta:
         model = GridNode
         fields = {"kind": ["exact"], "subkind": ["exact"], "parent": ["exact"], "is_archived": ["exact"]}
@@ -88,6 +111,10 @@ class PostViewSet(ScopedReadOnlyViewSet):
 
 
 class AssignmentFilter(django_filters.FilterSet):
+    node = django_filters.ModelChoiceFilter(queryset=_visible_nodes)
+    post = django_filters.ModelChoiceFilter(queryset=_visible_posts)
+    user = django_filters.ModelChoiceFilter(queryset=_visible_people)
+
     class Meta:
         model = Assignment
         fields = {"node": ["exact"], "post": ["exact"], "user": ["exact"]}
