@@ -6,6 +6,7 @@ events.dashboards and events.kpis; the charts read JSON embedded with `json_scri
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from grids.exports.responses import answer as export_answer
 from grids.models import GridNode
+from yaohai.core.query import strict_query
 
 from . import dashboard_cache, dashboards, exports, kpis
 
@@ -124,7 +126,20 @@ def _ranking(board: dashboards.Dashboard, view: str) -> list[dict]:
     ]
 
 
+def _period_choices():
+    return [(key, key) for key in kpis.PERIODS]
+
+
+# ?from=&to=&period= read strictly: a date or period the page cannot read is a 400, not the default range.
+dashboard_query = strict_query(**{
+    "from": forms.DateField(required=False, input_formats=["%Y-%m-%d"]),
+    "to": forms.DateField(required=False, input_formats=["%Y-%m-%d"]),
+    "period": forms.ChoiceField(required=False, choices=_period_choices),
+})
+
+
 @login_required
+@dashboard_query
 def node_dashboard(request, pk):
     """A node's dashboard: KPI cards, trend, breakdowns, the children's ranking and map, the overdue list."""
     node = _node_or_404(request, pk)
@@ -132,6 +147,7 @@ def node_dashboard(request, pk):
 
 
 @login_required
+@dashboard_query
 def screen(request, pk):
     """The same dashboard for the command-centre wall: 1920×1080, dark, reloading itself every minute."""
     node = _node_or_404(request, pk)
@@ -141,6 +157,7 @@ def screen(request, pk):
 
 
 @login_required
+@dashboard_query
 def export(request, pk):
     """One table of the dashboard as a formatted ledger (台账), with the page's date range: at once when small,
     else built in the background and downloaded from 我的导出 (grids.exports; the builder is events.exports)."""

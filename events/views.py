@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from grids import selectors as grid_selectors
 from grids.exports.responses import answer as export_answer
+from yaohai.core.query import CursorField, strict_query
 
 from . import exports, selectors, services
 from .choices import HANDLING_STATUSES, Transition, Who
@@ -103,6 +104,7 @@ def _add_errors(form, exc: ValidationError) -> None:
 
 
 @login_required
+@strict_query(after=CursorField(selectors.parse_queue_cursor))
 def todo(request):
     """待办: what waits for the user, soonest deadline first."""
     rows, next_after = selectors.queue_page(actor=request.user, after=request.GET.get("after"))
@@ -119,6 +121,7 @@ def todo(request):
 
 
 @login_required
+@strict_query(after=CursorField(selectors.parse_cursor))
 def event_list(request):
     """The officers' list: filters, keyset pagination, export of the same filter."""
     form = EventFilterForm(request.GET or None, actor=request.user)
@@ -135,6 +138,7 @@ def event_list(request):
             "export_query": query.urlencode(),
             **_common(request),
         },
+        status=400 if form.is_bound and not form.is_valid() else 200,  # the form shows which filter and why
     )
 
 

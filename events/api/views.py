@@ -23,6 +23,7 @@ from events.images import clean_images
 from events.models import Category, Event, HandlingUnit, Notification
 from grids.api.base import ScopedReadOnlyViewSet, as_drf_error
 from grids.models import GridNode
+from yaohai.core.filters import StrictFilterSet
 
 from .serializers import (
     CategorySerializer,
@@ -100,7 +101,7 @@ def _visible_categories(request):
     return Category.objects.visible_to(request.user) if request else Category.objects.none()
 
 
-class EventFilter(django_filters.FilterSet):
+class EventFilter(StrictFilterSet):
     # Secondary ids are looked up through the caller's scope too: another district's node is "not a valid choice".
     node = django_filters.ModelChoiceFilter(queryset=_visible_nodes)
     category = django_filters.ModelChoiceFilter(queryset=_visible_categories)
@@ -128,6 +129,9 @@ class EventViewSet(ScopedReadOnlyViewSet):
         filters = EventFilter(request.query_params, queryset=Event.objects.none(), request=request)
         if not filters.is_valid():
             raise ValidationError(filters.errors)
+        after = request.query_params.get(self.paginator.cursor_query_param)
+        if after and selectors.parse_cursor(after) is None:
+            raise ValidationError({"after": [_("This is not a page cursor: follow the page's own “next” link.")]})
         page, after = selectors.event_page(
             actor=request.user,
             where=filter_q(filters),

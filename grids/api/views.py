@@ -17,6 +17,7 @@ from grids import selectors
 from grids.exports import responses as export_responses
 from grids.exports import services as export_services
 from grids.models import Assignment, ExportJob, GridNode, Post, User
+from yaohai.core.filters import StrictFilterSet
 from yaohai.core.xlsx import XLSX_TYPE, xlsx_response
 
 from .base import ScopedReadOnlyViewSet, as_drf_error
@@ -61,7 +62,7 @@ def _visible_people(request):
     return User.objects.filter(Q(pk=request.user.pk) | Q(pk__in=holders))
 
 
-class GridNodeFilter(django_filters.FilterSet):
+class GridNodeFilter(StrictFilterSet):
     parent = django_filters.ModelChoiceFilter(queryset=_visible_nodes)
 
     class Meta:
@@ -110,7 +111,7 @@ class PostViewSet(ScopedReadOnlyViewSet):
     pagination_class = IdCursor
 
 
-class AssignmentFilter(django_filters.FilterSet):
+class AssignmentFilter(StrictFilterSet):
     node = django_filters.ModelChoiceFilter(queryset=_visible_nodes)
     post = django_filters.ModelChoiceFilter(queryset=_visible_posts)
     user = django_filters.ModelChoiceFilter(queryset=_visible_people)
