@@ -119,6 +119,12 @@ class EventViewSet(ScopedReadOnlyViewSet):
     pagination_class = EventKeyset
     filterset_class = EventFilter
     parser_classes = [JSONParser, MultiPartParser, FormParser]
+    # A workflow step refused for the caller (403) or for the event's state (409): TransitionError's status.
+    schema_errors = dict.fromkeys(
+        ["accept", "reject", "dispatch_event", "sign", "return_event", "handle", "verify", "reopen",
+         "request_extension", "decide_extension", "request_pause", "decide_pause", "resume", "recheck"],
+        (403, 409),
+    )
 
     def get_queryset(self):
         return self.scoped_queryset().select_related(*selectors.LIST_RELATED)

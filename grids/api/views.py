@@ -80,10 +80,13 @@ class GridNodeViewSet(ScopedReadOnlyViewSet):
     def get_serializer_class(self):
         return GridNodeDetailSerializer if self.action == "retrieve" else GridNodeSerializer
 
+    schema_errors = {"locate": (400, 404)}
+
     @extend_schema(responses=RosterRowSerializer(many=True))
-    @action(detail=True)
+    @action(detail=True, pagination_class=None, filter_backends=[])
     def roster(self, request, pk=None):
-        """Who holds which post on this node today; required posts nobody holds come with is_gap."""
+        """Who holds which post on this node today, as one array (not paginated: a node's posts are few);
+        required posts nobody holds come with is_gap."""
         node = self.get_object()
         roster = selectors.rosters(actor=request.user, nodes=[node])[0]
         return Response(RosterRowSerializer(roster.rows, many=True).data)
