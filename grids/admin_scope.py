@@ -101,7 +101,8 @@ class TenantScopedAdminMixin:
         obj = self.get_scoped_object(request, object_id)
         version_id = unquote(version_id)
         history = getattr(self.model, self.model._meta.simple_history_manager_attribute)
-        if not str(version_id).isdigit() or not history.filter(pk=obj.pk, history_id=version_id).exists():
+        of_obj = {self.model._meta.pk.attname: obj.pk}  # the historical model's own pk is history_id
+        if not str(version_id).isdigit() or not history.filter(history_id=version_id, **of_obj).exists():
             raise Http404
         if request.method != "POST":
             return super().history_form_view(request, object_id, version_id, extra_context=extra_context)

@@ -105,3 +105,5 @@ def test_reverting_ones_own_node_goes_through_the_services(world, client_for):
     assert other.get(url).status_code == 404
     assert other.post(url, {k: ("" if v is None else v) for k, v in data.items()}).status_code == 404
     assert client.get(reverse("admin:grids_gridnode_simple_history", args=[node.pk, "x"])).status_code == 404
+    other_version = world.node("A/S1/C1/G2").history.order_by("history_id").first().history_id
+    assert client.get(reverse("admin:grids_gridnode_simple_history", args=[node.pk, other_version])).status_code == 404

@@ -199,7 +199,8 @@ def _args(route, obj):
         return []
     if name.endswith("_simple_history"):
         history = getattr(type(obj), obj._meta.simple_history_manager_attribute)
-        return [obj.pk, history.filter(pk=obj.pk).order_by("history_id").first().history_id]
+        of_obj = {type(obj)._meta.pk.attname: obj.pk}  # the historical model's own pk is history_id
+        return [obj.pk, history.filter(**of_obj).order_by("history_id").first().history_id]
     if name.endswith("_tree_import_preview"):
         return ["nosuchtoken"]
     return [obj.pk]
