@@ -166,7 +166,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "yaohai.core.schema.AutoSchema",  # declares the 400/403/404/409 answers too
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
+    "DEFAULT_PAGINATION_CLASS": "yaohai.core.pagination.CursorPagination",  # an unreadable cursor is a 400
     "PAGE_SIZE": 50,
 }
 SPECTACULAR_SETTINGS = {

@@ -12,7 +12,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.pagination import BasePagination, CursorPagination
+from rest_framework.pagination import BasePagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
@@ -24,6 +24,7 @@ from events.models import Category, Event, HandlingUnit, Notification
 from grids.api.base import ScopedReadOnlyViewSet, as_drf_error
 from grids.models import GridNode
 from yaohai.core.filters import StrictFilterSet
+from yaohai.core.pagination import CursorPagination
 
 from .serializers import (
     CategorySerializer,

@@ -10,7 +10,6 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from grids import selectors
@@ -18,6 +17,7 @@ from grids.exports import responses as export_responses
 from grids.exports import services as export_services
 from grids.models import Assignment, ExportJob, GridNode, Post, User
 from yaohai.core.filters import StrictFilterSet
+from yaohai.core.pagination import CursorPagination
 from yaohai.core.xlsx import XLSX_TYPE, xlsx_response
 
 from .base import ScopedReadOnlyViewSet, as_drf_error

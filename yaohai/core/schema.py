@@ -31,8 +31,7 @@ DESCRIPTIONS = {
 
 
 class AutoSchema(SpectacularAutoSchema):
-    """Adds the error answers: 404 for a path with an id (and for an unreadable page cursor), 400 for a body or
-    for filters, and whatever a view lists in `schema_errors` ({action: codes}) — e.g. 403/409 of a workflow step."""
+    """Adds the error answers: 404 for a path with an id, 400 for a body, for filters or for a page cursor, and whatever a view lists in `schema_errors` ({action: codes}) — e.g. 403/409 of a workflow step."""
 
     def error_codes(self) -> set[int]:
         view, codes = self.view, set()
@@ -46,7 +45,7 @@ class AutoSchema(SpectacularAutoSchema):
             ):
                 codes.add(400)
             if isinstance(self._get_paginator(), CursorPagination):
-                codes.add(404)  # DRF answers an unreadable cursor "Invalid cursor" with 404
+                codes.add(400)  # an unreadable cursor (yaohai.core.pagination)
         codes |= set(getattr(view, "schema_errors", {}).get(getattr(view, "action", None), ()))
         return codes
 
