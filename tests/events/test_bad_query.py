@@ -28,6 +28,7 @@ BAD = [
     ("export-list", "cursor=garbage", False, "cursor"),
     ("events:list", "after=garbage", False, "after"),
     ("events:list", "date_from=garbage", False, None),
+    ("events:list", "overdue=maybe", False, None),
     ("events:todo", "after=garbage", False, "after"),
     ("dashboards:node", "from=garbage", True, "from"),
     ("dashboards:node", "to=2026-13-01", True, "to"),
@@ -57,6 +58,8 @@ GOOD = [
     ("node-list", "is_archived=false", False),
     ("dashboards:node", "from=2026-11-01&to=2026-11-30&period=week", True),
     ("dashboards:screen", "period=month", True),
+    ("events:list", "overdue=on", False),
+    ("events:list", "overdue=", False),
 ]
 
 

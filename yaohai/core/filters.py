@@ -32,6 +32,25 @@ class StrictBooleanField(forms.Field):
         raise ValidationError(_("Enter true or false."), code="invalid")
 
 
+class StrictCheckboxInput(forms.CheckboxInput):
+    """A checkbox whose submitted value reaches the field as sent (Django's reads any text as "checked")."""
+
+    def value_from_datadict(self, data, files, name):
+        if name not in data:
+            return False
+        value = data.get(name)
+        return value if isinstance(value, str) else bool(value)
+
+
+class StrictCheckboxField(StrictBooleanField):
+    """A form checkbox: checked ("on", true, 1…), unchecked, or refused — never "maybe" read as checked."""
+
+    widget = StrictCheckboxInput
+
+    def to_python(self, value):
+        return bool(super().to_python(value))
+
+
 class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
 
