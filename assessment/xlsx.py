@@ -10,6 +10,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from yaohai.core.xlsx import append_row, text_cell
+
 from .months import label
 from .selectors import NodeBoard
 
@@ -33,11 +35,11 @@ def _headers(ws, lead: list[str], indicators, ranks: list[str]) -> int:
     """Rows 2–3: the lead columns and 总分 merged down, indicators over 数值/得分, ranks over their levels."""
     col = 1
     for title in ["序号", *lead]:
-        ws.cell(row=2, column=col, value=title)
+        text_cell(ws, 2, col, title)
         ws.merge_cells(start_row=2, start_column=col, end_row=3, end_column=col)
         col += 1
     for indicator in indicators:
-        ws.cell(row=2, column=col, value=str(indicator.label))
+        text_cell(ws, 2, col, str(indicator.label))
         ws.merge_cells(start_row=2, start_column=col, end_row=2, end_column=col + 1)
         ws.cell(row=3, column=col, value="数值")
         ws.cell(row=3, column=col + 1, value="得分")
@@ -48,7 +50,7 @@ def _headers(ws, lead: list[str], indicators, ranks: list[str]) -> int:
     ws.cell(row=2, column=col, value="排名")
     ws.merge_cells(start_row=2, start_column=col, end_row=2, end_column=col + len(ranks) - 1)
     for offset, title in enumerate(ranks):
-        ws.cell(row=3, column=col + offset, value=title)
+        text_cell(ws, 3, col + offset, title)
     last = col + len(ranks) - 1
     for row in (2, 3):
         for c in range(1, last + 1):
@@ -59,11 +61,11 @@ def _headers(ws, lead: list[str], indicators, ranks: list[str]) -> int:
 
 def _sheet(ws, title: str, lead: list[str], indicators, ranks: list[str], rows: list[list]) -> None:
     last = _headers(ws, lead, indicators, ranks)
-    ws.cell(row=1, column=1, value=title).font = Font(bold=True, size=14)
+    text_cell(ws, 1, 1, title).font = Font(bold=True, size=14)
     ws.cell(row=1, column=1).alignment = Alignment(horizontal="center")
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last)
     for index, values in enumerate(rows, start=1):
-        ws.append([index, *["" if v is None else v for v in values]])
+        append_row(ws, [index, *values])  # names as typed stay text (yaohai.core.xlsx)
         for c in range(1, last + 1):
             ws.cell(row=ws.max_row, column=c).border = BOX
     for c in range(1, last + 1):

@@ -7,6 +7,7 @@ JSON embedded with `json_script`, to which each panel adds its "chart" entries.
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
@@ -17,9 +18,10 @@ from django.utils.translation import gettext as _
 from exports.responses import answer as export_answer
 from grids.models import GridNode
 from grids.scope import scope_for
+from yaohai.core.query import strict_query
 
 from . import cache, registry
-from .filters import DashboardFilters
+from .filters import PERIODS, DashboardFilters
 from .nodes import dashboard_node
 
 
@@ -28,6 +30,14 @@ def _node_or_404(request, pk) -> GridNode:
         return dashboard_node(actor=request.user, pk=pk)
     except GridNode.DoesNotExist:
         raise Http404 from None
+
+
+# ?from=&to=&period= read strictly: a date or period the page cannot read is a 400, not the default range.
+dashboard_query = strict_query(**{
+    "from": forms.DateField(required=False, input_formats=["%Y-%m-%d"]),
+    "to": forms.DateField(required=False, input_formats=["%Y-%m-%d"]),
+    "period": forms.ChoiceField(required=False, choices=[(key, key) for key in PERIODS]),
+})
 
 
 def openable_path(actor, path: list[GridNode]) -> list[tuple[GridNode, bool]]:
@@ -84,6 +94,7 @@ def _context(request, node: GridNode, url_name: str = "dashboards:node", *, scre
 
 
 @login_required
+@dashboard_query
 def node_dashboard(request, pk):
     """A node's dashboard: the registered panels (the events': KPI cards, trend, breakdowns, the children's
     ranking and map, the overdue list)."""
@@ -92,6 +103,7 @@ def node_dashboard(request, pk):
 
 
 @login_required
+@dashboard_query
 def screen(request, pk):
     """The same dashboard for the command-centre wall: 1920×1080, dark, reloading itself every minute."""
     node = _node_or_404(request, pk)

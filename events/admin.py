@@ -9,7 +9,12 @@ from django.contrib import admin
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
-from grids.admin_scope import ReadOnlyAdminMixin, TenantScopedAdminMixin, is_platform_admin, is_tenant_admin
+from grids.admin_scope import (
+    ReadOnlyAdminMixin,
+    TenantScopedAdminMixin,
+    is_platform_admin,
+    is_tenant_admin,
+)
 from grids.models import User
 
 from .models import (

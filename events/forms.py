@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from grids.models import GridNode
+from yaohai.core.filters import StrictCheckboxField
 
 from . import selectors
 from .choices import CloseReason, PhotoKind, RejectReason, Source, Status, TimeUnit, Transition, Urgency
@@ -179,7 +180,7 @@ class EventFilterForm(forms.Form):
     date_from = forms.DateField(required=False, label=gettext_lazy("From"),
                                 widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(required=False, label=gettext_lazy("To"), widget=forms.DateInput(attrs={"type": "date"}))
-    overdue = forms.BooleanField(required=False, label=gettext_lazy("Overdue only"))
+    overdue = StrictCheckboxField(required=False, label=gettext_lazy("Overdue only"))
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from exports.responses import answer as export_answer
 from yaohai.core.errors import DomainError, render_refusal
+from yaohai.core.query import CursorField, strict_query
 
 from . import exports, selectors, services
 from .choices import HANDLING_STATUSES, Transition, Who
@@ -95,6 +96,7 @@ def _add_errors(form, exc: ValidationError) -> None:
 
 
 @login_required
+@strict_query(after=CursorField(selectors.parse_queue_cursor))
 def todo(request):
     """待办: what waits for the user, soonest deadline first."""
     rows, next_after = selectors.queue_page(actor=request.user, after=request.GET.get("after"))
@@ -110,6 +112,7 @@ def todo(request):
 
 
 @login_required
+@strict_query(after=CursorField(selectors.parse_cursor))
 def event_list(request):
     """The officers' list: filters, keyset pagination, export of the same filter."""
     form = EventFilterForm(request.GET or None, actor=request.user)
@@ -125,6 +128,7 @@ def event_list(request):
             "next_url": f"?{urlencode({**query.dict(), 'after': next_after})}" if next_after else None,
             "export_query": query.urlencode(),
         },
+        status=400 if form.is_bound and not form.is_valid() else 200,  # the form shows which filter and why
     )
 
 

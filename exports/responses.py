@@ -38,6 +38,8 @@ def job_file(jobs, pk) -> FileResponse:
     """The file of job `pk` among `jobs` (the caller's own: `ExportJob.objects.owned_by(user)`), while it is
     finished and not expired. Http404 otherwise — someone else's job, one still queued or being built, a failed or
     expired one, or a file gone from the storage — so nothing tells a job that exists from one that does not."""
+    if not str(pk).isdigit():
+        raise Http404  # /exports/abc/download/ (the API's route takes any text)
     job = get_object_or_404(services.downloadable(jobs), pk=pk)
     try:
         handle = job.file.open("rb")

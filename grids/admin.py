@@ -15,7 +15,13 @@ from simple_history.admin import SimpleHistoryAdmin
 from yaohai.core.xlsx import xlsx_response
 
 from . import services, tree_io
-from .admin_scope import ReadOnlyAdminMixin, TenantScopedAdminMixin, is_platform_admin, is_tenant_admin
+from .admin_scope import (
+    ReadOnlyAdminMixin,
+    TenantScopedAdminMixin,
+    is_platform_admin,
+    is_tenant_admin,
+    restrict_to_platform_admins,
+)
 from .forms import GridNodeAdminForm, PostAdminForm
 from .models import Assignment, GridNode, Post, Tenant, User
 
@@ -230,14 +236,12 @@ class PostAdmin(TenantScopedAdminMixin, SimpleHistoryAdmin):
     search_fields = ["name", "code"]
 
     def save_model(self, request, obj, form, change):
-        try:
-            services.save_post(
-                tenant=obj.tenant, code=obj.code, name=obj.name, tier=obj.tier, duties=obj.duties,
-                actions=obj.actions or [], required_on=obj.required_on or [], sort_order=obj.sort_order,
-                actor=request.user,
-            )
-        except ValidationError as exc:
-            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+        # A refusal (ValidationError) rolls the page's transaction back, log entry included (admin_scope).
+        services.save_post(
+            tenant=obj.tenant, code=obj.code, name=obj.name, tier=obj.tier, duties=obj.duties,
+            actions=obj.actions or [], required_on=obj.required_on or [], sort_order=obj.sort_order,
+            actor=request.user,
+        )
 
 
 @admin.register(Assignment)
@@ -266,7 +270,7 @@ class AssignmentAdmin(TenantScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(User)
-class UserAdmin(TenantScopedAdminMixin, SimpleHistoryAdmin, BaseUserAdmin):
+class UserAdmin(TenantScopedAdminMixin, BaseUserAdmin):  # people have no history model: Django's change log
     list_display = ["username", "display_name", "tenant", "is_tenant_admin", "is_active", "last_login"]
     list_filter = ["tenant", "is_tenant_admin", "is_staff", "is_active"]
     search_fields = ["username", "display_name", "phone"]
@@ -326,3 +330,15 @@ class HistoryLogAdmin(ReadOnlyAdminMixin, TenantScopedAdminMixin, admin.ModelAdm
 
 for _model in (GridNode, Post, Assignment):
     admin.site.register(_model.history.model, HistoryLogAdmin)
+
+
+def _other_apps_models():
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django.contrib.auth.models import Group
+    from rest_framework.authtoken.models import TokenProxy
+
+    return [Group, TokenProxy, AccessAttempt, AccessLog, AccessFailureLog]
+
+
+# Groups, API tokens and sign-in records are not a tenant's: platform admins only.
+restrict_to_platform_admins(admin.site, _other_apps_models())

@@ -1,4 +1,16 @@
-"""Admin pages scoped like every other interface: a tenant admin sees and edits only their own tenant."""
+"""Admin pages scoped like every other interface: a tenant admin sees and edits only their own tenant.
+
+Every admin view of a scoped model — change, delete, history (Django's and django-simple-history's), a past
+version, autocomplete, actions — reads through the model admin's `get_queryset`, and an object outside it answers
+exactly as one that does not exist: 404. Admins of other apps' models (auth groups, API tokens, sign-in attempts)
+are for platform admins only (`restrict_to_platform_admins`). tests/grids/test_admin_walk.py walks them all.
+"""
+
+from django.contrib import messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import router, transaction
+from django.http import Http404, HttpResponseRedirect
 
 from grids.models import GridNode, Post, Tenant, User
 
@@ -64,6 +76,101 @@ class TenantScopedAdminMixin:
         if is_platform_admin(request):
             return filters
         return [f for f in filters if f != "tenant"]  # the tenant filter would list every tenant's name
+
+    # -- one answer for "outside your scope" and "does not exist": 404 ---------------------------------------
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        raise Http404  # Django redirects to the index with "doesn't exist"; a plain 404 is the same for both
+
+    def get_scoped_object(self, request, object_id):
+        """The object through this admin's queryset, or 404 (a malformed id too)."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404
+        return obj
+
+    def history_view(self, request, object_id, extra_context=None):
+        # django-simple-history falls back to the object's history records when the queryset does not have it.
+        self.get_scoped_object(request, object_id)
+        return super().history_view(request, object_id, extra_context=extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """A past version (django-simple-history): only of an object in scope, only a version of that object;
+        reverting saves through the admin's save_model (the services) in one transaction, and a refusal
+        changes nothing and logs nothing."""
+        obj = self.get_scoped_object(request, object_id)
+        version_id = unquote(version_id)
+        history = getattr(self.model, self.model._meta.simple_history_manager_attribute)
+        of_obj = {self.model._meta.pk.attname: obj.pk}  # the historical model's own pk is history_id
+        if not str(version_id).isdigit() or not history.filter(history_id=version_id, **of_obj).exists():
+            raise Http404
+        if request.method != "POST":
+            return super().history_form_view(request, object_id, version_id, extra_context=extra_context)
+        return self._refusable(request, super().history_form_view, request, object_id, version_id, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        self.get_scoped_object(request, object_id)  # before the permission check: 404, not 403, for everyone's
+        return super().delete_view(request, object_id, extra_context)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if object_id is not None:
+            self.get_scoped_object(request, object_id)
+        if request.method != "POST":
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        return self._refusable(request, super().changeform_view, request, object_id, form_url, extra_context)
+
+    def _refusable(self, request, view, *args):
+        """Run a saving view in one transaction; a service's refusal rolls it back — the admin's own log entry
+        included — and shows the reason on the same page."""
+        try:
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                return view(*args)
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+
+class PlatformOnlyAdminMixin:
+    """For records no tenant admin may see at all (other apps' models: groups, API tokens, sign-in attempts):
+    platform admins only, whatever model permissions a user was given."""
+
+    def has_module_permission(self, request):
+        return is_platform_admin(request)
+
+    def has_view_permission(self, request, obj=None):
+        return is_platform_admin(request)
+
+    def has_add_permission(self, request, *args):
+        return is_platform_admin(request) and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        return is_platform_admin(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_platform_admin(request) and super().has_delete_permission(request, obj)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset if is_platform_admin(request) else queryset.none()
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        raise Http404
+
+    def get_search_results(self, request, queryset, search_term):
+        if not is_platform_admin(request):
+            raise PermissionDenied
+        return super().get_search_results(request, queryset, search_term)
+
+
+def restrict_to_platform_admins(site, models):
+    """Re-register other apps' admins (auth, authtoken, axes…) behind PlatformOnlyAdminMixin."""
+    for model in models:
+        current = site._registry.get(model)
+        if current is None or isinstance(current, PlatformOnlyAdminMixin):
+            continue
+        admin_class = type(f"PlatformOnly{type(current).__name__}", (PlatformOnlyAdminMixin, type(current)), {})
+        site.unregister(model)
+        site.register(model, admin_class)
 
 
 class ReadOnlyAdminMixin:

@@ -156,6 +156,7 @@ AXES_VERBOSE = env.bool("AXES_VERBOSE", default=False)
 # the header is then ignored and the address is REMOTE_ADDR.
 TRUSTED_PROXIES = env.list("DJANGO_TRUSTED_PROXIES", default=[])
 AXES_CLIENT_IP_CALLABLE = "yaohai.core.client_ip.client_ip"
+AXES_USERNAME_CALLABLE = "yaohai.core.signin.axes_username"  # cut to the 255 characters its record holds
 
 # A 30-minute idle timeout: a request pushes the expiry forward, writing the session at most once a minute
 # (yaohai.core.sessions), so a session ends 29 to 30 minutes after its last request.
@@ -198,9 +199,9 @@ REST_FRAMEWORK = {
         "grids.accounts.authentication.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "yaohai.core.schema.AutoSchema",  # declares the 400/403/404/409 answers too
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
+    "DEFAULT_PAGINATION_CLASS": "yaohai.core.pagination.CursorPagination",  # an unreadable cursor is a 400
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "yaohai.core.errors.api_exception_handler",  # then yaohai.core.api_errors for DRF's own
     "DEFAULT_THROTTLE_CLASSES": ["yaohai.core.throttles.AddressThrottle", "yaohai.core.throttles.AccountThrottle"],

@@ -9,6 +9,7 @@ from rest_framework.routers import APIRootView
 from grids.accounts import api as accounts_api
 from grids.accounts import views as accounts_views
 from yaohai.core import views as core_views
+from yaohai.core.signin import AdminLoginForm
 
 # Each app's API router, under /api/v1/; the root lists the list route of every one of their resources.
 API_URLCONFS = ["grids.api.urls", "exports.api.urls", "events.api.urls"]
@@ -48,6 +49,7 @@ urlpatterns = [
 admin.site.site_header = "e网清 管理后台"
 admin.site.site_title = "e网清"
 admin.site.index_title = "e网清"
+admin.site.login_form = AdminLoginForm  # an over-long user name is a form error, never an axes record
 
 # Uploads are not served as a folder, not even in DEBUG: each app serves its files through a scoped view
 # (events:photo; exports:download, to the export's owner only).

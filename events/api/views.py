@@ -13,7 +13,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.pagination import BasePagination, CursorPagination
+from rest_framework.pagination import BasePagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
@@ -24,6 +24,8 @@ from events.images import check_pixel_budget, clean_images
 from events.models import Category, Event, HandlingUnit, Notification
 from grids.api.base import ScopedReadOnlyViewSet, as_drf_error
 from grids.models import GridNode
+from yaohai.core.filters import StrictFilterSet
+from yaohai.core.pagination import CursorPagination
 
 from .serializers import (
     CategorySerializer,
@@ -101,7 +103,7 @@ def _visible_categories(request):
     return Category.objects.visible_to(request.user) if request else Category.objects.none()
 
 
-class EventFilter(django_filters.FilterSet):
+class EventFilter(StrictFilterSet):
     # Secondary ids are looked up through the caller's scope too: another district's node is "not a valid choice".
     node = django_filters.ModelChoiceFilter(queryset=_visible_nodes)
     category = django_filters.ModelChoiceFilter(queryset=_visible_categories)
@@ -119,6 +121,12 @@ class EventViewSet(ScopedReadOnlyViewSet):
     pagination_class = EventKeyset
     filterset_class = EventFilter
     parser_classes = [JSONParser, MultiPartParser, FormParser]
+    # A workflow step refused for the caller (403) or for the event's state (409): TransitionError's status.
+    schema_errors = dict.fromkeys(
+        ["accept", "reject", "dispatch_event", "sign", "return_event", "handle", "verify", "reopen",
+         "request_extension", "decide_extension", "request_pause", "decide_pause", "resume", "recheck"],
+        (403, 409),
+    )
 
     def get_queryset(self):
         return self.scoped_queryset().select_related(*selectors.LIST_RELATED)
@@ -129,6 +137,9 @@ class EventViewSet(ScopedReadOnlyViewSet):
         filters = EventFilter(request.query_params, queryset=Event.objects.none(), request=request)
         if not filters.is_valid():
             raise ValidationError(filters.errors)
+        after = request.query_params.get(self.paginator.cursor_query_param)
+        if after and selectors.parse_cursor(after) is None:
+            raise ValidationError({"after": [_("This is not a page cursor: follow the page's own “next” link.")]})
         page, after = selectors.event_page(
             actor=request.user,
             where=filter_q(filters),

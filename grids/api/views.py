@@ -1,15 +1,17 @@
 """API over the tree, the post catalogue and the roster, scoped exactly like the pages."""
 
 import django_filters
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from grids import selectors
-from grids.models import Assignment, GridNode, Post
+from grids.models import Assignment, GridNode, Post, User
+from yaohai.core.filters import StrictFilterSet
+from yaohai.core.pagination import CursorPagination
 
 from .base import ScopedReadOnlyViewSet
 from .serializers import (
@@ -30,7 +32,29 @@ class IdCursor(CursorPagination):
     ordering = ("id",)
 
 
-class GridNodeFilter(django_filters.FilterSet):
+# Every id a filter takes is looked up through the caller's scope: another district's id is "not a valid choice",
+# exactly like an id nobody has (never an empty 200 for one and a 400 for the other).
+
+
+def _visible_nodes(request):
+    return GridNode.objects.visible_to(request.user) if request else GridNode.objects.none()
+
+
+def _visible_posts(request):
+    return Post.objects.visible_to(request.user) if request else Post.objects.none()
+
+
+def _visible_people(request):
+    """The caller and whoever holds a post the caller can see."""
+    if request is None:
+        return User.objects.none()
+    holders = Assignment.objects.visible_to(request.user).values("user_id")
+    return User.objects.filter(Q(pk=request.user.pk) | Q(pk__in=holders))
+
+
+class GridNodeFilter(StrictFilterSet):
+    parent = django_filters.ModelChoiceFilter(queryset=_visible_nodes)
+
     class Meta:
         model = GridNode
         fields = {"kind": ["exact"], "subkind": ["exact"], "parent": ["exact"], "is_archived": ["exact"]}
@@ -46,10 +70,13 @@ class GridNodeViewSet(ScopedReadOnlyViewSet):
     def get_serializer_class(self):
         return GridNodeDetailSerializer if self.action == "retrieve" else GridNodeSerializer
 
+    schema_errors = {"locate": (400, 404)}
+
     @extend_schema(responses=RosterRowSerializer(many=True))
-    @action(detail=True)
+    @action(detail=True, pagination_class=None, filter_backends=[])
     def roster(self, request, pk=None):
-        """Who holds which post on this node today; required posts nobody holds come with is_gap."""
+        """Who holds which post on this node today, as one array (not paginated: a node's posts are few);
+        required posts nobody holds come with is_gap."""
         node = self.get_object()
         roster = selectors.rosters(actor=request.user, nodes=[node])[0]
         return Response(RosterRowSerializer(roster.rows, many=True).data)
@@ -77,7 +104,11 @@ class PostViewSet(ScopedReadOnlyViewSet):
     pagination_class = IdCursor
 
 
-class AssignmentFilter(django_filters.FilterSet):
+class AssignmentFilter(StrictFilterSet):
+    node = django_filters.ModelChoiceFilter(queryset=_visible_nodes)
+    post = django_filters.ModelChoiceFilter(queryset=_visible_posts)
+    user = django_filters.ModelChoiceFilter(queryset=_visible_people)
+
     class Meta:
         model = Assignment
         fields = {"node": ["exact"], "post": ["exact"], "user": ["exact"]}

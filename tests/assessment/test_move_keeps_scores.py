@@ -3,9 +3,9 @@ they were scored in (docs/adr/0005-immutable-rows-keep-their-stamps.md)."""
 
 import pytest
 
-from events import services as event_services
 from assessment import services
 from assessment.models import Score
+from events import services as event_services
 from events.models import Category, Event
 from grids import integrity
 from grids import services as grid_services

@@ -119,11 +119,11 @@ def test_unit_member_lists_the_events_given_to_the_unit_only(ev, client_for):
     assert [e.pk for e in listed] == [given.pk]
 
 
-def test_a_bad_cursor_starts_at_the_top(spread, client_for):
+def test_a_bad_cursor_is_refused(spread, client_for):
     client = client_for(HEAD)
-    top = [e.pk for e in client.get(reverse("events:list")).context["events"]]
     for bad in ("12", "x_1", "1_", "_", "9" * 40 + "_1", "-5_3"):
-        assert [e.pk for e in client.get(reverse("events:list"), {"after": bad}).context["events"]] == top
+        response = client.get(reverse("events:list"), {"after": bad})
+        assert response.status_code == 400 and 'data-testid="bad-query"' in response.content.decode()
 
 
 def test_a_deep_page_costs_the_queries_of_the_first(ev, client_for, django_assert_max_num_queries):
@@ -216,7 +216,7 @@ def test_the_queue_page_links_to_the_next(ev, client_for):
     assert [e.pk for e in first.context["events"]] == expected[:50]
     assert first.context["next_url"] is None  # a short queue: one page
     for bad in ("x", "n_", "n_x", "12", "-1_2"):
-        assert [e.pk for e in client.get(reverse("events:todo"), {"after": bad}).context["events"]] == expected
+        assert client.get(reverse("events:todo"), {"after": bad}).status_code == 400
 
 
 def test_a_long_queue_continues_on_the_next_page(ev, client_for):

@@ -8,10 +8,12 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from . import shell
+from .signin import LoginForm
 
 
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
+    authentication_form = LoginForm
     redirect_authenticated_user = True
 
 

