@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from grids.admin_scope import (
     ReadOnlyAdminMixin,
+    SharedReferenceAdminMixin,
     TenantScopedAdminMixin,
     is_platform_admin,
-    is_tenant_admin,
 )
 from grids.models import User
 
@@ -113,7 +113,7 @@ class HandlingUnitAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
+class CalendarDayAdmin(SharedReferenceAdminMixin, admin.ModelAdmin):
     """The platform's working calendar: one for every tenant (the State Council's schedule is national), so tenant
     admins may read it and only platform admins edit it or load a year's schedule (events.calendar_admin)."""
 
@@ -139,24 +139,6 @@ class CalendarDayAdmin(admin.ModelAdmin):
 
     def get_list_display_links(self, request, list_display):
         return ["date"] if is_platform_admin(request) else None
-
-    def _reader(self, request):
-        return is_platform_admin(request) or is_tenant_admin(request)
-
-    def has_module_permission(self, request):
-        return self._reader(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._reader(request)
-
-    def has_add_permission(self, request):
-        return is_platform_admin(request)
-
-    def has_change_permission(self, request, obj=None):
-        return is_platform_admin(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return is_platform_admin(request)
 
 
 class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):

@@ -184,3 +184,29 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class SharedReferenceAdminMixin:
+    """For reference data that belongs to no tenant and is the same for all (the national working calendar): every
+    tenant admin may read it — reading it tells nothing about another tenant — and only platform admins change it."""
+
+    def _reader(self, request):
+        return is_platform_admin(request) or is_tenant_admin(request)
+
+    def has_module_permission(self, request):
+        return self._reader(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._reader(request)
+
+    def has_add_permission(self, request, *args):
+        return is_platform_admin(request) and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        return is_platform_admin(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_platform_admin(request) and super().has_delete_permission(request, obj)
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        raise Http404

@@ -5,13 +5,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from exports import responses as export_responses
 from exports import services as export_services
 from exports.models import ExportJob
 from grids.api.base import ScopedReadOnlyViewSet, as_drf_error
+from yaohai.core.pagination import CursorPagination  # an unreadable ?cursor= is a 400 naming it
 from yaohai.core.xlsx import XLSX_TYPE, xlsx_response
 
 from .serializers import ExportJobDetailSerializer, ExportJobSerializer, ExportRequestSerializer

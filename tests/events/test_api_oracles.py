@@ -12,7 +12,8 @@ from django.urls import reverse
 
 from events.exports import EVENT_LIST
 from events.models import Category, HandlingUnit
-from grids.models import Assignment, ExportJob
+from exports.models import ExportJob
+from grids.models import Assignment
 from tests.events.conftest import GRID, HEAD, WORKER
 
 MISSING = 987654321

@@ -24,7 +24,7 @@ from django.test import Client
 from django.urls import URLPattern, reverse
 from django.utils import timezone
 
-from grids.admin_scope import PlatformOnlyAdminMixin, TenantScopedAdminMixin
+from grids.admin_scope import PlatformOnlyAdminMixin, SharedReferenceAdminMixin, TenantScopedAdminMixin
 from grids.models import Assignment
 from tests.world import make_user
 
@@ -151,12 +151,17 @@ SCOPED = {
 }
 # Records that are no tenant's: a tenant admin reaches none of them (403 or 404 everywhere), a superuser all.
 PLATFORM_ONLY = {
-    "CalendarDay": _calendar_day,
     "Group": _group,
     "TokenProxy": _token,
     "AccessAttempt": _axes("AccessAttempt"),
     "AccessLog": _axes("AccessLog"),
     "AccessFailureLog": _axes("AccessFailureLog"),
+}
+
+# Reference data of no tenant, the same for all (the national working calendar): every tenant admin reads it, only
+# a superuser changes it.
+SHARED = {
+    "CalendarDay": _calendar_day,
 }
 
 REGISTERED = sorted(admin.site._registry, key=lambda m: m._meta.label)
@@ -167,16 +172,20 @@ def _name(model):
 
 
 def test_every_registered_model_has_a_case():
-    missing = [m._meta.label for m in REGISTERED if _name(m) not in SCOPED and _name(m) not in PLATFORM_ONLY]
+    missing = [m._meta.label for m in REGISTERED if _name(m) not in {**SCOPED, **PLATFORM_ONLY, **SHARED}]
     assert not missing, f"admin models without a case in {__name__}: {missing}"
-    stale = [n for n in (*SCOPED, *PLATFORM_ONLY) if n not in {_name(m) for m in REGISTERED}]
+    stale = [n for n in (*SCOPED, *PLATFORM_ONLY, *SHARED) if n not in {_name(m) for m in REGISTERED}]
     assert not stale, f"cases for models no longer registered: {stale}"
 
 
 @pytest.mark.parametrize("model", REGISTERED, ids=lambda m: m._meta.label)
 def test_every_admin_is_scoped_or_platform_only(model):
     model_admin = admin.site._registry[model]
-    wanted = TenantScopedAdminMixin if _name(model) in SCOPED else PlatformOnlyAdminMixin
+    wanted = (
+        TenantScopedAdminMixin if _name(model) in SCOPED
+        else SharedReferenceAdminMixin if _name(model) in SHARED
+        else PlatformOnlyAdminMixin
+    )
     assert isinstance(model_admin, wanted), f"{model._meta.label}: {type(model_admin).__name__} is not {wanted.__name__}"
 
 
@@ -252,6 +261,8 @@ def _client(user):
 @pytest.mark.parametrize("model", REGISTERED, ids=lambda m: m._meta.label)
 def test_the_other_tenants_admin_reaches_nothing_of_tenant_a(model, world, superuser):
     name = _name(model)
+    if name in SHARED:
+        pytest.skip("shared reference data: tests/grids/test_admin_walk.py::test_shared_reference_data_is_read_only")
     platform_only = name in PLATFORM_ONLY
     make = PLATFORM_ONLY.get(name) or SCOPED[name]
     foreign, own = make(world, FOREIGN), make(world, OWN)
@@ -333,7 +344,7 @@ AUTOCOMPLETE = [
 )
 def test_autocomplete_offers_only_the_viewers_tenant(target, source, field, world):
     name = _name(target)
-    make = PLATFORM_ONLY.get(name) or SCOPED[name]
+    make = PLATFORM_ONLY.get(name) or SHARED.get(name) or SCOPED[name]
     foreign, own = make(world, FOREIGN), make(world, OWN)
     model_admin = admin.site._registry[target]
     viewer = _client(world.user(VIEWER))
@@ -355,4 +366,22 @@ def test_the_admin_index_lists_no_platform_records_for_a_tenant_admin(world):
     body = _client(world.user(VIEWER)).get(reverse("admin:index")).content.decode()
     for model in REGISTERED:
         changelist = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
-        assert (changelist in body) == (_name(model) in SCOPED), model._meta.label
+        assert (changelist in body) == (_name(model) in SCOPED or _name(model) in SHARED), model._meta.label
+
+
+@pytest.mark.parametrize("name", sorted(SHARED))
+def test_shared_reference_data_is_read_only(name, world, superuser):
+    """A tenant admin reads shared reference data and changes none of it (403, nothing saved, nothing logged)."""
+    model = next(m for m in REGISTERED if _name(m) == name)
+    row = SHARED[name](world, OWN)
+    info = model._meta.app_label, model._meta.model_name
+    viewer = _client(world.user(VIEWER))
+    assert viewer.get(reverse("admin:{}_{}_changelist".format(*info))).status_code == 200
+    assert viewer.get(reverse("admin:{}_{}_change".format(*info), args=[row.pk])).status_code == 200
+    before, logged = _state(row), LogEntry.objects.count()
+    for url_name in ("change", "delete"):
+        url = reverse(f"admin:{info[0]}_{info[1]}_{url_name}", args=[row.pk])
+        assert viewer.post(url, {"post": "yes", "note": "改", "is_workday": "on"}).status_code == 403
+    assert viewer.get(reverse("admin:{}_{}_add".format(*info))).status_code == 403
+    assert _state(row) == before and LogEntry.objects.count() == logged
+    assert _client(superuser).get(reverse("admin:{}_{}_change".format(*info), args=[row.pk])).status_code == 200
