@@ -7,16 +7,20 @@ from .services import save_post
 
 ALL_LEVELS = list(NodeKind.values)
 OFFICER_ACTIONS = [Action.VIEW, Action.REPORT, Action.DISPATCH, Action.VERIFY, Action.MANAGE_ROSTER, Action.ASSESS]
+# Personal data (registry): heads reveal and audit in their subtree; the police reveal; grid workers see it masked.
+HEAD_ACTIONS = [*OFFICER_ACTIONS, Action.REGISTRY_EDIT, Action.REGISTRY_REVEAL, Action.REGISTRY_AUDIT]
+WORKER_ACTIONS = [Action.VIEW, Action.REPORT, Action.VERIFY, Action.REGISTRY_EDIT]
 
 # (code, name, tier, required on, actions, duties)
 DEFAULT_POSTS = [
-    ("grid_head", "网格长", PostTier.HEAD, ALL_LEVELS, OFFICER_ACTIONS,
+    ("grid_head", "网格长", PostTier.HEAD, ALL_LEVELS, HEAD_ACTIONS,
      "统筹本网格（或本级）各类力量，组织巡查、议事和事件处置，对本网格治理负总责。"),
-    ("grid_worker", "专职网格员", PostTier.MEMBER, [NodeKind.GRID], [Action.VIEW, Action.REPORT, Action.VERIFY],
+    ("grid_worker", "专职网格员", PostTier.MEMBER, [NodeKind.GRID], WORKER_ACTIONS,
      "定人定岗定责：每日巡查网格，采集人地事物信息，发现并上报事件，跟踪处置并核查结果。"),
     ("law_enforcement", "执法队员", PostTier.MEMBER, [], [Action.VIEW, Action.HANDLE],
      "负责网格内市容秩序、违章搭建等执法事项的处置。"),
-    ("police", "社区民警", PostTier.MEMBER, [NodeKind.GRID], [Action.VIEW, Action.HANDLE, Action.MEDIATE],
+    ("police", "社区民警", PostTier.MEMBER, [NodeKind.GRID],
+     [Action.VIEW, Action.HANDLE, Action.MEDIATE, Action.REGISTRY_REVEAL],
      "负责网格内治安防控、矛盾纠纷排查化解和信警联治。"),
     ("property", "物业人员", PostTier.MEMBER, [], [Action.VIEW, Action.HANDLE],
      "负责小区设施维护、环境卫生等物业事项的处置与反馈。"),

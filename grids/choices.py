@@ -52,6 +52,11 @@ class Action(models.TextChoices):
     MANAGE_ROSTER = "manage_roster", _("Manage the roster")
     ASSESS = "assess", _("Assess grid workers")
     MEDIATE = "mediate", _("Mediate disputes")
+    # The registry's rights (registry app): keep its records; see full identity numbers and phones, each reveal
+    # logged; read the log of those reveals and exports.
+    REGISTRY_EDIT = "registry.edit", _("Keep the registry")
+    REGISTRY_REVEAL = "registry.reveal", _("Reveal personal data")
+    REGISTRY_AUDIT = "registry.audit", _("Audit access to personal data")
 
 
 class PostTier(models.TextChoices):

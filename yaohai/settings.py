@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "yaohai.core",
     "grids",
     "events",
+    "registry",
 ]
 
 MIDDLEWARE = [
@@ -222,6 +223,18 @@ X_FRAME_OPTIONS = "DENY"
 # Uploads: whole requests stay small; per-file checks live in the forms.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Personal data (registry, docs/adr/0005): identity numbers and phones are encrypted field by field. Keys are
+# "id=base64(32 random bytes)", comma-separated, the first one current (older ones still open what they sealed until
+# manage.py rotate_personal_data_key re-seals it); the index key keys the blind indexes of exact look-ups. With
+# DJANGO_DEBUG on and no keys, a published development key is used; without DEBUG the registry refuses to run.
+PERSONAL_DATA_KEYS = env.str("PERSONAL_DATA_KEYS", default="")
+PERSONAL_DATA_INDEX_KEY = env.str("PERSONAL_DATA_INDEX_KEY", default="")
+if DEBUG:
+    PERSONAL_DATA_KEYS = PERSONAL_DATA_KEYS or "dev=ZGV2ZWxvcG1lbnQtb25seS1rZXktMzItYnl0ZXMhISE="
+    PERSONAL_DATA_INDEX_KEY = PERSONAL_DATA_INDEX_KEY or "ZGV2ZWxvcG1lbnQtb25seS1ibGluZC1pbmRleC1rZXk="
+# aes-gcm (AES-256-GCM) or sm4-gcm (the national algorithm, for 密评); each value records its own cipher.
+PERSONAL_DATA_CIPHER = env.str("PERSONAL_DATA_CIPHER", default="aes-gcm")
 
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="Yaohai-demo-2026")
 
