@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import views
+
+app_name = "registry"
+
+urlpatterns = [
+    path("", views.residents, name="residents"),
+    path("residents/<int:pk>/", views.resident, name="resident"),
+    path("residents/<int:pk>/reveal/", views.resident_reveal, name="resident-reveal"),
+    path("lookup/", views.lookup, name="lookup"),
+    path("buildings/", views.buildings, name="buildings"),
+    path("buildings/<int:pk>/", views.building, name="building"),
+    path("households/<int:pk>/", views.household, name="household"),
+    path("organisations/", views.organisations, name="organisations"),
+    path("organisations/<int:pk>/", views.organisation, name="organisation"),
+    path("organisations/<int:pk>/reveal/", views.organisation_reveal, name="organisation-reveal"),
+    path("things/", views.things, name="things"),
+    path("care/", views.care, name="care"),
+    path("access/", views.access_records, name="access"),
+    path("grid/", views.my_grid, name="my-grid"),
+]

@@ -1,0 +1,221 @@
+"""HTML pages of the registry: officers' lists and detail pages, the grid worker's phone page, reveals.
+
+Thin: reads through registry.selectors (all from `visible_to`), writes through registry.services. Out of scope
+is 404. Personal data appears masked; a reveal is a POST with a reason whose answer is never cached, and no
+identity number or phone ever travels in a URL (exact search is a POST too).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from grids import selectors as grid_selectors
+from grids.choices import Action
+from grids.scope import scope_for
+
+from . import selectors, services
+from .choices import OrganisationKind, PersonalField
+from .forms import LookupForm, ResidentFilterForm, RevealForm
+
+PAGE = 50
+
+
+def _page(request, rows):
+    return Paginator(rows, PAGE).get_page(request.GET.get("page"))
+
+
+def _common(request) -> dict:
+    return {
+        "phone_tabs": grid_selectors.role_of(request.user) == "grid_worker",
+        "can_audit": not scope_for(request.user, Action.REGISTRY_AUDIT).is_empty,
+        "can_reveal_any": not scope_for(request.user, Action.REGISTRY_REVEAL).is_empty,
+    }
+
+
+@login_required
+def residents(request):
+    """The people in the user's jurisdiction, searched by name; no personal data in the list."""
+    care_lists = list(selectors.care_lists(actor=request.user))
+    form = ResidentFilterForm(request.GET or None, care_lists=care_lists)
+    data = form.cleaned_data if form.is_valid() else {}
+    rows = selectors.residents(
+        actor=request.user, q=data.get("q") or "", status=data.get("status") or "", care_list=data.get("care_list")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "registry/residents.html", {
+        **_common(request), "form": form, "page": _page(request, rows), "query": query.urlencode(),
+        "lookup_form": LookupForm(),
+    })
+
+
+def _resident_page(request, resident, *, revealed=None, reveal_form=None, status=200):
+    context = {
+        **_common(request), "resident": resident, **selectors.resident_context(resident=resident),
+        "can_reveal": selectors.can_reveal(actor=request.user, record=resident),
+        "revealed": revealed or {}, "reveal_form": reveal_form, "fields": PersonalField,
+    }
+    response = render(request, "registry/resident.html", context, status=status)
+    if revealed:
+        response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def resident(request, pk):
+    """A person: facts, masked identity number and phone, households (with history) and care lists."""
+    return _resident_page(request, selectors.resident(actor=request.user, pk=pk))
+
+
+@login_required
+@require_POST
+@never_cache
+@sensitive_post_parameters("reason")
+def resident_reveal(request, pk):
+    """Show one field in full, for those with the right: a reason is required and the access recorded."""
+    person = selectors.resident(actor=request.user, pk=pk)
+    form = RevealForm(request.POST)
+    if not selectors.can_reveal(actor=request.user, record=person):
+        raise PermissionDenied(_("You may not see personal data here."))
+    if not form.is_valid() or form.cleaned_data["field"] not in services.REVEALABLE:
+        return _resident_page(request, person, reveal_form=form, status=400 if request.POST else 200)
+    try:
+        value = services.reveal_resident_field(
+            actor=request.user, resident=person, field=form.cleaned_data["field"], reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return _resident_page(request, person, reveal_form=form, status=400)
+    return _resident_page(request, person, revealed={form.cleaned_data["field"]: value})
+
+
+@login_required
+@never_cache
+@sensitive_post_parameters("id_number", "phone")
+def lookup(request):
+    """Exact search by identity number or phone (posted), within the user's scope; each hit is recorded."""
+    form = LookupForm(request.POST or None)
+    found = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            found = services.look_up_residents(
+                actor=request.user, id_number=form.cleaned_data["id_number"], phone=form.cleaned_data["phone"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+    return render(request, "registry/lookup.html", {**_common(request), "form": form, "found": found})
+
+
+@login_required
+def buildings(request):
+    q = (request.GET.get("q") or "").strip()[:50]
+    rows = selectors.buildings(actor=request.user, q=q)
+    return render(request, "registry/buildings.html", {**_common(request), "page": _page(request, rows), "q": q})
+
+
+@login_required
+def building(request, pk):
+    """A building: its facts and its houses with their current households."""
+    found = selectors.building(actor=request.user, pk=pk)
+    houses = selectors.building_houses(building=found)
+    return render(request, "registry/building.html", {**_common(request), "building": found, "houses": houses})
+
+
+@login_required
+def household(request, pk):
+    """A household: its members now and before, and the history of its changes."""
+    found = selectors.household(actor=request.user, pk=pk)
+    context = {**_common(request), "household": found, **selectors.household_context(household=found)}
+    return render(request, "registry/household.html", context)
+
+
+@login_required
+def organisations(request):
+    q = (request.GET.get("q") or "").strip()[:50]
+    kind = request.GET.get("kind") if request.GET.get("kind") in OrganisationKind.values else ""
+    rows = selectors.organisations(actor=request.user, q=q, kind=kind)
+    return render(request, "registry/organisations.html", {
+        **_common(request), "page": _page(request, rows), "q": q, "kind": kind, "kinds": OrganisationKind.choices,
+    })
+
+
+def _organisation_page(request, organisation, *, revealed="", form=None, status=200):
+    context = {
+        **_common(request), "organisation": organisation, "revealed": revealed, "reveal_form": form,
+        "can_reveal": selectors.can_reveal(actor=request.user, record=organisation),
+        "buildings": organisation.managed_buildings.visible_to(request.user).select_related("compound"),
+    }
+    response = render(request, "registry/organisation.html", context, status=status)
+    if revealed:
+        response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def organisation(request, pk):
+    return _organisation_page(request, selectors.organisation(actor=request.user, pk=pk))
+
+
+@login_required
+@require_POST
+@never_cache
+@sensitive_post_parameters("reason")
+def organisation_reveal(request, pk):
+    found = selectors.organisation(actor=request.user, pk=pk)
+    if not selectors.can_reveal(actor=request.user, record=found):
+        raise PermissionDenied(_("You may not see personal data here."))
+    form = RevealForm(request.POST)
+    if not form.is_valid():
+        return _organisation_page(request, found, form=form, status=400 if request.POST else 200)
+    try:
+        value = services.reveal_contact_phone(actor=request.user, organisation=found, reason=form.cleaned_data["reason"])
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return _organisation_page(request, found, form=form, status=400)
+    return _organisation_page(request, found, revealed=value)
+
+
+@login_required
+def things(request):
+    rows = selectors.things(actor=request.user)
+    return render(request, "registry/things.html", {**_common(request), "page": _page(request, rows)})
+
+
+@login_required
+def care(request):
+    """Who is on which care list in the user's jurisdiction, since when and why."""
+    lists = list(selectors.care_lists(actor=request.user))
+    try:
+        chosen = int(request.GET.get("list") or 0) or None
+    except ValueError:
+        chosen = None
+    rows = selectors.care_members(actor=request.user, care_list=chosen)
+    return render(request, "registry/care.html", {
+        **_common(request), "page": _page(request, rows), "lists": lists, "chosen": chosen,
+    })
+
+
+@login_required
+def access_records(request):
+    """The personal-data access log, for auditors (registry.audit) of their subtree; others see an empty log."""
+    rows = selectors.access_records(actor=request.user)
+    return render(request, "registry/access.html", {**_common(request), "page": _page(request, rows)})
+
+
+@login_required
+def my_grid(request):
+    """The grid worker's phone page: her grid's buildings and the care-list people in it."""
+    grids = list(selectors.worker_grids(actor=request.user)[:20])
+    grid_ids = [g.pk for g in grids]
+    buildings_ = selectors.buildings(actor=request.user).filter(grid_id__in=grid_ids)[:200]
+    care_ = selectors.care_members(actor=request.user).filter(grid_id__in=grid_ids)[:200]
+    return render(request, "registry/my_grid.html", {
+        **_common(request), "grids": grids, "buildings": buildings_, "care": care_,
+    })
