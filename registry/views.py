@@ -219,3 +219,88 @@ def my_grid(request):
     return render(request, "registry/my_grid.html", {
         **_common(request), "grids": grids, "buildings": buildings_, "care": care_,
     })
+
+
+# ---- sheets: export and import ---------------------------------------------------------------------------------
+
+
+def _filtered_residents(request, data):
+    care_lists = list(selectors.care_lists(actor=request.user))
+    form = ResidentFilterForm(data, care_lists=care_lists)
+    values = form.cleaned_data if form.is_valid() else {}
+    return selectors.residents(
+        actor=request.user, q=values.get("q") or "", status=values.get("status") or "",
+        care_list=values.get("care_list"),
+    )
+
+
+@login_required
+@never_cache
+@sensitive_post_parameters("reason")
+def export(request):
+    """The residents' sheet of the list's filters: GET masked; POST with a reason in full for the people the user
+    may reveal (each recorded)."""
+    from yaohai.core.xlsx import xlsx_response
+
+    from .exports import residents_sheet
+    from .forms import ExportForm
+
+    reason = ""
+    if request.method == "POST":
+        form = ExportForm(request.POST)
+        if scope_for(request.user, Action.REGISTRY_REVEAL).is_empty:
+            raise PermissionDenied(_("You may not see personal data here."))
+        if not form.is_valid():
+            return render(request, "registry/export.html", {**_common(request), "form": form}, status=400)
+        reason = form.cleaned_data["reason"]
+    elif request.GET.get("full"):
+        return render(request, "registry/export.html", {**_common(request), "form": ExportForm()})
+    try:
+        content, _unmasked = residents_sheet(
+            actor=request.user, rows=_filtered_residents(request, request.GET or None), reason=reason
+        )
+    except ValueError as exc:
+        return render(request, "registry/export.html", {**_common(request), "error": str(exc)}, status=400)
+    return xlsx_response("实有人口台账.xlsx", content)
+
+
+@login_required
+def import_template(request, kind):
+    from django.http import Http404
+
+    from yaohai.core.xlsx import xlsx_response
+
+    from .imports import TITLES, template
+
+    if kind not in TITLES:
+        raise Http404
+    return xlsx_response(f"{TITLES[kind]}.xlsx", template(kind))
+
+
+@login_required
+@never_cache
+def import_sheet(request):
+    """Upload a sheet → preview (every bad row with its reason, nothing written) → import all or nothing."""
+    from .forms import IMPORT_KINDS, ImportForm
+    from .imports import run, stash, unstash
+
+    context = {**_common(request), "kinds": IMPORT_KINDS}
+    if request.method == "POST" and request.POST.get("token"):
+        kind = request.POST.get("kind")
+        data = unstash(request.POST["token"], remove=True)
+        if data is None or kind not in {k for k, _label in context["kinds"]}:
+            context.update(form=ImportForm(), error=_("The uploaded sheet has expired; upload it again."))
+            return render(request, "registry/import.html", context, status=400)
+        outcome = run(actor=request.user, kind=kind, data=data, commit=True)
+        context.update(form=ImportForm(), outcome=outcome)
+        return render(request, "registry/import.html", context, status=200 if outcome.committed else 400)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context["form"] = form
+    if request.method == "POST" and form.is_valid():
+        data = b"".join(form.cleaned_data["sheet"].chunks())
+        outcome = run(actor=request.user, kind=form.cleaned_data["kind"], data=data, commit=False)
+        context["outcome"] = outcome
+        if not outcome.errors:
+            context["token"] = stash(data)
+            context["kind"] = form.cleaned_data["kind"]
+    return render(request, "registry/import.html", context)
