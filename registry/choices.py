@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 class HouseUse(models.TextChoices):
     OWNER_OCCUPIED = "owner_occupied", _("Owner-occupied")
     RENTED = "rented", _("Rented")
-    VACANT = "vacant", _("Vacant")
+    VACANT = "vacant", _("Standing empty")
     COMMERCIAL = "commercial", _("Commercial")
 
 

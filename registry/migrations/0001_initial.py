@@ -91,7 +91,7 @@ class Migration(migrations.Migration):
                 ('unit', models.CharField(blank=True, max_length=10, verbose_name='unit')),
                 ('floor', models.SmallIntegerField(verbose_name='floor')),
                 ('number', models.CharField(max_length=20, verbose_name='house number')),
-                ('use', models.CharField(choices=[('owner_occupied', 'Owner-occupied'), ('rented', 'Rented'), ('vacant', 'Vacant'), ('commercial', 'Commercial')], default='owner_occupied', max_length=16, verbose_name='use')),
+                ('use', models.CharField(choices=[('owner_occupied', 'Owner-occupied'), ('rented', 'Rented'), ('vacant', 'Standing empty'), ('commercial', 'Commercial')], default='owner_occupied', max_length=16, verbose_name='use')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('building', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='houses', to='registry.building', verbose_name='building')),
                 ('community', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='grids.gridnode')),
