@@ -174,6 +174,16 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Grid-based grassroots governance: every route is scoped to the caller's jurisdiction.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Choice sets of several apps share field names (kind, status): each gets its own enum name.
+    "ENUM_NAME_OVERRIDES": {
+        "NodeKindEnum": "grids.choices.NodeKind",
+        "EventStatusEnum": "events.choices.Status",
+        "OrganisationKindEnum": "registry.choices.OrganisationKind",
+        "AccessKindEnum": "registry.choices.AccessKind",
+        "HouseholdChangeKindEnum": "registry.choices.HouseholdChangeKind",
+        "ResidentStatusEnum": "registry.choices.ResidentStatus",
+        "ThingStatusEnum": "registry.choices.ThingStatus",
+    },
 }
 
 # Redis is optional: without REDIS_URL tasks run in-process and periodic jobs run through `manage.py run_periodic`.

@@ -206,7 +206,7 @@ class MoveOutSerializer(serializers.Serializer):
     resident = serializers.IntegerField()
     on_date = serializers.DateField()
     status = serializers.ChoiceField(
-        choices=[ResidentStatus.MOVED_OUT, ResidentStatus.DECEASED], default=ResidentStatus.MOVED_OUT
+        choices=ResidentStatus.choices, default=ResidentStatus.MOVED_OUT, help_text="moved_out or deceased"
     )
     note = serializers.CharField(max_length=200, allow_blank=True, default="")
 
