@@ -19,7 +19,9 @@ from .models import (
     HouseholdChange,
     HouseholdMember,
     Organisation,
+    Patrol,
     Resident,
+    Visit,
     Thing,
     ThingType,
 )
@@ -131,3 +133,15 @@ class AccessRecordAdmin(RecordAdmin):
     list_display = ["created_at", "actor", "resident", "organisation", "field", "kind", "reason"]
     list_select_related = ["actor", "resident", "organisation"]
     list_filter = ["kind", "field"]
+
+
+@admin.register(Patrol)
+class PatrolAdmin(RecordAdmin):
+    list_display = ["worker", "grid", "started_at", "ended_at"]
+    list_select_related = ["worker", "grid"]
+
+
+@admin.register(Visit)
+class VisitAdmin(RecordAdmin):
+    list_display = ["household", "visitor", "visited_on", "purpose"]
+    list_select_related = ["household__house__building__compound", "visitor"]

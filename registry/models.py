@@ -457,3 +457,115 @@ ENCRYPTED_FIELDS = (
     (Resident, "phone", "resident.phone"),
     (Organisation, "contact_phone", "organisation.contact_phone"),
 )
+
+
+# ---- patrols and household visits (巡查, 入户走访) -----------------------------------------------------------------
+
+
+class Patrol(ScopedModel):
+    """A grid worker's round of her grid: its track, its check-ins, its findings, and a summary at the end."""
+
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("grid worker")
+    )
+    started_at = models.DateTimeField(_("started at"))
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+
+    class Meta:
+        verbose_name = _("patrol")
+        verbose_name_plural = _("patrols")
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=F("started_at")), name="patrol_ends_after_start"
+            ),
+            models.UniqueConstraint(fields=["worker"], condition=Q(ended_at__isnull=True), name="one_open_patrol"),
+        ]
+        indexes = [models.Index(fields=["grid", "-started_at"], name="patrol_grid_recent")]
+
+    def __str__(self):
+        return f"{self.worker} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class PatrolPoint(models.Model):
+    """One position of a patrol's track, numbered by the phone so a resend after a lost connection adds nothing."""
+
+    patrol = models.ForeignKey(Patrol, on_delete=models.CASCADE, related_name="points")
+    seq = models.PositiveIntegerField()
+    recorded_at = models.DateTimeField()
+    lon = models.FloatField()
+    lat = models.FloatField()
+    accuracy_m = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["patrol", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["patrol", "seq"], name="patrol_point_once"),
+            models.CheckConstraint(
+                condition=Q(lon__gte=-180, lon__lte=180, lat__gte=-90, lat__lte=90), name="patrol_point_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.patrol_id}#{self.seq}"
+
+
+class PatrolCheckIn(models.Model):
+    """A check-in at a building (picked on the map or by its QR plate) or an organisation during a patrol."""
+
+    patrol = models.ForeignKey(Patrol, on_delete=models.CASCADE, related_name="check_ins")
+    building = models.ForeignKey(Building, null=True, blank=True, on_delete=models.PROTECT, related_name="check_ins")
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="check_ins"
+    )
+    at = models.DateTimeField(_("checked in at"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    by_qr = models.BooleanField(_("by QR plate"), default=False)
+
+    class Meta:
+        ordering = ["patrol", "at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(building__isnull=False) | Q(organisation__isnull=False), name="check_in_has_place"
+            ),
+        ]
+        indexes = [models.Index(fields=["building", "at"], name="check_in_building_at")]
+
+    def __str__(self):
+        return f"{self.patrol_id} {self.at:%H:%M}"
+
+
+class PatrolFinding(models.Model):
+    """A finding of a patrol filed as an event (through the events services), with the building it concerns."""
+
+    patrol = models.ForeignKey(Patrol, on_delete=models.CASCADE, related_name="findings")
+    event = models.OneToOneField("events.Event", on_delete=models.PROTECT, related_name="+")
+    building = models.ForeignKey(Building, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.patrol_id} → {self.event_id}"
+
+
+class Visit(ScopedModel):
+    """A household visit (入户走访): who, when, why, what was found. Visits to care-list households count towards
+    their schedule."""
+
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="visits", verbose_name=_("household"))
+    visitor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("visitor")
+    )
+    visited_on = models.DateField(_("visited on"))
+    purpose = models.CharField(_("purpose"), max_length=100)
+    findings = models.TextField(_("findings"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("household visit")
+        verbose_name_plural = _("household visits")
+        ordering = ["-visited_on", "-id"]
+        indexes = [models.Index(fields=["household", "-visited_on"], name="visit_household_recent")]
+
+    def __str__(self):
+        return f"{self.household} {self.visited_on}"

@@ -15,9 +15,13 @@ from registry.models import (
     HouseholdChange,
     HouseholdMember,
     Organisation,
+    Patrol,
+    PatrolCheckIn,
+    PatrolFinding,
     Resident,
     Thing,
     ThingType,
+    Visit,
 )
 
 STAMPS = ["node", "community", "grid"]
@@ -221,3 +225,106 @@ class AddCareSerializer(serializers.Serializer):
 class EndCareSerializer(serializers.Serializer):
     until = serializers.DateField()
     reason = serializers.CharField(max_length=200, allow_blank=True, default="")
+
+
+# ---- patrols and visits ---------------------------------------------------------------------------------------
+
+
+class PatrolSerializer(serializers.ModelSerializer):
+    worker_name = serializers.CharField(source="worker.__str__", read_only=True)
+
+    class Meta:
+        model = Patrol
+        fields = ["id", "worker", "worker_name", "started_at", "ended_at", "summary", *STAMPS]
+        read_only_fields = fields
+
+
+class CheckInSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PatrolCheckIn
+        fields = ["id", "building", "organisation", "at", "note", "by_qr"]
+        read_only_fields = fields
+
+
+class FindingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PatrolFinding
+        fields = ["id", "event", "building", "created_at"]
+        read_only_fields = fields
+
+
+class PatrolDetailSerializer(PatrolSerializer):
+    track = serializers.SerializerMethodField()
+    check_ins = CheckInSerializer(many=True, read_only=True)
+    findings = FindingSerializer(many=True, read_only=True)
+
+    def get_track(self, patrol) -> list[list[float]]:
+        return [[p.lon, p.lat] for p in patrol.points.order_by("seq")]
+
+    class Meta(PatrolSerializer.Meta):
+        fields = [*PatrolSerializer.Meta.fields, "track", "check_ins", "findings"]
+        read_only_fields = fields
+
+
+class StartPatrolSerializer(serializers.Serializer):
+    grid = serializers.IntegerField()
+
+
+class PositionSerializer(serializers.Serializer):
+    seq = serializers.IntegerField(min_value=1)
+    at = serializers.DateTimeField()
+    lon = serializers.FloatField(min_value=-180, max_value=180)
+    lat = serializers.FloatField(min_value=-90, max_value=90)
+    accuracy = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+
+
+class PositionsSerializer(serializers.Serializer):
+    points = PositionSerializer(many=True)
+
+
+class CheckInInputSerializer(serializers.Serializer):
+    building = serializers.IntegerField(required=False)
+    organisation = serializers.IntegerField(required=False)
+    note = serializers.CharField(max_length=200, allow_blank=True, default="")
+    by_qr = serializers.BooleanField(default=False)
+
+
+class FindingInputSerializer(serializers.Serializer):
+    category = serializers.IntegerField()
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(allow_blank=True, default="")
+    building = serializers.IntegerField(required=False)
+    lon = serializers.FloatField(required=False, min_value=-180, max_value=180)
+    lat = serializers.FloatField(required=False, min_value=-90, max_value=90)
+    idempotency_key = serializers.CharField(max_length=64, required=False)
+
+
+class EndPatrolSerializer(serializers.Serializer):
+    summary = serializers.CharField(allow_blank=True, default="", max_length=2000)
+
+
+class VisitSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Visit
+        fields = ["id", "household", "visitor", "visited_on", "purpose", "findings", *STAMPS]
+        read_only_fields = fields
+
+
+class RecordVisitSerializer(serializers.Serializer):
+    household = serializers.IntegerField()
+    visited_on = serializers.DateField()
+    purpose = serializers.CharField(max_length=100)
+    findings = serializers.CharField(allow_blank=True, default="")
+
+
+class CareDueSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="resident.name", read_only=True)
+    care_list_name = serializers.CharField(source="care_list.name", read_only=True)
+    last_visit = serializers.DateField(read_only=True)
+    due_on = serializers.DateField(read_only=True)
+    state = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = CareListMember
+        fields = ["id", "resident", "name", "care_list", "care_list_name", "since", "last_visit", "due_on", "state"]
+        read_only_fields = fields

@@ -17,6 +17,8 @@ for prefix, viewset, basename in (
     ("thing-types", views.ThingTypeViewSet, "thing-type"),
     ("things", views.ThingViewSet, "thing"),
     ("access-records", views.AccessRecordViewSet, "access-record"),
+    ("patrols", views.PatrolViewSet, "patrol"),
+    ("visits", views.VisitViewSet, "visit"),
 ):
     router.register(prefix, viewset, basename=f"registry-{basename}")
 

@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from grids.api.base import ScopedReadOnlyViewSet, as_drf_error
 from grids.choices import Action
 from grids.models import GridNode
-from registry import services
+from registry import patrols, services
 from registry.models import (
     AccessRecord,
     Building,
@@ -30,9 +30,11 @@ from registry.models import (
     House,
     Household,
     Organisation,
+    Patrol,
     Resident,
     Thing,
     ThingType,
+    Visit,
 )
 
 from . import serializers as s
@@ -201,6 +203,92 @@ class HouseholdViewSet(RegistryViewSet):
         return self._detail(household)
 
 
+class PatrolViewSet(RegistryViewSet):
+    """Patrols (巡查): start one, send its positions (resent batches add nothing twice), check in, file a finding
+    as an event, end it with a summary. Officers read the tracks of their subtree."""
+
+    model, list_serializer, detail_serializer = Patrol, s.PatrolSerializer, s.PatrolDetailSerializer
+    related = ("worker",)
+    filterset_fields = ["grid", "worker"]
+
+    def _detail(self, patrol, code=status.HTTP_200_OK):
+        patrol = Patrol.objects.prefetch_related("check_ins", "findings").select_related("worker").get(pk=patrol.pk)
+        return Response(s.PatrolDetailSerializer(patrol).data, status=code)
+
+    @extend_schema(request=s.StartPatrolSerializer, responses={201: s.PatrolDetailSerializer})
+    @action(detail=False, methods=["post"])
+    def start(self, request):
+        data = s.StartPatrolSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        grid = _scoped(GridNode, request.user, data.validated_data["grid"], "grid")
+        return self._detail(_call(patrols.start_patrol, actor=request.user, grid=grid), status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.PositionsSerializer, responses=s.PatrolDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def positions(self, request, pk=None):
+        patrol = self.get_object()
+        data = s.PositionsSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        _call(patrols.record_positions, actor=request.user, patrol=patrol, points=data.validated_data["points"])
+        return self._detail(patrol)
+
+    @extend_schema(request=s.CheckInInputSerializer, responses=s.PatrolDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="check-in", url_name="check-in")
+    def check_in(self, request, pk=None):
+        patrol = self.get_object()
+        data = s.CheckInInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        building = _scoped(Building, request.user, v["building"], "building") if v.get("building") else None
+        organisation = (
+            _scoped(Organisation, request.user, v["organisation"], "organisation") if v.get("organisation") else None
+        )
+        _call(patrols.check_in, actor=request.user, patrol=patrol, building=building, organisation=organisation,
+              note=v["note"], by_qr=v["by_qr"])
+        return self._detail(patrol)
+
+    @extend_schema(request=s.FindingInputSerializer, responses={201: s.PatrolDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def finding(self, request, pk=None):
+        from events.models import Category
+
+        patrol = self.get_object()
+        data = s.FindingInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = dict(data.validated_data)
+        building = _scoped(Building, request.user, v.pop("building"), "building") if v.get("building") else None
+        category = Category.objects.filter(pk=v.pop("category"), tenant_id=patrol.tenant_id, is_active=True).first()
+        if category is None:
+            raise ValidationError({"category": ["Unknown id."]})
+        _call(patrols.report_finding, actor=request.user, patrol=patrol, category=category, building=building, **v)
+        return self._detail(patrol, status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.EndPatrolSerializer, responses=s.PatrolDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        patrol = self.get_object()
+        data = s.EndPatrolSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._detail(_call(patrols.end_patrol, actor=request.user, patrol=patrol, **data.validated_data))
+
+
+class VisitViewSet(RegistryViewSet):
+    """Household visits (入户走访)."""
+
+    model, list_serializer = Visit, s.VisitSerializer
+    filterset_fields = ["household", "visitor"]
+
+    @extend_schema(request=s.RecordVisitSerializer, responses={201: s.VisitSerializer})
+    @action(detail=False, methods=["post"])
+    def record(self, request):
+        data = s.RecordVisitSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = dict(data.validated_data)
+        v["household"] = _scoped(Household, request.user, v["household"], "household")
+        visit = _call(patrols.record_visit, actor=request.user, **v)
+        return Response(s.VisitSerializer(visit).data, status=status.HTTP_201_CREATED)
+
+
 class CareListViewSet(RegistryViewSet):
     """The tenant's care-list catalogue."""
 
@@ -212,6 +300,12 @@ class CareMemberViewSet(RegistryViewSet):
 
     model, list_serializer, related = CareListMember, s.CareMemberSerializer, ("resident",)
     filterset_fields = ["care_list", "resident"]
+
+    @extend_schema(responses=s.CareDueSerializer(many=True))
+    @action(detail=False, methods=["get"], pagination_class=None)
+    def due(self, request):
+        """The visiting schedule: each current member with their last visit, next due date and state."""
+        return Response(s.CareDueSerializer(patrols.care_schedule(actor=request.user), many=True).data)
 
     @extend_schema(request=s.AddCareSerializer, responses={201: s.CareMemberSerializer})
     @action(detail=False, methods=["post"])

@@ -50,6 +50,21 @@ def registry(w):
     return found
 
 
+def patrols(w):
+    """A patrol by each of the three grids' workers, with a visit in each grid."""
+    from registry import patrols as patrol_services
+
+    found = registry(w)
+    result = {"patrol": {}, "visit": {}}
+    for which, path in PATHS.items():
+        worker = w.user(f"{path}:grid_worker")
+        result["patrol"][which] = patrol_services.start_patrol(actor=worker, grid=w.node(path))
+        result["visit"][which] = patrol_services.record_visit(
+            actor=worker, household=found["household"][which], visited_on=DAY, purpose=f"走访{which}"
+        )
+    return result
+
+
 def of(kind):
     return lambda w: registry(w)[kind]
 
@@ -153,4 +168,14 @@ SCOPE_CASES = {
     "registry-thing-detail": _obj("thing"),
     "registry-access-record-list": _list("access", by_id),
     "registry-access-record-detail": _obj("access"),
+    "registry-care-member-due": _list("care", by_resident_name),
+    "registry-patrol-list": {"kind": "list", "objects": lambda w: patrols(w)["patrol"], "marker": by_id},
+    "registry-patrol-detail": {"kind": "object", "objects": lambda w: patrols(w)["patrol"]},
+    # POST-only; the grid is read through the caller's scope: tests/registry/test_patrols.py.
+    "registry-patrol-start": {"kind": "public"},
+    **{f"registry-patrol-{step}": {"kind": "object", "objects": lambda w: patrols(w)["patrol"], "method": "post"}
+       for step in ("positions", "check-in", "finding", "end")},
+    "registry-visit-list": {"kind": "list", "objects": lambda w: patrols(w)["visit"], "marker": by_id},
+    "registry-visit-detail": {"kind": "object", "objects": lambda w: patrols(w)["visit"]},
+    "registry-visit-record": {"kind": "public"},
 }
