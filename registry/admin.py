@@ -21,9 +21,9 @@ from .models import (
     Organisation,
     Patrol,
     Resident,
-    Visit,
     Thing,
     ThingType,
+    Visit,
 )
 
 
