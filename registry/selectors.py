@@ -105,9 +105,12 @@ def household(*, actor, pk: int) -> Household:
 
 
 def household_context(*, household: Household) -> dict:
+    from .models import Visit
+
     members = household.members.select_related("resident").order_by("left_on", "joined_on", "id")
     changes = HouseholdChange.objects.filter(household=household).select_related("resident", "actor")
-    return {"members": list(members), "changes": list(changes.order_by("on_date", "id"))}
+    visits = Visit.objects.filter(household=household).select_related("visitor").order_by("-visited_on", "-id")[:20]
+    return {"members": list(members), "changes": list(changes.order_by("on_date", "id")), "visits": list(visits)}
 
 
 def households(*, actor):

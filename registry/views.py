@@ -216,8 +216,14 @@ def my_grid(request):
     grid_ids = [g.pk for g in grids]
     buildings_ = selectors.buildings(actor=request.user).filter(grid_id__in=grid_ids)[:200]
     care_ = selectors.care_members(actor=request.user).filter(grid_id__in=grid_ids)[:200]
+    from . import patrols
+    from .models import Patrol
+
+    due = [m for m in patrols.care_schedule(actor=request.user) if m.state != "later" and m.grid_id in grid_ids]
+    open_patrol = Patrol.objects.filter(worker=request.user, ended_at__isnull=True).exists()
     return render(request, "registry/my_grid.html", {
-        **_common(request), "grids": grids, "buildings": buildings_, "care": care_,
+        **_common(request), "grids": grids, "buildings": buildings_, "care": care_, "due": due[:100],
+        "open_patrol": open_patrol,
     })
 
 
@@ -304,3 +310,135 @@ def import_sheet(request):
             context["token"] = stash(data)
             context["kind"] = form.cleaned_data["kind"]
     return render(request, "registry/import.html", context)
+
+
+# ---- patrols and visits (the grid worker's phone) --------------------------------------------------------------
+
+
+def _patrol_page(request, status=200, **extra):
+    from events.models import Category
+
+    from .models import Patrol
+
+    patrol = (
+        Patrol.objects.visible_to(request.user).filter(worker=request.user, ended_at__isnull=True)
+        .select_related("grid").first()
+    )
+    context = {**_common(request), "patrol": patrol, "grids": selectors.worker_grids(actor=request.user)[:20], **extra}
+    if patrol is not None:
+        context["buildings"] = selectors.buildings(actor=request.user).filter(grid_id=patrol.grid_id)[:300]
+        context["categories"] = (
+            Category.objects.visible_to(request.user).filter(is_active=True, parent__isnull=False)
+            .select_related("parent").order_by("parent__name", "name")
+        )
+        context["check_ins"] = patrol.check_ins.select_related("building", "organisation").order_by("-at")[:20]
+    return render(request, "registry/patrol.html", context, status=status)
+
+
+@login_required
+def patrol(request):
+    """巡查 on the phone: start a patrol; while it runs the page records the position and keeps the track through a
+    lost connection (static/js/patrol.js); check in at buildings, file findings as events, end with a summary."""
+    from grids.models import GridNode
+
+    from . import patrols
+
+    if request.method == "POST":
+        grid = GridNode.objects.visible_to(request.user).filter(pk=request.POST.get("grid") or 0).first()
+        if grid is None:
+            return _patrol_page(request, status=400, error=_("Choose a grid in service."))
+        try:
+            patrols.start_patrol(actor=request.user, grid=grid)
+        except (ValidationError, PermissionDenied) as exc:
+            return _patrol_page(request, status=400, error=" ".join(getattr(exc, "messages", [str(exc)])))
+    return _patrol_page(request)
+
+
+def _my_patrol(request, pk):
+    from django.shortcuts import get_object_or_404
+
+    from .models import Patrol
+
+    return get_object_or_404(Patrol.objects.visible_to(request.user), pk=pk)
+
+
+def _patrol_step(request, pk, step):
+    from django.shortcuts import redirect
+
+    patrol_ = _my_patrol(request, pk)
+    try:
+        step(patrol_)
+    except (ValidationError, PermissionDenied) as exc:
+        return _patrol_page(request, status=400, error=" ".join(getattr(exc, "messages", [str(exc)])))
+    return redirect("registry:patrol")
+
+
+@login_required
+@require_POST
+def patrol_check_in(request, pk):
+    from . import patrols
+
+    def step(patrol_):
+        found = selectors.buildings(actor=request.user).filter(pk=request.POST.get("building") or 0).first()
+        patrols.check_in(actor=request.user, patrol=patrol_, building=found, note=request.POST.get("note", ""),
+                         by_qr=bool(request.POST.get("by_qr")))
+
+    return _patrol_step(request, pk, step)
+
+
+@login_required
+@require_POST
+def patrol_finding(request, pk):
+    from events.models import Category
+
+    from . import patrols
+
+    def step(patrol_):
+        category = Category.objects.visible_to(request.user).filter(
+            pk=request.POST.get("category") or 0, is_active=True, parent__isnull=False
+        ).first()
+        if category is None or not (request.POST.get("title") or "").strip():
+            raise ValidationError(_("Choose a category and describe the finding."))
+        found = selectors.buildings(actor=request.user).filter(pk=request.POST.get("building") or 0).first()
+        patrols.report_finding(actor=request.user, patrol=patrol_, category=category,
+                               title=request.POST["title"].strip()[:200], building=found)
+
+    return _patrol_step(request, pk, step)
+
+
+@login_required
+@require_POST
+def patrol_end(request, pk):
+    from . import patrols
+
+    return _patrol_step(
+        request, pk, lambda p: patrols.end_patrol(actor=request.user, patrol=p, summary=request.POST.get("summary", ""))
+    )
+
+
+@login_required
+@require_POST
+def household_visit(request, pk):
+    """Record a visit to a household (from its page): date, purpose, findings."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+    from django.utils.dateparse import parse_date
+
+    from . import patrols
+
+    found = selectors.household(actor=request.user, pk=pk)
+    try:
+        visited_on = parse_date(request.POST.get("visited_on") or "")
+    except ValueError:
+        visited_on = None
+    try:
+        if visited_on is None:
+            raise ValidationError(_("Give the date of the visit."))
+        patrols.record_visit(actor=request.user, household=found, visited_on=visited_on,
+                             purpose=request.POST.get("purpose", ""), findings=request.POST.get("findings", ""))
+    except (ValidationError, PermissionDenied) as exc:
+        context = {**_common(request), "household": found, **selectors.household_context(household=found),
+                   "visit_error": " ".join(getattr(exc, "messages", [str(exc)]))}
+        return render(request, "registry/household.html", context, status=400)
+    messages.success(request, _("The visit has been recorded."))
+    return redirect("registry:household", pk=found.pk)

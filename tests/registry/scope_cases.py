@@ -128,6 +128,10 @@ SCOPE_CASES = {
     "registry:buildings": _list("building", by_number),
     "registry:building": _obj("building"),
     "registry:household": _obj("household"),
+    "registry:household-visit": _obj("household", method="post"),
+    "registry:patrol": {"kind": "self"},
+    **{f"registry:patrol-{step}": {"kind": "object", "objects": lambda w: patrols(w)["patrol"], "method": "post"}
+       for step in ("check-in", "finding", "end")},
     "registry:organisations": _list("organisation", by_name),
     "registry:organisation": _obj("organisation"),
     "registry:organisation-reveal": _obj("organisation", method="post"),

@@ -83,3 +83,38 @@ def test_visits_count_towards_the_care_schedule(world, client_for):
     with pytest.raises(ValidationError):
         patrols.record_visit(actor=worker, household=household, visited_on=timezone.localdate() + dt.timedelta(1),
                              purpose="未来")
+
+
+def test_the_patrol_and_visit_pages(world, client_for):
+    grid = world.node(GRID)
+    install_event_catalogue(grid.tenant)
+    b = building(grid, number="8栋")
+    person = resident(grid, name="走访对象", house=house(grid, building=b))
+    household = services.form_household(actor=None, house=person.house, head=person, on_date=dt.date(2025, 1, 1))
+    services.add_to_care_list(
+        actor=None, care_list=CareList.objects.get(tenant=grid.tenant, code="disabled"), resident=person,
+        since=timezone.localdate() - dt.timedelta(days=60),
+    )
+    client = client_for(WORKER)
+    home = client.get(reverse("registry:my-grid")).content.decode()
+    assert "走访对象" in home and "visits-due" in home
+    due = client.get(reverse("registry:my-grid")).context["due"]
+    assert [m.resident.name for m in due] == ["走访对象"]
+    assert client.post(reverse("registry:patrol"), {"grid": grid.pk}).status_code == 200
+    page = client.get(reverse("registry:patrol"))
+    patrol = page.context["patrol"]
+    assert "js/patrol.js" in page.content.decode()
+    assert client.post(reverse("registry:patrol-check-in", args=[patrol.pk]), {"building": b.pk}).status_code == 302
+    category = Category.objects.filter(tenant=grid.tenant, parent__isnull=False).order_by("id").first()
+    client.post(reverse("registry:patrol-finding", args=[patrol.pk]),
+                {"title": "井盖缺失", "category": category.pk, "building": b.pk})
+    assert Event.objects.filter(title="井盖缺失", node=grid).exists()
+    client.post(reverse("registry:patrol-end", args=[patrol.pk]), {"summary": "完成"})
+    patrol.refresh_from_db()
+    assert patrol.ended_at and "1" in patrol.summary
+    visit = client.post(reverse("registry:household-visit", args=[household.pk]),
+                        {"visited_on": timezone.localdate().isoformat(), "purpose": "例行走访"})
+    assert visit.status_code == 302
+    assert client.get(reverse("registry:my-grid")).context["due"] == []
+    bad = client.post(reverse("registry:household-visit", args=[household.pk]), {"visited_on": "x", "purpose": ""})
+    assert bad.status_code == 400
