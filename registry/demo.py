@@ -31,9 +31,13 @@ from .models import (
     HouseholdChange,
     HouseholdMember,
     Organisation,
+    Patrol,
+    PatrolCheckIn,
+    PatrolPoint,
     Resident,
     Thing,
     ThingType,
+    Visit,
 )
 from .services import CONTACT_PURPOSE, ID_PURPOSE, PHONE_PURPOSE
 
@@ -308,12 +312,73 @@ def load_langya(tenant: Tenant, *, seed: int = 2026, log: Callable[[str], None] 
     )
     care += _care(random.Random(seed + 1), tenant, thin_heads, [])
     HouseholdChange.objects.bulk_create(log_rows, batch_size=2000)
+    patrols, visits = _week_of_rounds(rng, grids, buildings, households)
     summary = {
         "buildings": len(buildings), "houses": len(houses), "households": len(households),
         "residents": len(residents), "moved_out": len(movers), "care": care, "organisations": len(orgs),
-        "other_grids": len(thin_buildings), "other_residents": len(thin_residents),
+        "other_grids": len(thin_buildings), "other_residents": len(thin_residents), "patrols": patrols,
+        "visits": visits,
     }
     log(f"{tenant}：琅琊小区 {summary['buildings']} 栋、{summary['households']} 户、{summary['residents']} 人"
         f"（另有迁出 {summary['moved_out']} 人的历史）；关爱对象 {summary['care']}；驻格单位 {summary['organisations']}；"
-        f"其他 {summary['other_grids']} 个网格 {summary['other_residents']} 人。")
+        f"其他 {summary['other_grids']} 个网格 {summary['other_residents']} 人；"
+        f"近一周巡查 {summary['patrols']} 次、入户走访 {summary['visits']} 次。")
     return summary
+
+
+def _week_of_rounds(rng, grids, buildings, households) -> tuple[int, int]:
+    """The past week (from the day the demo is loaded) of the Langya grid workers: a morning patrol each working
+    day with its track and check-ins, and visits to care-list households."""
+    from django.utils import timezone
+
+    from grids.models import Assignment
+
+    workers = {
+        a.node_id: a.user
+        for a in Assignment.objects.filter(node__in=grids, post__code="grid_worker").select_related("user")
+    }
+    today = timezone.localdate()
+    patrols, points, check_ins = [], [], []
+    for grid in grids:
+        worker = workers.get(grid.pk)
+        if worker is None:
+            continue
+        mine = [b for b in buildings if b.node_id == grid.pk]
+        for back in range(7, 0, -1):
+            day = today - dt.timedelta(days=back)
+            if day.weekday() >= 5:
+                continue
+            start = timezone.make_aware(dt.datetime.combine(day, dt.time(8, 30 + rng.randrange(20))))
+            patrol = _stamped(Patrol(worker=worker, started_at=start, ended_at=start + dt.timedelta(minutes=80)), grid)
+            patrol.summary = "楼道堆物已提醒清理，井盖、路灯完好。"
+            patrols.append((patrol, rng.sample(mine, min(6, len(mine)))))
+    Patrol.objects.bulk_create([p for p, _b in patrols])
+    for patrol, stops in patrols:
+        seq = 0
+        for i, stop in enumerate(stops):
+            for _step in range(4):
+                seq += 1
+                points.append(PatrolPoint(patrol=patrol, seq=seq,
+                                          recorded_at=patrol.started_at + dt.timedelta(minutes=3 * seq),
+                                          lon=stop.lon + rng.uniform(-0.0003, 0.0003),
+                                          lat=stop.lat + rng.uniform(-0.0003, 0.0003), accuracy_m=10))
+            check_ins.append(PatrolCheckIn(patrol=patrol, building=stop, by_qr=i % 2 == 0,
+                                           at=patrol.started_at + dt.timedelta(minutes=3 * seq)))
+    PatrolPoint.objects.bulk_create(points, batch_size=2000)
+    PatrolCheckIn.objects.bulk_create(check_ins)
+    cared = set(
+        CareListMember.objects.filter(resident__house__building__in=buildings, until__isnull=True)
+        .values_list("resident__memberships__household_id", flat=True)
+    )
+    visits = []
+    for household in households:
+        if household.pk in cared and rng.random() < 0.6:
+            worker = workers.get(household.node_id)
+            if worker is not None:
+                visits.append(_stamped(Visit(household=household, visitor=worker,
+                                             visited_on=today - dt.timedelta(days=rng.randrange(1, 8)),
+                                             purpose=rng.choice(("例行走访", "送温暖", "政策宣传", "安全检查")),
+                                             findings=rng.choice(("身体状况良好", "需协助申请临时救助", "")),),
+                                       household.node))
+    Visit.objects.bulk_create(visits)
+    return len(patrols), len(visits)

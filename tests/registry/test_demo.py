@@ -27,4 +27,5 @@ def test_langya_as_the_article_gives_it(world):
     assert CareListMember.objects.filter(care_list__code="elderly_alone").exists()
     for person in langya.filter(id_type="resident_id")[:50]:
         parse_resident_id(services.personal.read_field(person, "id_number", services.ID_PURPOSE))
+    assert summary["patrols"] > 0 and summary["visits"] > 0
     assert demo.load_langya(tenant, log=lambda message: None) is None  # loaded once
