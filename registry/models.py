@@ -276,7 +276,7 @@ class HouseholdMember(models.Model):
     class Meta:
         verbose_name = _("household member")
         verbose_name_plural = _("household members")
-        ordering = ["household", "left_on", "joined_on", "id"]
+        ordering = ["household", "joined_on", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["resident"], condition=Q(left_on__isnull=True), name="member_of_one_household_at_a_time"

@@ -5,7 +5,7 @@ Lists carry no personal data (not even masked): they read names, places and stat
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.shortcuts import get_object_or_404
 
 from grids.choices import Action, NodeKind
@@ -63,9 +63,11 @@ def resident_context(*, resident: Resident) -> dict:
     memberships = (
         HouseholdMember.objects.filter(resident=resident)
         .select_related("household__house__building__compound")
-        .order_by("left_on", "-joined_on")
+        .order_by(F("left_on").asc(nulls_first=True), "-joined_on")
     )
-    care = CareListMember.objects.filter(resident=resident).select_related("care_list").order_by("until", "-since")
+    care = CareListMember.objects.filter(resident=resident).select_related("care_list").order_by(
+        F("until").asc(nulls_first=True), "-since"
+    )
     return {"memberships": list(memberships), "care": list(care)}
 
 
@@ -107,7 +109,9 @@ def household(*, actor, pk: int) -> Household:
 def household_context(*, household: Household) -> dict:
     from .models import Visit
 
-    members = household.members.select_related("resident").order_by("left_on", "joined_on", "id")
+    members = household.members.select_related("resident").order_by(
+        F("left_on").asc(nulls_first=True), "joined_on", "id"
+    )
     changes = HouseholdChange.objects.filter(household=household).select_related("resident", "actor")
     visits = Visit.objects.filter(household=household).select_related("visitor").order_by("-visited_on", "-id")[:20]
     return {"members": list(members), "changes": list(changes.order_by("on_date", "id")), "visits": list(visits)}

@@ -209,7 +209,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'household member',
                 'verbose_name_plural': 'household members',
-                'ordering': ['household', 'left_on', 'joined_on', 'id'],
+                'ordering': ['household', 'joined_on', 'id'],
             },
         ),
         migrations.CreateModel(

@@ -23,13 +23,13 @@
     queueEl.textContent = String(state.queue.length);
   }
   function record(position) {
-    var now = Date.now();
-    if (now - lastAt < INTERVAL_MS / 2) { return; }
+    var now = position.timestamp || Date.now();
+    if (now - lastAt < INTERVAL_MS / 2) { return; }  // one position every 15 s at most
     lastAt = now;
     var state = load();
     state.seq += 1;
     state.queue.push({
-      seq: state.seq, at: new Date(position.timestamp || now).toISOString(),
+      seq: state.seq, at: new Date(now).toISOString(),
       lon: position.coords.longitude, lat: position.coords.latitude,
       accuracy: Math.round(position.coords.accuracy || 0)
     });
