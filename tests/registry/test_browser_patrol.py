@@ -31,7 +31,9 @@ def test_patrol_keeps_its_track_through_a_lost_connection(world, live_server):
         page.get_by_test_id("patrol-start").locator("button").click()
         page.wait_for_selector("#patrol")
         # The first position (from the emulated GPS) is recorded and sent before the connection drops.
-        page.wait_for_function("window.patrolTrack.state().seq >= 1 && window.patrolTrack.state().queue.length === 0")
+        page.wait_for_function(
+            "window.patrolTrack && window.patrolTrack.state().seq >= 1 && !window.patrolTrack.state().queue.length"
+        )
         context.set_offline(True)
         page.evaluate("""() => {
             const t0 = Date.now() + 60000;
