@@ -11,16 +11,20 @@ from .services import save_post
 
 ALL_LEVELS = list(NodeKind.values)
 OFFICER_ACTIONS = ["view", "report", "dispatch", "verify", "manage_roster", "assess"]
+# Personal data (registry): heads keep, reveal and audit in their subtree; the police reveal; grid workers see it
+# masked. (Codes of the registry's rights, registry/rights.py.)
+HEAD_ACTIONS = [*OFFICER_ACTIONS, "registry.edit", "registry.reveal", "registry.audit"]
+WORKER_ACTIONS = ["view", "report", "verify", "registry.edit"]
 
 # (code, name, tier, required on, actions, duties)
 DEFAULT_POSTS = [
-    ("grid_head", "网格长", PostTier.HEAD, ALL_LEVELS, OFFICER_ACTIONS,
+    ("grid_head", "网格长", PostTier.HEAD, ALL_LEVELS, HEAD_ACTIONS,
      "统筹本网格（或本级）各类力量，组织巡查、议事和事件处置，对本网格治理负总责。"),
-    ("grid_worker", "专职网格员", PostTier.MEMBER, [NodeKind.GRID], ["view", "report", "verify"],
+    ("grid_worker", "专职网格员", PostTier.MEMBER, [NodeKind.GRID], WORKER_ACTIONS,
      "定人定岗定责：每日巡查网格，采集人地事物信息，发现并上报事件，跟踪处置并核查结果。"),
     ("law_enforcement", "执法队员", PostTier.MEMBER, [], ["view", "handle"],
      "负责网格内市容秩序、违章搭建等执法事项的处置。"),
-    ("police", "社区民警", PostTier.MEMBER, [NodeKind.GRID], ["view", "handle", "mediate"],
+    ("police", "社区民警", PostTier.MEMBER, [NodeKind.GRID], ["view", "handle", "mediate", "registry.reveal"],
      "负责网格内治安防控、矛盾纠纷排查化解和信警联治。"),
     ("property", "物业人员", PostTier.MEMBER, [], ["view", "handle"],
      "负责小区设施维护、环境卫生等物业事项的处置与反馈。"),

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "exports",
     "dashboards",
     "events",
+    "registry",
     "assessment",
 ]
 
@@ -224,6 +225,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets of several apps share field names (kind, status): each gets its own enum name.
+    "ENUM_NAME_OVERRIDES": {
+        "NodeKindEnum": "grids.choices.NodeKind",
+        "EventStatusEnum": "events.choices.Status",
+        "OrganisationKindEnum": "registry.choices.OrganisationKind",
+        "AccessKindEnum": "registry.choices.AccessKind",
+        "HouseholdChangeKindEnum": "registry.choices.HouseholdChangeKind",
+        "ResidentStatusEnum": "registry.choices.ResidentStatus",
+        "ThingStatusEnum": "registry.choices.ThingStatus",
+    },
 }
 
 # Redis is optional: without REDIS_URL tasks run in-process and periodic jobs run through `manage.py run_periodic`.
@@ -277,6 +288,18 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 12
 # The pixels all the photos of one request may hold together, read from their headers before any is decoded
 # (events.images): re-encoding costs time in proportion to pixels, not bytes.
 PHOTO_REQUEST_MAX_PIXELS = env.int("PHOTO_REQUEST_MAX_PIXELS", default=80_000_000)
+
+# Personal data (registry, docs/adr/0005): identity numbers and phones are encrypted field by field. Keys are
+# "id=base64(32 random bytes)", comma-separated, the first one current (older ones still open what they sealed until
+# manage.py rotate_personal_data_key re-seals it); the index key keys the blind indexes of exact look-ups. With
+# DJANGO_DEBUG on and no keys, a published development key is used; without DEBUG the registry refuses to run.
+PERSONAL_DATA_KEYS = env.str("PERSONAL_DATA_KEYS", default="")
+PERSONAL_DATA_INDEX_KEY = env.str("PERSONAL_DATA_INDEX_KEY", default="")
+if DEBUG:
+    PERSONAL_DATA_KEYS = PERSONAL_DATA_KEYS or "dev=ZGV2ZWxvcG1lbnQtb25seS1rZXktMzItYnl0ZXMhISE="
+    PERSONAL_DATA_INDEX_KEY = PERSONAL_DATA_INDEX_KEY or "ZGV2ZWxvcG1lbnQtb25seS1ibGluZC1pbmRleC1rZXk="
+# aes-gcm (AES-256-GCM) or sm4-gcm (the national algorithm, for 密评); each value records its own cipher.
+PERSONAL_DATA_CIPHER = env.str("PERSONAL_DATA_CIPHER", default="aes-gcm")
 
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="Yaohai-demo-2026")
 

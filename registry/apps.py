@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RegistryConfig(AppConfig):
+    """The registry of people, places, things and organisations in every grid (人地事物), personal data protected."""
+
+    name = "registry"
+    verbose_name = _("Registry")
+
+    def ready(self):
+        from grids.signals import tenant_created
+
+        from . import rights  # noqa: F401  (declares registry.edit, registry.reveal, registry.audit)
+
+        tenant_created.connect(_install_catalogues, dispatch_uid="registry.install_catalogues")
+
+
+def _install_catalogues(sender, tenant, **kwargs):
+    """A new district can keep care lists and things from its first day (the catalogues stay editable)."""
+    from .catalogue import install_registry_catalogue
+
+    install_registry_catalogue(tenant)

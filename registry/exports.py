@@ -1,0 +1,50 @@
+"""The residents' sheet (台账): masked, or — for holders of the reveal right, with a reason — in full, each
+person's identity number and phone then recorded as exported (who, whose, when, why)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from grids.scope import scope_for
+from registry import rights as registry_rights
+from yaohai.core.xlsx import build_ledger
+
+from . import services
+from .choices import AccessKind, PersonalField
+
+MAX_ROWS = 10000
+HEADERS = ["姓名", "性别", "出生日期", "证件类型", "证件号码", "联系电话", "户籍类型", "职业", "状态", "小区", "楼栋号",
+           "单元", "房号", "社区", "网格"]
+
+
+def residents_sheet(*, actor, rows, reason: str = "") -> tuple[bytes, int]:
+    """The sheet of `rows` (already scoped by the caller's selector). With a reason, people inside the actor's
+    reveal scope are written in full and recorded; everyone else stays masked. Returns (content, unmasked)."""
+    rows = list(
+        rows.select_related("house__building__compound", "community", "grid").defer(None)[: MAX_ROWS + 1]
+    )
+    if len(rows) > MAX_ROWS:
+        raise ValueError(_("More than %(max)d people: narrow the list first.") % {"max": MAX_ROWS})
+    reveal = scope_for(actor, registry_rights.REVEAL) if reason else None
+    unmasked = [r for r in rows if reveal is not None and reveal.covers(r)]
+    full = {r.pk: services.plain_values(r) for r in unmasked}
+    lines = []
+    for r in rows:
+        plain = full.get(r.pk)
+        house = r.house
+        building = house.building if house else None
+        lines.append([
+            r.name, r.get_sex_display(), r.birth_date.isoformat() if r.birth_date else "", r.get_id_type_display(),
+            plain["id_number"] if plain else r.id_number_masked, plain["phone"] if plain else r.phone_masked,
+            r.get_registration_display(), r.occupation, r.get_status_display(),
+            building.compound.name if building and building.compound_id else "", building.number if building else "",
+            house.unit if house else "", house.number if house else "",
+            r.community.name if r.community_id else "", r.grid.name if r.grid_id else "",
+        ])
+    if unmasked:
+        services.record_access(
+            actor=actor, residents=unmasked, kind=AccessKind.EXPORT,
+            fields=[PersonalField.ID_NUMBER, PersonalField.PHONE], reason=reason,
+        )
+    title = "实有人口台账" if not unmasked else "实有人口台账（含完整个人信息，严禁外传）"
+    return build_ledger(title, HEADERS, lines), len(unmasked)

@@ -1,0 +1,20 @@
+"""The registry's admin is scoped to the tenant and shows personal data masked only."""
+
+from django.urls import reverse
+
+from tests.registry.factories import make_id, resident
+
+
+def test_admin_lists_the_tenants_residents_masked(world, client_for):
+    number = make_id()
+    mine = resident(world.node("A/S1/C1/G1"), name="本区居民", id_number=number)
+    theirs = resident(world.node("B/S1/C1/G1"), name="他区居民")
+    client = client_for("A:admin")
+    listed = client.get(reverse("admin:registry_resident_changelist")).content.decode()
+    assert "本区居民" in listed and "他区居民" not in listed
+    page = client.get(reverse("admin:registry_resident_change", args=[mine.pk])).content.decode()
+    assert mine.id_number_masked in page and number not in page and mine.id_number_encrypted not in page
+    foreign = client.get(reverse("admin:registry_resident_change", args=[theirs.pk]), follow=True)
+    assert foreign.redirect_chain[-1][0] == reverse("admin:index")
+    for name in ("accessrecord", "household", "building", "carelist", "thing", "organisation"):
+        assert client.get(reverse(f"admin:registry_{name}_changelist")).status_code == 200
