@@ -1,7 +1,7 @@
 """The import order of the apps, read from the source (ast), not from a running interpreter:
 
-    yaohai.core → (audit) → grids → exports → dashboards → events → (registry, parties, points, mediation, residents)
-    → assessment
+    yaohai.core → audit → grids → exports → dashboards → events → registry → (parties, mediation) → points
+    → residents → assessment
 
 An app may import its own modules and the apps to its left, never one to its right nor a peer of its own tier
 (lazy imports inside functions included: a lazy import is still a dependency). The project's wiring (yaohai's
@@ -29,7 +29,10 @@ TIERS: tuple[tuple[str, ...], ...] = (
     ("exports",),
     ("dashboards",),
     ("events",),
-    ("registry", "parties", "points", "mediation", "residents"),
+    ("registry",),  # people, places, households: every later domain points at its records
+    ("parties", "mediation"),  # parties build on the registry; mediation on the registry and events
+    ("points",),  # the passbook credits parties' activities and partner units' rewards
+    ("residents",),  # residents' own pages: their reports, passbook, activities and notices
     ("assessment",),
 )
 PROJECT = "yaohai"  # settings, urls, celery, wsgi: the wiring of every app
