@@ -15,6 +15,10 @@ class RegistryConfig(AppConfig):
 
         tenant_created.connect(_install_catalogues, dispatch_uid="registry.install_catalogues")
 
+        from .shell import register
+
+        register()  # 人地事物 in the menu, the grid worker's tasks on her 首页 (yaohai.core.shell)
+
 
 def _install_catalogues(sender, tenant, **kwargs):
     """A new district can keep care lists and things from its first day (the catalogues stay editable)."""

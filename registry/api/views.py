@@ -14,7 +14,6 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from grids.api.base import ScopedReadOnlyViewSet, as_drf_error
@@ -36,6 +35,7 @@ from registry.models import (
     ThingType,
     Visit,
 )
+from yaohai.core.pagination import CursorPagination  # an unreadable ?cursor= is a 400 naming it
 
 from . import serializers as s
 
