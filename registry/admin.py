@@ -44,7 +44,9 @@ class ThingTypeAdmin(CatalogueAdmin):
     list_filter = ["tenant", "is_active"]
 
 
-class RecordAdmin(TenantScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class RecordAdmin(ReadOnlyAdminMixin, TenantScopedAdminMixin, admin.ModelAdmin):
+    # ReadOnlyAdminMixin first: the scoped mixin grants add and change to a tenant admin, which would make these
+    # records editable in the admin, past the services, with forms offering other tenants' people.
     list_per_page = 50
     show_full_result_count = False
 

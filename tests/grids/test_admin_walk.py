@@ -1,19 +1,25 @@
 """Every admin URL of every registered model, walked by the other tenant's admin for an object of tenant A.
 
-For each model in `admin.site._registry` a case below makes one object of a given tenant. The walk then asks, as
+For each model in `admin.site._registry` a case (see below) makes one object of a given tenant. The walk then asks, as
 B's admin, for every URL the model admin serves (changelist, add, change, history, a past version of
 django-simple-history, delete, and any custom page), posts the change, delete and revert forms and every action,
 and asks the autocomplete of every relation that points at the model. An object of A must answer 404 (or be absent
 from lists and choices), nothing may change, and the admin's log must not grow. The same URLs must work for B's own
 object, so the walk cannot pass by breaking the pages.
 
-A model registered without a case here, or with an admin that is neither tenant-scoped nor platform-only
-(grids.admin_scope), fails `test_every_registered_model_has_a_case`.
+Each app contributes its cases in tests/<app>/admin_cases.py (as its scope cases in tests/<app>/scope_cases.py for
+tests/test_scope.py): a module with three dicts SCOPED, PLATFORM_ONLY and SHARED, each mapping a model's class name
+to a factory(world, tenant_key) that makes one object of that tenant ("A" or "B"); the walk merges them all.
+tests/grids/admin_cases.py holds the cases of grids and of the third-party admins (groups, API tokens, axes) and the
+helpers the other apps' cases use. A model registered without a case, or with an admin that is neither
+tenant-scoped, shared reference data nor platform-only (grids.admin_scope), fails
+`test_every_registered_model_has_a_case` or `test_every_admin_is_scoped_or_platform_only`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import importlib
+import pkgutil
 
 import pytest
 from django.contrib import admin
@@ -22,10 +28,9 @@ from django.forms import ModelChoiceField
 from django.forms.models import model_to_dict
 from django.test import Client
 from django.urls import URLPattern, reverse
-from django.utils import timezone
 
+import tests
 from grids.admin_scope import PlatformOnlyAdminMixin, SharedReferenceAdminMixin, TenantScopedAdminMixin
-from grids.models import Assignment
 from tests.world import make_user
 
 pytestmark = pytest.mark.django_db
@@ -34,135 +39,34 @@ VIEWER = "B:admin"
 OWN, FOREIGN = "B", "A"
 
 
-def _tenant(world, key):
-    return world.tenants[key]
+def _collect():
+    """Merge the SCOPED, PLATFORM_ONLY and SHARED dicts of every tests/<app>/admin_cases.py; a model's case in two
+    modules is an error, not a silent override."""
+    merged = {"SCOPED": {}, "PLATFORM_ONLY": {}, "SHARED": {}}
+    owner = {}
+    for module in sorted(pkgutil.iter_modules(tests.__path__), key=lambda m: m.name):
+        if not module.ispkg:
+            continue
+        try:
+            cases = importlib.import_module(f"tests.{module.name}.admin_cases")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"tests.{module.name}.admin_cases":
+                raise
+            continue
+        for kind, into in merged.items():
+            for name, make in getattr(cases, kind).items():
+                assert name not in owner, f"{name}: admin cases in both {owner[name]} and {cases.__name__}"
+                owner[name] = cases.__name__
+                into[name] = make
+    return merged["SCOPED"], merged["PLATFORM_ONLY"], merged["SHARED"]
 
 
-def _user(world, key):
-    return world.user(f"{key}/S1/C1/G1:grid_worker")
-
-
-def _node(world, key):
-    return world.node(f"{key}/S1/C1/G1")
-
-
-def _category(world, key):
-    from events.catalogue import install_event_catalogue
-    from events.models import Category
-
-    tenant = _tenant(world, key)
-    if not Category.objects.filter(tenant=tenant).exists():
-        install_event_catalogue(tenant)
-    return Category.objects.filter(tenant=tenant, parent__isnull=False).order_by("pk").first()
-
-
-def _event(world, key):
-    from events.services import report_event
-
-    return report_event(
-        actor=_user(world, key), node=_node(world, key), category=_category(world, key), title=f"{key}区楼道垃圾",
-        now=dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC),
-    )
-
-
-def _model(name):
-    return next(m for m in admin.site._registry if m._meta.object_name == name)
-
-
-def _export_job(world, key):
-    user = _user(world, key)
-    return _model("ExportJob").objects.create(
-        owner=user, tenant_id=user.tenant_id, kind="event_list", title=f"{key}事件", language="zh-hans",
-        status="failed", error="x", expires_at=timezone.now() + dt.timedelta(hours=1),
-    )
-
-
-def _handling_unit(world, key):
-    unit = _model("HandlingUnit").objects.create(tenant=_tenant(world, key), name=f"{key}城管中队", kind="department")
-    unit.members.add(_user(world, key))
-    return unit
-
-
-def _scheme(world, key):
-    return _model("AssessmentScheme").objects.get(tenant=_tenant(world, key))
-
-
-def _run(world, key):
-    scheme = _scheme(world, key)
-    now = timezone.now()
-    return _model("AssessmentRun").objects.create(
-        tenant=scheme.tenant, scheme=[], month=dt.date(2026, 10, 1), version=1, reason="test",
-        as_of=now, computed_at=now, status="draft",
-    )
-
-
-def _assignment(world, key):
-    return Assignment.objects.filter(tenant=_tenant(world, key), node=_node(world, key)).order_by("pk").first()
-
-
-def _history(of):
-    return lambda world, key: of(world, key).history.order_by("history_id").first()
-
-
-def _calendar_day(world, key):
-    day = dt.date(2031, 1, 1) + dt.timedelta(days=0 if key == "A" else 1)
-    return _model("CalendarDay").objects.create(date=day, is_workday=False, note=f"{key} 元旦")
-
-
-def _group(world, key):
-    return _model("Group").objects.create(name=f"{key} 组")
-
-
-def _token(world, key):
-    from rest_framework.authtoken.models import Token
-
-    token = Token.objects.create(user=_user(world, key))
-    return _model("TokenProxy").objects.get(pk=token.pk)
-
-
-def _axes(name):
-    def make(world, key):
-        fields = {"username": _user(world, key).username, "ip_address": "10.0.0.1", "user_agent": "ua",
-                  "http_accept": "*/*", "path_info": "/accounts/login/"}
-        if name == "AccessAttempt":
-            fields.update(get_data="", post_data="", failures_since_start=1)
-        return _model(name).objects.create(**fields)
-
-    return make
-
-
-# object_name → how to make one object of a tenant. Keyed by class name, not app label: the models move between
-# apps (events.assessment → assessment, grids.exports → exports) without changing what the walk checks.
-SCOPED = {
-    "Tenant": _tenant,
-    "GridNode": _node,
-    "Post": lambda world, key: world.posts[key]["grid_head"],
-    "Assignment": _assignment,
-    "User": _user,
-    "ExportJob": _export_job,
-    "HistoricalGridNode": _history(_node),
-    "HistoricalPost": _history(lambda world, key: world.posts[key]["grid_head"]),
-    "HistoricalAssignment": _history(_assignment),
-    "Category": _category,
-    "HandlingUnit": _handling_unit,
-    "Event": _event,
-    "AssessmentScheme": _scheme,
-    "AssessmentRun": _run,
-}
-# Records that are no tenant's: a tenant admin reaches none of them (403 or 404 everywhere), a superuser all.
-PLATFORM_ONLY = {
-    "Group": _group,
-    "TokenProxy": _token,
-    "AccessAttempt": _axes("AccessAttempt"),
-    "AccessLog": _axes("AccessLog"),
-    "AccessFailureLog": _axes("AccessFailureLog"),
-}
-
-# Reference data of no tenant, the same for all (the national working calendar): every tenant admin reads it, only
-# a superuser changes it.
-SHARED = {
-    "CalendarDay": _calendar_day,
-}
+# object_name → factory(world, tenant_key) → one object of that tenant. Keyed by class name, not app label: the
+# models move between apps (events.assessment → assessment, grids.exports → exports) without changing the walk.
+# SCOPED: a tenant's records, reached by that tenant's admin only. PLATFORM_ONLY: records that are no tenant's, a
+# tenant admin reaches none of them (403 or 404 everywhere), a superuser all. SHARED: reference data of no tenant,
+# the same for all (the national working calendar): every tenant admin reads it, only a superuser changes it.
+SCOPED, PLATFORM_ONLY, SHARED = _collect()
 
 REGISTERED = sorted(admin.site._registry, key=lambda m: m._meta.label)
 
@@ -173,7 +77,7 @@ def _name(model):
 
 def test_every_registered_model_has_a_case():
     missing = [m._meta.label for m in REGISTERED if _name(m) not in {**SCOPED, **PLATFORM_ONLY, **SHARED}]
-    assert not missing, f"admin models without a case in {__name__}: {missing}"
+    assert not missing, f"admin models without a case in any tests/<app>/admin_cases.py: {missing}"
     stale = [n for n in (*SCOPED, *PLATFORM_ONLY, *SHARED) if n not in {_name(m) for m in REGISTERED}]
     assert not stale, f"cases for models no longer registered: {stale}"
 
