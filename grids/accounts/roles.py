@@ -8,8 +8,9 @@ Every model of the admin belongs to one area:
   calendar, assessment schemes, export jobs.
 
 A user with `admin_role` "system" or "security" administers only that area; the audit administrator is not staff
-(a database constraint) and never enters the admin. A tenant admin with no role keeps every area (the behaviour
-before the roles existed); superusers are the platform operator and keep everything. The tenant's security policy
+(a database constraint) and never enters the admin. A tenant admin with no role keeps the system and security
+areas (the behaviour before the roles existed), never the audit area; superusers are the platform operator and
+keep everything. The tenant's security policy
 fields (password lifetime, officers' second factor) are the security administrator's: the system administrator
 sees them read-only, and the security administrator may change only them on the tenant's page.
 
@@ -81,6 +82,10 @@ def may_administer(user, model, action: str = "view") -> bool:
     The ModelAdmin's own checks (tenant scope, staff) still apply on top."""
     if not (user.is_active and user.is_authenticated):
         return False
+    if user.is_superuser:
+        return True
+    if area_of(model) == AUDIT:
+        return False  # the trail is the audit administrator's, read at /audit/: no tenant admin edits it here
     role = role_of(user)
     if role is None:
         return True

@@ -131,3 +131,12 @@ def test_a_security_administrator_resets_a_second_factor_of_their_tenant_only(ro
 def test_a_superuser_holds_no_separate_role():
     with pytest.raises(IntegrityError), transaction.atomic():
         User.objects.create(username="root2", is_superuser=True, is_staff=True, admin_role="security")
+
+
+def test_the_audit_area_is_no_tenant_admins_in_the_admin(role_admins, world):
+    """Should the audit trail ever be registered in the admin, only the platform operator would see it there."""
+    from audit.models import Entry
+
+    for user in (*role_admins.values(), world.user("A:admin"), world.user("A:auditor")):
+        assert not roles.may_administer(user, Entry)
+    assert roles.may_administer(User(is_superuser=True, is_active=True), Entry)
