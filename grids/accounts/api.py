@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -45,7 +45,20 @@ class TokenView(APIView):
             return [SignInAddressThrottle(), SignInAccountThrottle()]
         return super().get_throttles()
 
-    @extend_schema(request=TokenRequestSerializer, responses={200: TokenAnswer})
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={
+            200: TokenAnswer,
+            400: OpenApiResponse(
+                description="Wrong user name or password; or, for a user who needs a second factor, `otp` missing or "
+                "wrong (`{\"otp\": [...]}`)."
+            ),
+            403: OpenApiResponse(
+                description="The password has expired, or the user needs a second factor and has not set it up on "
+                "the web (`code`: `two_factors_not_set_up`)."
+            ),
+        },
+    )
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
