@@ -52,8 +52,8 @@ def confirm_enrolment(*, user: User, device_id: int, code: str) -> tuple[TOTPDev
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
-    codes = new_recovery_codes(user=user)
     _audit("accounts.two_factors.enrol", user)
+    codes = new_recovery_codes(user=user)
     return device, codes
 
 
@@ -71,6 +71,7 @@ def new_recovery_codes(*, user: User) -> list[str]:
     device = RecoveryCodeDevice.objects.create(user=user, name="recovery", confirmed=True)
     codes = [new_code() for _ in range(RECOVERY_CODE_COUNT)]
     RecoveryCode.objects.bulk_create(RecoveryCode(device=device, digest=digest(c)) for c in codes)
+    _audit("accounts.two_factors.recovery_codes", user)
     return codes
 
 

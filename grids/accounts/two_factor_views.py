@@ -108,3 +108,14 @@ def verify(request):
         request, "accounts/two_factors_verify.html", {"form": form, "next": _next(request)},
         status=400 if form.errors else 200,
     )
+
+
+@never_cache
+@login_required
+@require_http_methods(["POST"])
+def recovery_codes(request):
+    """New recovery codes (the old ones stop working), for a user who signed in with both factors; shown once."""
+    if not (two_factors.has_authenticator(request.user) and two_factors.is_verified(request)):
+        raise Http404
+    codes = services.new_recovery_codes(user=request.user)
+    return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": reverse("accounts:security")})

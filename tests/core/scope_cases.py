@@ -11,4 +11,5 @@ SCOPE_CASES = {
 SCOPE_CASES.update({
     "accounts:two-factors-verify": {"kind": "public"},
     "accounts:two-factors-enrol": {"kind": "public"},
+    "accounts:two-factors-recovery-codes": {"kind": "public"},  # POST only, the user's own codes
 })

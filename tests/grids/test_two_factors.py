@@ -160,3 +160,32 @@ def test_a_user_who_needs_no_second_factor_has_no_enrolment(world, client_for):
 def test_the_security_page_tells_the_state_of_the_second_factor(world, client_for):
     body = client_for("A:admin").get(reverse("accounts:security")).content.decode()
     assert 'data-testid="two-factors-status"' in body
+
+
+def test_new_recovery_codes_replace_the_old_ones(world, client_for):
+    user = world.user("A:admin")
+    client = client_for("A:admin")  # both factors
+    old = two_factor_services.new_recovery_codes(user=user)
+    page = client.get(reverse("accounts:security")).content.decode()
+    assert 'data-testid="new-recovery-codes"' in page
+    response = client.post(reverse("accounts:two-factors-recovery-codes"))
+    assert response.status_code == 200
+    new = response.context["codes"]
+    assert len(new) == 10 and not set(new) & set(old)
+    assert two_factor_services.verify_code(user=user, code=old[0]) is None
+    assert two_factor_services.verify_code(user=user, code=new[0]) is not None
+    # Only with both factors: a session that owes the code is sent to give it first.
+    assert password_only(user).post(reverse("accounts:two-factors-recovery-codes")).status_code == 302
+    assert client_for("A/S1:grid_head").post(reverse("accounts:two-factors-recovery-codes")).status_code == 404
+
+
+def test_an_expired_password_is_changed_after_the_code(world):
+    user = world.user("A:admin")
+    device = enrolled(user)
+    Tenant.objects.filter(pk=user.tenant_id).update(password_max_age_days=90)
+    type(user).objects.filter(pk=user.pk).update(password_changed_at=timezone.now() - dt.timedelta(days=91))
+    client = password_only(user)
+    assert client.get("/")["Location"].startswith(VERIFY)  # the code first …
+    assert client.get(VERIFY).status_code == 200
+    client.post(VERIFY, {"code": code_for(device), "next": "/"})
+    assert client.get("/")["Location"] == reverse("accounts:password-change")  # … then the new password
