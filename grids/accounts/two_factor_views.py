@@ -94,7 +94,9 @@ def verify(request):
     if request.method == "POST" and form.is_valid():
         device = services.verify_code(user=user, code=form.cleaned_data["code"])
         if device is None:
-            form.add_error("code", _("The code is wrong or has expired."))
+            wait = two_factors.throttled_seconds(user)
+            form.add_error("code", _("Too many wrong codes: try again in %(n)d seconds.") % {"n": wait} if wait else
+                           _("The code is wrong or has expired."))
         else:
             otp_login(request, device)
             if isinstance(device, RecoveryCodeDevice):

@@ -9,6 +9,7 @@ answers 403. The API's token endpoint asks such users for an `otp` field (grids.
 
 from __future__ import annotations
 
+import math
 from urllib.parse import quote
 
 from django.contrib.auth.signals import user_logged_in
@@ -16,6 +17,7 @@ from django.dispatch import receiver
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -125,3 +127,14 @@ def status(user: User) -> dict:
     enrolled = has_authenticator(user)
     left = RecoveryCode.objects.filter(device__user=user, used_at__isnull=True).count() if enrolled else 0
     return {"enrolled": enrolled, "needed": needs_two_factors(user), "recovery_left": left}
+
+
+def throttled_seconds(user: User, after: int = 3) -> int:
+    """How long the user's authenticator still refuses every code, once `after` wrong codes in a row have slowed
+    it down (django-otp's throttling: 1, 2, 4 … seconds); 0 when it takes codes."""
+    waits = []
+    for device in TOTPDevice.objects.filter(user=user, confirmed=True):
+        allowed, data = device.verify_is_allowed()
+        if not allowed and data and data.get("locked_until") and data.get("failure_count", 0) >= after:
+            waits.append(math.ceil((data["locked_until"] - timezone.now()).total_seconds()))
+    return max([w for w in waits if w > 0], default=0)

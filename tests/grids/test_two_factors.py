@@ -2,6 +2,7 @@
 token endpoint and the reset. Codes are computed from each device's secret (tests.two_factors.code_for)."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.contrib import admin
@@ -189,3 +190,16 @@ def test_an_expired_password_is_changed_after_the_code(world):
     assert client.get(VERIFY).status_code == 200
     client.post(VERIFY, {"code": code_for(device), "next": "/"})
     assert client.get("/")["Location"] == reverse("accounts:password-change")  # … then the new password
+
+
+def test_repeated_wrong_codes_say_how_long_to_wait(world):
+    user = world.user("A:admin")
+    device = enrolled(user)
+    client = password_only(user)
+    wrong = "000000" if code_for(device) != "000000" else "111111"
+    first = client.post(VERIFY, {"code": wrong})
+    assert "验证码错误或已过期" in first.content.decode()
+    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=3, throttling_failure_timestamp=timezone.now())
+    response = client.post(VERIFY, {"code": code_for(device)})
+    assert response.status_code == 400
+    assert re.search(r"请在 [1-4] 秒后重试", response.content.decode())  # the third failure waits 4 s
