@@ -277,7 +277,7 @@ class UserAdmin(TenantScopedAdminMixin, BaseUserAdmin):  # people have no histor
     actions = ["revoke_api_tokens"]
     fieldsets = (
         *BaseUserAdmin.fieldsets,
-        (_("Platform"), {"fields": ("tenant", "display_name", "phone", "is_tenant_admin")}),
+        (_("Platform"), {"fields": ("tenant", "display_name", "phone", "is_tenant_admin", "admin_role")}),
     )
 
     def get_readonly_fields(self, request, obj=None):

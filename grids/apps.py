@@ -10,7 +10,11 @@ class GridsConfig(AppConfig):
 
     def ready(self):
         from . import rights  # noqa: F401  (declares view, manage_roster, mediate)
-        from .accounts import middleware  # noqa: F401  (connects the password-expiry check at sign-in)
+
+        # middleware connects the password-expiry check at sign-in; two_factors decides there whether a second
+        # factor is owed; admin puts the second-factor devices in the admin.
+        from .accounts import admin as accounts_admin  # noqa: F401
+        from .accounts import middleware, two_factors  # noqa: F401
         from .shell import register
 
         register()  # the role resolver, 导出, the tree's workbench panels (yaohai.core.shell)

@@ -27,6 +27,14 @@ class Tenant(models.Model):
         default=0,
         help_text=_("After this many days a user must change their password at sign-in; 0 means never."),
     )
+    officers_need_two_factors = models.BooleanField(
+        _("officers need two factors"),
+        default=False,
+        help_text=_(
+            "Officers (heads of streets, communities and the district) give a one-time code after the password. "
+            "Administrators always do."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -65,6 +73,10 @@ class User(AbstractUser):
             models.CheckConstraint(
                 condition=~Q(admin_role=AdminRole.AUDIT) | Q(is_superuser=False, is_tenant_admin=False, is_staff=False),
                 name="auditor_holds_no_other_admin_right",
+            ),
+            # A superuser holds every right, so it cannot also stand for one of the three separate roles.
+            models.CheckConstraint(
+                condition=Q(admin_role="") | Q(is_superuser=False), name="admin_role_is_not_a_superuser"
             ),
         ]
 
@@ -274,3 +286,6 @@ class PasswordHistory(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.created_at:%Y-%m-%d}"
+
+
+from .accounts.models import RecoveryCode, RecoveryCodeDevice  # noqa: E402, F401  (the second factor)

@@ -25,6 +25,27 @@ def _fast_hashing():
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _force_login_gives_both_factors():
+    """`client.force_login(user)` and `client.login(...)` stand for a complete sign-in: for a user who needs a
+    second factor (an administrator), the test client's session is also verified with an authenticator
+    (tests.two_factors.enrolled). The sign-in through the pages — the password form, then the code — is what
+    tests/grids/test_two_factors.py exercises; a test client's login has no request path, a page's always has."""
+    from django.contrib.auth.signals import user_logged_in
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from grids.accounts.two_factors import needs_two_factors
+    from tests.two_factors import enrolled
+
+    def verify(sender, request, user, **kwargs):
+        if request.path == "" and needs_two_factors(user):
+            request.session[DEVICE_ID_SESSION_KEY] = enrolled(user).persistent_id
+
+    user_logged_in.connect(verify, dispatch_uid="tests.force_login_gives_both_factors")
+    yield
+    user_logged_in.disconnect(dispatch_uid="tests.force_login_gives_both_factors")
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _own_cache_namespace():
     """The cache (Redis in CI) is shared by the xdist workers, whose test databases reuse the same primary keys:
     each worker keys its entries apart. The dashboards are cached in every test, as in production with Redis."""

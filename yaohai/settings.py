@@ -36,7 +36,8 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 CSRF_FAILURE_VIEW = "yaohai.core.error_views.csrf_failure"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, on a site that enforces the administrator roles and the second factor (grids.accounts.roles)
+    "grids.accounts.admin_apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -51,6 +52,8 @@ INSTALLED_APPS = [
     "guardian",
     "yaohai.core.axes_app.AxesConfig",  # axes, named in the user's language in the admin
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "yaohai.core",
     "audit",
     "grids",
@@ -70,7 +73,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "audit.context.AuditContextMiddleware",
+    # Administrators (and officers where the tenant asks) give a one-time code after the password (grids.accounts).
+    "grids.accounts.two_factors.TwoFactorMiddleware",
     "grids.accounts.middleware.PasswordExpiryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -133,6 +139,9 @@ AUTH_PASSWORD_VALIDATORS = [
 PASSWORD_HISTORY_COUNT = env.int("PASSWORD_HISTORY_COUNT", default=5)
 # API tokens (POST /api/v1/auth/token/) stop working this many hours after they were issued (grids.accounts).
 API_TOKEN_LIFETIME_HOURS = env.int("API_TOKEN_LIFETIME_HOURS", default=168)
+# Two factors (django-otp, TOTP): the issuer name an authenticator app shows beside the account.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="e网清")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # no admin page shows a device's secret or QR code
 PASSWORD_HASHERS = env.list(
     "DJANGO_PASSWORD_HASHERS",
     default=[

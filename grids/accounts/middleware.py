@@ -32,7 +32,10 @@ class PasswordExpiryMiddleware:
 
     @staticmethod
     def _allowed(path: str) -> bool:
-        allowed = (reverse("accounts:password-change"), reverse("logout"), reverse("set_language"))
+        allowed = (
+            reverse("accounts:password-change"), reverse("logout"), reverse("set_language"),
+            reverse("accounts:two-factors-verify"), reverse("accounts:two-factors-enrol"),  # the code comes first
+        )
         return path in allowed or path.startswith("/static/")
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from . import selectors, services
+from . import selectors, services, two_factors
 from .middleware import SESSION_KEY
 
 
@@ -30,6 +30,7 @@ def security(request):
             "token": token,
             "token_expires_at": services.token_expires_at(token) if token else None,
             "token_expired": services.token_is_expired(token) if token else False,
+            "two_factors": two_factors.status(request.user),
         },
     )
 

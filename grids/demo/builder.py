@@ -7,6 +7,7 @@ every run on every machine builds the same names, shapes, people and rosters.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import math
 import random
@@ -19,6 +20,7 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
 from grids import services
+from grids.accounts.two_factor_services import enrol_with_key
 from grids.catalogue import install_post_catalogue
 from grids.models import Assignment, GridNode, Post, Tenant, User
 
@@ -277,10 +279,18 @@ def _demo_user(account: DemoAccount, tenant: Tenant | None, password: str) -> Us
         is_superuser=account.superuser,
         is_staff=account.superuser or account.tenant_admin,
         is_tenant_admin=account.tenant_admin,
+        admin_role=account.admin_role,
     )
     user.set_password(password)
     user.save()
+    if account.needs_two_factors:
+        enrol_with_key(user=user, key=demo_totp_key())
     return user
+
+
+def demo_totp_key() -> str:
+    """The demo administrators' authenticator secret as django-otp stores it (hex)."""
+    return base64.b32decode(data.DEMO_TOTP_SECRET).hex()
 
 
 def build_district(spec: DistrictSpec, *, password: str, log: Log) -> DistrictReport:

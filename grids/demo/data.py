@@ -295,6 +295,16 @@ class DemoAccount:
     tenant_admin: bool = False
     post: str | None = None  # post code held on `node`
     node: tuple[str, ...] = ()  # path of names below the district root
+    admin_role: str = ""  # 三员分立: "system", "security" or "audit" (grids.choices.AdminRole)
+
+    @property
+    def needs_two_factors(self) -> bool:
+        return self.superuser or self.tenant_admin or bool(self.admin_role)
+
+
+# The demo administrators' authenticator secret (base32), printed by `manage.py load_demo`: add it to an
+# authenticator app, or print the current code with `manage.py demo_code` (DEBUG only). A demo value, public.
+DEMO_TOTP_SECRET = "EWANGQINGYAOHAIDEMOTWOFACTORKEYS"
 
 
 DEMO_ACCOUNTS = (
@@ -326,4 +336,26 @@ DEMO_ACCOUNTS = (
         node=(SANLIJIE, TIELU_YICUN, LANGYA_FIRST_GRID),
     ),
     DemoAccount("luyang_admin", "庐阳区租户管理员", "庐阳区管理员", district="340103", tenant_admin=True),
+    # 三员分立: one system, one security and one audit administrator per district.
+    DemoAccount(
+        "yaohai_sysadmin", "瑶海区系统管理员（网格树、类别、日历）", "瑶海区系统管理员", district="340102",
+        tenant_admin=True, admin_role="system",
+    ),
+    DemoAccount(
+        "yaohai_secadmin", "瑶海区安全管理员（账号、岗位、权限、第二因子）", "瑶海区安全管理员", district="340102",
+        tenant_admin=True, admin_role="security",
+    ),
+    DemoAccount(
+        "yaohai_auditor", "瑶海区审计管理员（审计日志 /audit/）", "瑶海区审计管理员", district="340102",
+        admin_role="audit",
+    ),
+    DemoAccount(
+        "luyang_sysadmin", "庐阳区系统管理员", "庐阳区系统管理员", district="340103", tenant_admin=True,
+        admin_role="system",
+    ),
+    DemoAccount(
+        "luyang_secadmin", "庐阳区安全管理员", "庐阳区安全管理员", district="340103", tenant_admin=True,
+        admin_role="security",
+    ),
+    DemoAccount("luyang_auditor", "庐阳区审计管理员", "庐阳区审计管理员", district="340103", admin_role="audit"),
 )

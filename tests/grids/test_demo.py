@@ -287,3 +287,24 @@ def test_admin_change_list_stays_usable_at_full_size(yaohai, client, django_asse
     assert {n.name for n in found.context["cl"].result_list} == {"琅琊小区第一网格", "琅琊小区第二网格"}
     with django_assert_max_num_queries(20):
         assert client.get(url, {"p": 5}).status_code == 200
+
+
+def test_demo_administrators_hold_their_roles_and_the_printed_second_factor(demo_output):
+    """三员分立 per district, and every administrator enrolled with the secret load_demo prints, so the README's
+    walk signs in with `manage.py demo_code`; the grid worker of CI's smoke test needs no code."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from grids.accounts.two_factors import needs_two_factors
+    from grids.demo.builder import demo_totp_key
+
+    assert data.DEMO_TOTP_SECRET in demo_output
+    for district in ("yaohai", "luyang"):
+        system, security, audit = (_user(f"{district}_{n}") for n in ("sysadmin", "secadmin", "auditor"))
+        assert (system.admin_role, security.admin_role, audit.admin_role) == ("system", "security", "audit")
+        assert system.is_staff and security.is_staff and not audit.is_staff
+    for account in data.DEMO_ACCOUNTS:
+        user = _user(account.username)
+        assert needs_two_factors(user) == account.needs_two_factors
+        keys = list(TOTPDevice.objects.filter(user=user, confirmed=True).values_list("key", flat=True))
+        assert keys == ([demo_totp_key()] if account.needs_two_factors else [])
+    assert not needs_two_factors(_user("grid_worker"))

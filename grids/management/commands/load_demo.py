@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from grids.demo.builder import load_demo
+from grids.demo.data import DEMO_ACCOUNTS, DEMO_TOTP_SECRET
 
 
 class Command(BaseCommand):
@@ -43,7 +44,10 @@ class Command(BaseCommand):
                     self.stdout.write(f"  名册空缺：{gap}")
             self.stdout.write(f"用时 {elapsed:.1f} 秒。")
             self.stdout.write("")
-        self.stdout.write("演示账号（密码来自 settings.DEMO_PASSWORD）：")
+        self.stdout.write(
+            "演示账号（密码来自 settings.DEMO_PASSWORD；标 * 的管理员登录时还需动态验证码：在验证器应用中添加密钥 "
+            f"{DEMO_TOTP_SECRET}，或运行 manage.py demo_code 显示当前验证码）："
+        )
         width = max(len(a.username) for a in report.accounts)
         for account in report.accounts:
             if not account.exists:
@@ -52,4 +56,9 @@ class Command(BaseCommand):
                 note = ""
             else:
                 note = "（已存在，密码未重置）"
-            self.stdout.write(f"  {account.username:<{width}}  {account.password}  {account.role}{note}")
+            mark = "*" if account.username in self._two_factor_accounts() else " "
+            self.stdout.write(f" {mark}{account.username:<{width}}  {account.password}  {account.role}{note}")
+
+    @staticmethod
+    def _two_factor_accounts() -> set[str]:
+        return {a.username for a in DEMO_ACCOUNTS if a.needs_two_factors}
