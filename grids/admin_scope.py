@@ -54,6 +54,8 @@ class TenantScopedAdminMixin:
             return queryset.filter(pk=request.user.tenant_id)
         if queryset.model is User:
             return queryset.filter(tenant_id=request.user.tenant_id, is_superuser=False)
+        if getattr(self, "tenant_lookup", None):  # a record that belongs to a tenant through a relation (a user's)
+            return queryset.filter(**{self.tenant_lookup: request.user.tenant_id})
         return queryset.filter(tenant_id=request.user.tenant_id)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from ..admin_scope import is_platform_admin, is_tenant_admin
+from ..admin_scope import TenantScopedAdminMixin, is_platform_admin, is_tenant_admin
 from . import two_factor_services
 
 if admin.site.is_registered(TOTPDevice):
@@ -15,8 +15,11 @@ if admin.site.is_registered(TOTPDevice):
 
 
 @admin.register(TOTPDevice)
-class TwoFactorDeviceAdmin(admin.ModelAdmin):
-    """List and reset (delete) authenticators; never shows a secret, never adds or edits one."""
+class TwoFactorDeviceAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
+    """List and reset (delete) authenticators; never shows a secret, never adds or edits one. Scoped like every
+    tenant record: a tenant admin reaches the devices of their own tenant's users (never a superuser's)."""
+
+    tenant_lookup = "user__tenant_id"
 
     list_display = ["user", "user_display_name", "confirmed", "created_at", "last_used_at"]
     list_filter = ["confirmed"]
@@ -49,12 +52,8 @@ class TwoFactorDeviceAdmin(admin.ModelAdmin):
         return self._allowed(request)
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if is_platform_admin(request):
-            return queryset
-        if not is_tenant_admin(request):
-            return queryset.none()
-        return queryset.filter(user__tenant_id=request.user.tenant_id, user__is_superuser=False)
+        queryset = super().get_queryset(request)  # the tenant's users' devices (TenantScopedAdminMixin)
+        return queryset if is_platform_admin(request) else queryset.filter(user__is_superuser=False)
 
     def get_actions(self, request):
         actions = super().get_actions(request)

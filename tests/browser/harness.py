@@ -55,11 +55,23 @@ def new_page(chromium, *, viewport=DESKTOP, locale="zh-CN", mobile=False):
 
 
 def sign_in(page, base_url: str, username: str, password: str = PASSWORD):
-    """Sign in through the real login form, as a person would, and wait for the home page."""
+    """Sign in through the real login form, as a person would, and wait for the home page. An administrator (who
+    owes a second factor) types the code of an authenticator enrolled for them beforehand (tests/two_factors.py),
+    computed from its secret as the app on their phone would."""
+    from grids.accounts import two_factors
+    from grids.models import User
+    from tests.two_factors import code_for, enrolled
+
+    user = User.objects.get(username=username)
+    device = enrolled(user) if two_factors.needs_two_factors(user) else None
     page.goto(f"{base_url}/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.locator("form button[type=submit]").click()
+    if device is not None:
+        page.wait_for_url("**/accounts/two-factors/**")
+        page.get_by_test_id("otp-code").fill(code_for(device))
+        page.get_by_test_id("otp-submit").click()
     page.wait_for_url(f"{base_url}/")
     return page
 

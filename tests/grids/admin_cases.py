@@ -62,6 +62,11 @@ def _axes(name):
     return make
 
 
+def _device(world, key):
+    """A confirmed authenticator of the tenant's grid worker (grids.accounts: two factors)."""
+    return registered("TOTPDevice").objects.create(user=user_of(world, key), name="default", confirmed=True)
+
+
 SCOPED = {
     "Tenant": tenant_of,
     "GridNode": grid_of,
@@ -71,6 +76,7 @@ SCOPED = {
     "HistoricalGridNode": history_of(grid_of),
     "HistoricalPost": history_of(_post),
     "HistoricalAssignment": history_of(_assignment),
+    "TOTPDevice": _device,
 }
 
 PLATFORM_ONLY = {

@@ -13,7 +13,7 @@ from tests.world import make_user
 
 pytestmark = pytest.mark.django_db
 
-SYSTEM_PAGES = ["grids_tenant", "grids_gridnode", "events_category", "events_calendarday", "grids_exportjob"]
+SYSTEM_PAGES = ["grids_tenant", "grids_gridnode", "events_category", "events_calendarday", "exports_exportjob"]
 SECURITY_PAGES = ["grids_user", "grids_post", "grids_assignment", "otp_totp_totpdevice"]
 
 
