@@ -7,6 +7,7 @@ and a test can change them.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 
 from django.conf import settings
@@ -75,4 +76,5 @@ class SignInAccountThrottle(_SettingsRate):
         username = str(request.data.get("username", "") if hasattr(request.data, "get") else "")[:150].lower()
         if not username:
             return None
-        return self.cache_format % {"scope": self.scope, "ident": username}
+        # Hashed: a user name may hold any character, a cache key may not (memcached refuses spaces and controls).
+        return self.cache_format % {"scope": self.scope, "ident": hashlib.sha256(username.encode()).hexdigest()}
