@@ -16,8 +16,9 @@ def _form(node, name):
 
 def test_an_admin_edit_leaves_the_services_row_and_the_admins_row(world, client_for):
     grid, admin = world.node("A/S1/C1/G2"), world.user("A:admin")
+    client = client_for("A:admin")
     with new_rows() as rows:
-        response = client_for("A:admin").post(reverse("admin:grids_gridnode_change", args=[grid.pk]),
+        response = client.post(reverse("admin:grids_gridnode_change", args=[grid.pk]),
                                               _form(grid, "新名字"))
     assert response.status_code == 302
     assert [r.action for r in rows] == ["grids.node.update", "admin.change"]
@@ -31,7 +32,8 @@ def test_an_admin_edit_leaves_the_services_row_and_the_admins_row(world, client_
 
 def test_another_tenants_admin_leaves_no_row(world, client_for):
     grid = world.node("A/S1/C1/G2")
+    client = client_for("B:admin")
     with new_rows() as rows:
-        response = client_for("B:admin").post(reverse("admin:grids_gridnode_change", args=[grid.pk]),
+        response = client.post(reverse("admin:grids_gridnode_change", args=[grid.pk]),
                                               _form(grid, "越权"))
     assert response.status_code == 404 and rows == []
