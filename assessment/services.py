@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit import services as audit
 from grids.models import Tenant
 from grids.scope import scope_for
 from yaohai.core.errors import Invalid
@@ -141,6 +142,8 @@ def compute_month(*, actor, tenant: Tenant, month: dt.date, reason: str = "", no
     run.status = RunStatus.DRAFT  # a new run starts as a draft; a draft recomputed stays one (RUN_WORKFLOW)
     run.save()
     score_run(run)
+    audit.record("assessment.compute", run, actor=actor,
+                 after={"month": month, "version": run.version, "reason": reason, "status": run.status})
     return run
 
 
@@ -161,6 +164,8 @@ def publish_month(*, actor, tenant: Tenant, month: dt.date, version: int, now=No
     run.published_at = now or timezone.now()
     run.published_by = actor
     run.save(update_fields=["status", "published_at", "published_by"])
+    audit.record("assessment.publish", run, actor=actor, before={"status": RunStatus.DRAFT},
+                 after={"status": run.status, "month": month, "version": version})
     return run
 
 

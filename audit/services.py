@@ -35,6 +35,33 @@ def _plain(value):
     return str(value)
 
 
+def digest(value) -> str:
+    """A short fingerprint of a large value (a boundary, a file) for a summary: whether it changed, not what."""
+    if value in (None, "", {}, []):
+        return ""
+    text = json.dumps(value, default=_plain, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+_NEVER_IN_SUMMARY = ("_encrypted", "_index")  # ciphertexts and blind indexes never enter the trail
+_NOT_FACTS = {"created_at", "updated_at", "district_id", "street_id", "community_id", "grid_id", "tenant_id"}
+
+
+def snapshot(obj: models.Model, *, exclude: tuple[str, ...] = ()) -> dict:
+    """A row's own facts for a before/after summary: its concrete fields by attname, without time stamps, scope
+    stamps, ciphertexts or blind indexes (masked values stay masked); a large JSON value as a digest."""
+    facts = {}
+    for field in obj._meta.concrete_fields:
+        name = field.attname
+        if field.primary_key or name in _NOT_FACTS or name in exclude or name.endswith(_NEVER_IN_SUMMARY):
+            continue
+        value = getattr(obj, name)
+        if isinstance(field, models.JSONField | models.BinaryField) or (isinstance(value, str) and len(value) > 500):
+            value = digest(value)
+        facts[name] = value
+    return facts
+
+
 def changes(before: dict | None, after: dict | None) -> dict:
     """The summary of a write: the fields that differ, each as [before, after] (plain JSON values)."""
     before, after = before or {}, after or {}
@@ -58,8 +85,10 @@ def record(
     actor=None,
     address: str | None = None,
     now: dt.datetime | None = None,
+    target: tuple[str, str, str] | None = None,
 ) -> Entry:
-    """Add one row to the trail: `action` is a dotted name ("events.accept", "registry.reveal")."""
+    """Add one row to the trail: `action` is a dotted name ("events.accept", "registry.reveal"); `target`
+    (type, id, text) names an object that is not at hand (the admin's log of a deleted row)."""
     who = context.resolve(context.current())
     if actor is not None:
         who = context.Actor(
@@ -73,6 +102,7 @@ def record(
         tenant_id = getattr(obj, "tenant_id", None) if obj is not None else None
         if tenant_id is None and who is not None:
             tenant_id = who.tenant_id
+    tenant_id = tenant_id or None  # 0 says "platform-wide" as None does
     entry = Entry(
         at=now or timezone.now(),
         chain=tenant_id or 0,
@@ -82,9 +112,9 @@ def record(
         address=(address or (who.address if who else None)) or None,
         kind=kind,
         action=action[:100],
-        object_type=obj._meta.label if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
-        object_repr=str(obj)[:200] if obj is not None else "",
+        object_type=obj._meta.label if obj is not None else (target[0] if target else ""),
+        object_id=str(obj.pk) if obj is not None and obj.pk is not None else (str(target[1]) if target else ""),
+        object_repr=str(obj)[:200] if obj is not None else (str(target[2])[:200] if target else ""),
         summary=body,
     )
     entry.save()

@@ -22,6 +22,8 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from audit import services as audit
+from audit.models import Kind
 from grids.models import User
 
 from .choices import EXPORT_WORKFLOW, ExportStatus, ExportStep
@@ -53,7 +55,11 @@ def request_export(
     cleaned = spec.clean(actor=actor, parameters=parameters)
     threshold = settings.EXPORT_SYNC_MAX_ROWS
     if spec.count(actor=actor, parameters=cleaned, limit=threshold) < threshold:
-        return ExportAnswer(ledger=spec.build(actor=actor, parameters=cleaned))
+        ledger = spec.build(actor=actor, parameters=cleaned)
+        # A sheet handed out at once is a read of what it holds: one access row (kind, filters, rows).
+        audit.record("exports.sheet", None, kind=Kind.READ, actor=actor, tenant_id=actor.tenant_id,
+                     summary={"kind": kind, "parameters": cleaned, "rows": ledger.rows})
+        return ExportAnswer(ledger=ledger)
     most = settings.EXPORT_MAX_ROWS
     if spec.count(actor=actor, parameters=cleaned, limit=most + 1) > most:
         raise ExportRefused(
@@ -80,6 +86,7 @@ def queue_job(
         created_at=now,
         expires_at=now + dt.timedelta(hours=settings.EXPORT_KEEP_HOURS),
     )
+    audit.record("exports.request", job, actor=actor, after={"kind": kind, "parameters": parameters})
     transaction.on_commit(partial(enqueue, job.pk))
     return job
 

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from audit import services as audit
 from yaohai.core import rights
 
 from . import geo
@@ -28,6 +29,24 @@ from .trees import locks, moves, rules
 
 LOCK_NAMESPACE = GRID_TREE.lock_namespace
 GLOBAL_TREE_KEY = locks.GLOBAL_TREE_KEY
+
+_NODE_FIELDS = ("name", "code", "subkind", "parent_id", "is_archived")
+_POST_FIELDS = ("name", "tier", "duties", "actions", "required_on", "sort_order")
+_ASSIGNMENT_FIELDS = ("user_id", "post_id", "node_id", "start_date", "end_date", "duties")
+
+
+def _facts(obj, fields) -> dict:
+    """The fields of a row an audit summary compares (a boundary is summarised by a digest, not copied)."""
+    facts = {name: getattr(obj, name) for name in fields}
+    if hasattr(obj, "boundary"):
+        facts["boundary"] = audit.digest(obj.boundary)
+    return facts
+
+
+def _audit(action: str, obj, actor: User | None, before: dict | None = None, after: dict | None = None) -> None:
+    """The grid app's one audit helper: one row per write, in the write's transaction."""
+    tenant_id = obj.pk if isinstance(obj, Tenant) else getattr(obj, "tenant_id", None)
+    audit.record(f"grids.{action}", obj, actor=actor, before=before or {}, after=after or {}, tenant_id=tenant_id)
 
 
 def tree_lock(tenant_id: int):
@@ -148,6 +167,7 @@ def create_tenant(*, name: str, code: str, boundary: dict | None = None, actor: 
     root._history_user = actor
     root.save()
     rules.stamp_self(GRID_TREE, root)
+    _audit("tenant.create", tenant, actor, after={"name": tenant.name, "code": tenant.code})
     tenant_created.send(sender=Tenant, tenant=tenant)
     return tenant
 
@@ -173,6 +193,7 @@ def create_node(
         node._history_user = actor
         node.save()
         rules.stamp_self(GRID_TREE, node)
+        _audit("node.create", node, actor, after=_facts(node, _NODE_FIELDS))
         return node
 
 
@@ -192,6 +213,7 @@ def update_node(
         node = _locked(node)
         parent = node.parent
         old_code = node.code
+        before = _facts(node, _NODE_FIELDS)
         fields = validate_node(
             parent=parent,
             tenant=node.tenant,
@@ -206,6 +228,7 @@ def update_node(
         node.save()
         if fields.code != old_code:
             _recode_descendants(node, old_code)
+        _audit("node.update", node, actor, before, _facts(node, _NODE_FIELDS))
         return node
 
 
@@ -225,7 +248,10 @@ def move_node(*, node: GridNode, new_parent: GridNode, actor: User | None = None
             check_children=False,
         )
 
-    return moves.move_subtree(GRID_TREE, node=node, new_parent=new_parent, validate=validate, actor=actor)
+    before = {"parent_id": node.parent_id, "code": node.code}
+    moved = moves.move_subtree(GRID_TREE, node=node, new_parent=new_parent, validate=validate, actor=actor)
+    _audit("node.move", moved, actor, before, {"parent_id": moved.parent_id, "code": moved.code})
+    return moved
 
 
 def restamp_subtree(node: GridNode) -> None:
@@ -249,14 +275,18 @@ def restamped_models() -> Iterable[type]:
 def archive_node(*, node: GridNode, actor: User | None = None) -> int:
     """Take a node and its subtree out of service; nothing is deleted. Returns how many nodes were archived."""
     check_tree_editor(actor, node.tenant_id)
-    return moves.archive_subtree(GRID_TREE, node=node, actor=actor)
+    count = moves.archive_subtree(GRID_TREE, node=node, actor=actor)
+    _audit("node.archive", node, actor, {"is_archived": False}, {"is_archived": True, "nodes": count})
+    return count
 
 
 @transaction.atomic
 def restore_node(*, node: GridNode, actor: User | None = None) -> GridNode:
     """Bring an archived node back (its subtree stays archived until restored one by one)."""
     check_tree_editor(actor, node.tenant_id)
-    return moves.restore(GRID_TREE, node=node, actor=actor)
+    restored = moves.restore(GRID_TREE, node=node, actor=actor)
+    _audit("node.restore", restored, actor, {"is_archived": True}, {"is_archived": restored.is_archived})
+    return restored
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -294,11 +324,13 @@ def save_post(
     """Add a post to the tenant's catalogue, or update the one with this code."""
     actions, required_on = _clean_post_lists(actions, required_on)
     post = Post.objects.select_for_update().filter(tenant=tenant, code=code).first() or Post(tenant=tenant, code=code)
+    before = _facts(post, _POST_FIELDS) if post.pk else {}
     post.name, post.tier, post.duties = name, tier, duties
     post.actions, post.required_on, post.sort_order = actions, required_on, sort_order
     post.full_clean()
     post._history_user = actor
     post.save()
+    _audit("post.update" if before else "post.create", post, actor, before, _facts(post, _POST_FIELDS))
     return post
 
 
@@ -337,6 +369,7 @@ def assign(
     assignment.node = node
     assignment._history_user = actor
     assignment.save()
+    _audit("assignment.assign", assignment, actor, after=_facts(assignment, _ASSIGNMENT_FIELDS))
     return assignment
 
 
@@ -348,9 +381,11 @@ def end_assignment(*, assignment: Assignment, end_date: date, actor: User | None
         raise ValidationError(_("You may not change the roster of “%(node)s”.") % {"node": assignment.node.name})
     if end_date < assignment.start_date:
         raise ValidationError({"end_date": [_("The end date cannot come before the start date.")]})
+    before = {"end_date": assignment.end_date}
     assignment.end_date = end_date
     assignment._history_user = actor
     assignment.save(update_fields=["end_date"])
+    _audit("assignment.end", assignment, actor, before, {"end_date": end_date})
     return assignment
 
 
@@ -368,7 +403,9 @@ def update_assignment(
         name for name, value in (("duties", duties), ("end_date", end_date)) if getattr(current, name) != value
     ]
     if changed:
+        before = {name: getattr(current, name) for name in changed}
         current.duties, current.end_date = duties, end_date
         current._history_user = actor
         current.save(update_fields=changed)
+        _audit("assignment.update", current, actor, before, {name: getattr(current, name) for name in changed})
     return current

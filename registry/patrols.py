@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from audit import services as audit
 from grids.choices import NodeKind
 from grids.models import GridNode
 from grids.rights import VIEW
@@ -36,7 +37,7 @@ from .models import (
     PatrolPoint,
     Visit,
 )
-from .services import check_right
+from .services import audit_write, check_right
 
 MAX_POINTS = 500
 
@@ -53,6 +54,7 @@ def start_patrol(*, actor, grid: GridNode, now: dt.datetime | None = None) -> Pa
     if open_one is not None:
         return open_one
     patrol.save()
+    audit_write("patrol.start", patrol, actor)
     return patrol
 
 
@@ -92,7 +94,10 @@ def record_positions(*, actor, patrol: Patrol, points: Iterable[dict]) -> int:
                                 accuracy_m=int(accuracy) if accuracy not in (None, "") else None))
     before = patrol.points.count()
     PatrolPoint.objects.bulk_create(rows, ignore_conflicts=True)
-    return patrol.points.count() - before
+    added = patrol.points.count() - before
+    if added:  # one row per batch of the track, not per position
+        audit.record("registry.patrol.track", patrol, actor=actor, summary={"positions": added})
+    return added
 
 
 @transaction.atomic
@@ -105,10 +110,13 @@ def check_in(
     place = building or organisation
     if place is None or not scope_for(actor, VIEW).covers(place):
         raise ValidationError({"building": _("Choose a building or organisation of your grid.")})
-    return PatrolCheckIn.objects.create(
+    check = PatrolCheckIn.objects.create(
         patrol=patrol, building=building, organisation=organisation if building is None else None,
         at=now or timezone.now(), note=note[:200], by_qr=by_qr,
     )
+    audit.record("registry.patrol.check_in", patrol, actor=actor, after={
+        "building": check.building_id, "organisation": check.organisation_id, "by_qr": by_qr, "check_in": check.pk})
+    return check
 
 
 @transaction.atomic
@@ -132,8 +140,10 @@ def report_finding(
         actor=actor, node=grid, category=category, title=title, description=description, lon=lon, lat=lat,
         idempotency_key=idempotency_key,
     )
-    finding, _created = PatrolFinding.objects.get_or_create(event=event, defaults={"patrol": patrol,
-                                                                                   "building": building})
+    finding, created = PatrolFinding.objects.get_or_create(event=event, defaults={"patrol": patrol,
+                                                                                  "building": building})
+    if created:  # the event's filing has its own row (events.report); this one ties it to the patrol
+        audit.record("registry.patrol.finding", patrol, actor=actor, after={"event": event.pk, "finding": finding.pk})
     return finding
 
 
@@ -149,6 +159,8 @@ def end_patrol(*, actor, patrol: Patrol, summary: str = "", now: dt.datetime | N
     patrol.ended_at = max(ended, patrol.started_at)
     patrol.summary = "\n".join(part for part in ((summary or "").strip()[:2000], counts) if part)
     patrol.save(update_fields=["ended_at", "summary"])
+    audit.record("registry.patrol.end", patrol, actor=actor, before={"ended_at": None},
+                 after={"ended_at": patrol.ended_at, "summary": patrol.summary})
     return patrol
 
 
@@ -166,6 +178,7 @@ def record_visit(
     visit.stamp_from(household)
     check_right(actor, registry_rights.EDIT, visit)
     visit.save()
+    audit_write("visit.record", visit, actor)
     return visit
 
 

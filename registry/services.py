@@ -15,6 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit import services as audit
+from audit.models import Kind as AuditKind
 from grids.choices import NodeKind
 from grids.models import GridNode
 from grids.scope import scope_for
@@ -81,6 +83,20 @@ def _point(lon, lat) -> tuple[float | None, float | None]:
     return lon, lat
 
 
+def audit_write(action: str, obj, actor, before: dict | None = None) -> None:
+    """The registry's one audit helper for writes: the row's facts before and after (never a plain identity
+    number or phone: `audit.snapshot` leaves out ciphertexts and blind indexes)."""
+    audit.record(f"registry.{action}", obj, actor=actor, before=before or {}, after=audit.snapshot(obj))
+
+
+def _before(obj) -> dict:
+    return audit.snapshot(obj) if obj is not None and obj.pk is not None else {}
+
+
+def _saved(obj) -> str:
+    return "update" if obj.pk is not None else "create"
+
+
 # ---- places ---------------------------------------------------------------------------------------------------
 
 
@@ -93,6 +109,7 @@ def save_compound(
     """Create or edit a compound (小区 / 院落) of a community or a grid."""
     if node.kind not in (NodeKind.COMMUNITY, NodeKind.GRID) or node.is_archived:
         raise ValidationError({"node": _("A compound belongs to a community or a grid in service.")})
+    before, verb = _before(compound), _saved(compound or Compound())
     compound = compound or Compound()
     compound.node = node
     compound.stamp_from(node)
@@ -107,6 +124,7 @@ def save_compound(
     compound.no_security = no_security
     compound.lon, compound.lat = _point(lon, lat)
     compound.save()
+    audit_write(f"compound.{verb}", compound, actor, before)
     return compound
 
 
@@ -116,6 +134,7 @@ def save_organisation(
     contact_phone: str | None = None, lon=None, lat=None, organisation: Organisation | None = None,
 ) -> Organisation:
     """Create or edit an organisation of a grid (驻格单位); a phone of None leaves the stored one as it is."""
+    before, verb = _before(organisation), _saved(organisation or Organisation())
     organisation = organisation or Organisation()
     organisation.node = _grid(node)
     organisation.stamp_from(node)
@@ -131,6 +150,7 @@ def save_organisation(
         personal.set_field(organisation, "contact_phone", CONTACT_PURPOSE, validate_phone(contact_phone))
     organisation.lon, organisation.lat = _point(lon, lat)
     organisation.save()
+    audit_write(f"organisation.{verb}", organisation, actor, before)
     return organisation
 
 
@@ -141,6 +161,7 @@ def save_building(
     building: Building | None = None,
 ) -> Building:
     """Create or edit a building standing in a grid; its houses and their people follow it into a new grid."""
+    before, verb = _before(building), _saved(building or Building())
     building = building or Building()
     moved = building.pk is not None and building.node_id != node.pk
     building.node = _grid(node)
@@ -168,6 +189,7 @@ def save_building(
     building.save()
     if moved:
         _restamp_building(building)
+    audit_write(f"building.{verb}", building, actor, before)
     return building
 
 
@@ -187,6 +209,7 @@ def save_house(
     house: House | None = None,
 ) -> House:
     """Create or edit a house of a building."""
+    before, verb = _before(house), _saved(house or House())
     house = house or House()
     if house.pk and house.building_id != building.pk:
         raise ValidationError({"building": _("A house stays in its building.")})
@@ -202,6 +225,7 @@ def save_house(
         raise ValidationError({"number": _("This house exists already in the building.")})
     house.unit, house.floor, house.number, house.use = unit, floor, number, _choice(use, HouseUse, "use")
     house.save()
+    audit_write(f"house.{verb}", house, actor, before)
     return house
 
 
@@ -272,6 +296,7 @@ def register_resident(*, actor, node: GridNode, **fields) -> Resident:
     check_right(actor, registry_rights.EDIT, resident)
     _check_unique_id(resident.tenant_id, personal.read_field(resident, "id_number", ID_PURPOSE))
     resident.save()
+    audit_write("resident.create", resident, actor)
     return resident
 
 
@@ -283,6 +308,7 @@ def update_resident(
     """Correct a person's facts; a document or phone of None is kept as stored."""
     resident = Resident.objects.select_for_update().get(pk=resident.pk)
     check_right(actor, registry_rights.EDIT, resident)
+    before = audit.snapshot(resident)
     if name is not None:
         if not name.strip():
             raise ValidationError({"name": _("Give a name.")})
@@ -301,6 +327,7 @@ def update_resident(
     if phone is not None:
         personal.set_field(resident, "phone", PHONE_PURPOSE, validate_phone(phone))
     resident.save()
+    audit_write("resident.update", resident, actor, before)
     return resident
 
 
@@ -362,6 +389,7 @@ def form_household(
     members: Iterable[tuple[Resident, str]] = (), note: str = "",
 ) -> Household:
     """A new household in a house, its head and members moving in (leaving their earlier households as history)."""
+    members = list(members)
     household = Household(house=house, node=house.node, number=number, formed_on=on_date)
     household.stamp_from(house.node)
     check_right(actor, registry_rights.EDIT, household)
@@ -372,6 +400,8 @@ def form_household(
         if relation == Relation.HEAD:
             raise ValidationError({"relation": _("The household has a head already.")})
         _join(household, _locked(resident), relation, on_date, actor, note)
+    audit.record("registry.household.form", household, actor=actor, after={
+        **audit.snapshot(household), "head": head.pk, "members": [r.pk for r, _relation in members]})
     return household
 
 
@@ -392,6 +422,8 @@ def move_in(*, actor, household: Household, resident: Resident, relation: str, o
     household = _locked_household(household)
     check_right(actor, registry_rights.EDIT, household)
     _join(household, _locked(resident), relation, on_date, actor, note)
+    audit.record("registry.household.move_in", household, actor=actor,
+                 after={"resident": resident.pk, "relation": relation, "on_date": on_date})
     return household
 
 
@@ -408,10 +440,13 @@ def move_out(
         raise ValidationError({"status": _("Choose one of the offered values.")})
     if not household.members.filter(resident=resident, left_on__isnull=True).exists():
         raise ValidationError({"resident": _("The person is not a member of this household.")})
+    before = {"status": resident.status, "house_id": resident.house_id, "household": household.pk}
     _leave_current(resident, on_date, actor, note)
     resident.status = status
     resident.house = None
     resident.save(update_fields=["status", "house", "updated_at"])
+    audit.record("registry.household.move_out", resident, actor=actor, before=before,
+                 after={"status": status, "house_id": None, "household": None, "on_date": on_date})
     return resident
 
 
@@ -429,6 +464,7 @@ def add_to_care_list(*, actor, care_list: CareList, resident: Resident, since: d
     if CareListMember.objects.filter(care_list=care_list, resident=resident, until__isnull=True).exists():
         raise ValidationError({"resident": _("The person is on this list already.")})
     member.save()
+    audit_write("care.add", member, actor)
     return member
 
 
@@ -441,8 +477,10 @@ def end_care(*, actor, member: CareListMember, until: dt.date, reason: str = "")
         raise ValidationError({"until": _("This membership has ended already.")})
     if until < member.since:
         raise ValidationError({"until": _("The end is before the start.")})
+    before = {"until": member.until, "end_reason": member.end_reason}
     member.until, member.end_reason = until, reason
     member.save(update_fields=["until", "end_reason"])
+    audit.record("registry.care.end", member, actor=actor, before=before, after={"until": until, "end_reason": reason})
     return member
 
 
@@ -457,6 +495,7 @@ def save_thing(
     """Create or edit a thing (部件) at a point of a grid."""
     from .choices import ThingStatus
 
+    before, verb = _before(thing), _saved(thing or Thing())
     thing = thing or Thing()
     thing.node = _grid(node)
     thing.stamp_from(node)
@@ -469,6 +508,7 @@ def save_thing(
     thing.thing_type, thing.code, thing.description, thing.building = thing_type, code, description, building
     thing.status = _choice(status or thing.status or ThingStatus.IN_SERVICE, ThingStatus, "status")
     thing.save()
+    audit_write(f"thing.{verb}", thing, actor, before)
     return thing
 
 
@@ -520,6 +560,9 @@ def _record(actor, *, kind, field, reason, resident=None, organisation=None) -> 
     )
     record.stamp_from(subject)
     record.save()
+    # The registry's access record stays its own (its page, its API); the audit trail gets the same read.
+    audit.record(f"registry.{kind}", subject, kind=AuditKind.READ, actor=actor,
+                 summary={"field": field, "reason": reason, "access_record": record.pk})
     return record
 
 
@@ -534,6 +577,10 @@ def record_access(*, actor, residents: Iterable[Resident], kind: str, fields: It
             record.stamp_from(resident)
             rows.append(record)
     AccessRecord.objects.bulk_create(rows, batch_size=1000)
+    if rows:  # one audit row for the whole read: whose records, which fields, why
+        audit.record(f"registry.{kind}", None, kind=AuditKind.READ, actor=actor, tenant_id=rows[0].tenant_id,
+                     summary={"residents": sorted({r.resident_id for r in rows}), "fields": list(fields),
+                              "reason": reason[:200]})
     return len(rows)
 
 

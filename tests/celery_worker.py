@@ -38,14 +38,22 @@ def redis_answers() -> bool:
         return False
 
 
+class Queue(str):
+    """The worker's queue name; `.process` is the worker's process (a fault test may kill it)."""
+
+    process: subprocess.Popen
+
+
 @contextmanager
-def real_worker(name: str, *, media_root: Path | None = None):
-    """Start a worker on a fresh queue named after `name`; yield the queue; stop the worker (skip without Redis)."""
+def real_worker(name: str, *, media_root: Path | None = None, include: tuple[str, ...] = (), env: dict | None = None):
+    """Start a worker on a fresh queue named after `name`; yield the queue; stop the worker (skip without Redis).
+
+    `include`: modules the worker imports at start (a test-only export kind); `env`: more environment."""
     if not redis_answers():
         pytest.skip(f"no Redis at {REDIS_URL}")
     queue = f"{name}-test-{uuid.uuid4().hex[:8]}"
     db = connection.settings_dict
-    env = {
+    extra_env, env = env, {
         **os.environ,
         "DJANGO_DEBUG": "1",
         "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
@@ -57,12 +65,16 @@ def real_worker(name: str, *, media_root: Path | None = None):
     }
     if media_root is not None:
         env["DJANGO_MEDIA_ROOT"] = str(media_root)
+    env.update(extra_env or {})
     celery = Path(sys.executable).with_name("celery")
     process = subprocess.Popen(
         [str(celery), "-A", "yaohai", "worker", "--pool=solo", "-Q", queue, "-l", "WARNING",
-         "--without-mingle", "--without-gossip", "--without-heartbeat"],
+         "--without-mingle", "--without-gossip", "--without-heartbeat",
+         *(f"--include={module}" for module in include)],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
+    queue = Queue(queue)
+    queue.process = process
     try:
         yield queue
     finally:

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "yaohai.core.security_headers.SecurityHeadersMiddleware",  # CSP without inline script; Permissions-Policy
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "yaohai.core.sessions.IdleTimeoutMiddleware",
@@ -288,6 +289,14 @@ SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=0 if DEBUG else 315
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# The pages that may ask for the position or the camera (yaohai.core.security_headers; every other page: none).
+PERMISSIONS_POLICY_PAGES = {
+    "events:report": ("geolocation", "camera"),
+    "registry:patrol": ("geolocation", "camera"),
+    "events:detail": ("camera",),  # the steps' photos
+}
 X_FRAME_OPTIONS = "DENY"
 
 # Uploads: whole requests stay small; per-file checks live in the forms.

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.module_loading import import_string
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import APIRootView
 
 from grids.accounts import api as accounts_api
@@ -42,7 +42,7 @@ urlpatterns = [
     path("api/v1/", api_root_view(), name="api-root"),
     *(path("api/v1/", include(urlconf)) for urlconf in API_URLCONFS),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
 ]

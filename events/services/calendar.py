@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from audit import services as audit
 from grids.models import User
 
 from ..calendar import calendar_changed
@@ -27,4 +28,5 @@ def load_calendar_year(*, actor: User | None, schedule: Schedule) -> int:
         rows, update_conflicts=True, unique_fields=["date"], update_fields=["is_workday", "note"]
     )
     calendar_changed()  # bulk_create sends no post_save: drop the process's copy of the calendar
+    audit.record("events.calendar.load", None, actor=actor, tenant_id=0, summary={"days": len(rows)})
     return len(rows)

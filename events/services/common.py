@@ -9,6 +9,7 @@ from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit import services as audit
 from grids.models import Assignment, User
 from grids.scope import scope_for
 from yaohai.core.errors import NotAllowed as CoreNotAllowed
@@ -185,6 +186,18 @@ def _refusal(actor: User, event: Event, step: str, rule: Rule) -> str | None:
     return None
 
 
+def _audit_step(event: Event, *, actor, action: str, before: str, after: str, note: str) -> None:
+    """Every logged step or act on an event leaves one audit row: who, the event, the status before and after."""
+    audit.record(
+        f"events.{action}",
+        event,
+        actor=actor,
+        before={"status": before},
+        after={"status": after},
+        summary={"note": note} if note else None,
+    )
+
+
 # The event workflow bound to its model: read through the actor's scope and locked, checked, logged in EventLog.
 EVENTS = Runner(
     EVENT_WORKFLOW,
@@ -194,6 +207,7 @@ EVENTS = Runner(
     log_model=EventLog,
     log_subject="event",
     save=save_event,  # the write seam: rollups and the dashboards' cache move with every step
+    on_step=_audit_step,  # the audit trail: one row per logged step
 )
 
 

@@ -22,10 +22,9 @@ from ..choices import (
 )
 from ..models import (
     Event,
-    EventLog,
     Notification,
 )
-from .common import _current_holders, _notify, _waiting_on
+from .common import EVENTS, _current_holders, _notify, _waiting_on
 from .writes import save_event
 
 
@@ -112,12 +111,8 @@ def _sweep_one(pk: int, now: dt.datetime, near_cut: dt.datetime, result: SweepRe
                 event.escalation_level += 1
                 event.escalated_to_id = target
                 changed += ["escalation_level", "escalated_to"]
-                EventLog.objects.create(
-                    event=event,
-                    actor=None,
-                    action=LogAction.ESCALATE,
-                    from_status=event.status,
-                    to_status=event.status,
+                EVENTS.log(  # the log row and its audit row
+                    event, actor=None, action=LogAction.ESCALATE, before=event.status,
                     note=_("Overdue: escalated one level up."),
                 )
                 _notify(_current_holders([target], tier=PostTier.HEAD), event, NotificationKind.ESCALATED)

@@ -9,7 +9,17 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from audit import services as audit
+from audit.models import Kind
+
 from ..models import PasswordHistory, User
+
+
+def _audit(action: str, user: User, *, summary: dict, actor: User | None = None) -> None:
+    """The accounts' one audit helper: an account row about `user` (never the password or the token itself)."""
+    audit.record(
+        f"accounts.{action}", user, kind=Kind.ACCOUNT, summary=summary, tenant_id=user.tenant_id, actor=actor
+    )
 
 
 def token_lifetime() -> dt.timedelta:
@@ -31,15 +41,20 @@ def issue_token(*, user: User, now: dt.datetime | None = None) -> Token:
     token = Token.objects.select_for_update().filter(user=user).first()
     if token is not None and not token_is_expired(token, now):
         return token
+    replaced = token is not None
     if token is not None:
         token.delete()
-    return Token.objects.create(user=user)  # its `created` is now: the lifetime starts
+    token = Token.objects.create(user=user)  # its `created` is now: the lifetime starts
+    _audit("token.issue", user, summary={"replaced_expired": replaced}, actor=user)  # the user signs in for it
+    return token
 
 
 @transaction.atomic
 def revoke_tokens(*, user: User) -> int:
     """Revoke the user's API tokens (sign-out, password change, the user's or an admin's request)."""
     deleted, _ = Token.objects.filter(user=user).delete()
+    if deleted:
+        _audit("token.revoke", user, summary={"tokens": deleted})
     return deleted
 
 
@@ -58,6 +73,7 @@ def password_changed(*, user: User, now: dt.datetime | None = None) -> None:
         PasswordHistory.objects.filter(pk__in=stale).delete()
     User.objects.filter(pk=user.pk).update(password_changed_at=now)
     user.password_changed_at = now
+    _audit("password.change", user, summary={"at": now})
     revoke_tokens(user=user)
 
 

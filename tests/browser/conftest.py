@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 # (Importing the harness also allows the ORM beside Playwright's event loop: DJANGO_ALLOW_ASYNC_UNSAFE.)
-from tests.browser.harness import ARTIFACTS, DESKTOP, launch, needs_chromium, sign_in
+from tests.browser.harness import ARTIFACTS, CSP_VIOLATIONS, DESKTOP, launch, needs_chromium, sign_in
 from tests.browser.harness import new_page as open_page
 
 
@@ -39,9 +39,11 @@ def new_page(browser, request):
         contexts.append(page.context)
         return page
 
+    CSP_VIOLATIONS.clear()
     yield make
     for context in contexts:
         context.close()
+    assert not CSP_VIOLATIONS, f"the Content-Security-Policy blocked: {CSP_VIOLATIONS}"
 
 
 @pytest.fixture

@@ -45,13 +45,24 @@ def launch(playwright):
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
 
 
+# What Chromium refused under the Content-Security-Policy during the current flow (with_chromium fails on any).
+CSP_VIOLATIONS: list[str] = []
+
+
+def _watch_console(message) -> None:
+    if "Content Security Policy" in message.text:
+        CSP_VIOLATIONS.append(message.text[:300])
+
+
 def new_page(chromium, *, viewport=DESKTOP, locale="zh-CN", mobile=False):
-    """A page in a fresh browser context (its own cookies and storage)."""
+    """A page in a fresh browser context (its own cookies and storage); what the CSP blocks on it is recorded."""
     context = chromium.new_context(
         viewport=viewport, locale=locale, is_mobile=mobile, has_touch=mobile, device_scale_factor=1
     )
     context.set_default_timeout(15_000)
-    return context.new_page()
+    page = context.new_page()
+    page.on("console", _watch_console)
+    return page
 
 
 def sign_in(page, base_url: str, username: str, password: str = PASSWORD):
@@ -84,9 +95,11 @@ def with_chromium(flow, *, timeout: int = 300) -> None:
     def run():
         with sync_playwright() as playwright:
             chromium = launch(playwright)
+            CSP_VIOLATIONS.clear()
             try:
                 flow(chromium)
             finally:
                 chromium.close()
+            assert not CSP_VIOLATIONS, f"the Content-Security-Policy blocked: {CSP_VIOLATIONS}"
 
     run_in_thread(run, timeout=timeout)

@@ -113,3 +113,15 @@ def test_language_switcher_changes_the_page_to_english(world, live_server, new_p
     with page.expect_navigation():
         page.get_by_test_id("language-switcher").select_option("zh-hans")
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
+
+
+def test_swagger_ui_and_the_language_switcher_work_under_the_content_security_policy(world, live_server, new_page, log_in):
+    """Swagger UI from the sidecar starts from its own script file (no inline start-up block), and the language
+    switcher, once an inline onchange, now sends its form from static/js/ui.js."""
+    page = new_page()
+    page.goto(f"{live_server.url}/api/docs/")
+    expect(page.locator(".swagger-ui .info .title")).to_be_visible()
+    log_in(page, world.users["A/S1/C1:grid_head"].username)
+    page.goto(f"{live_server.url}/accounts/security/")
+    page.get_by_test_id("language-switcher").first.select_option("en")
+    expect(page.locator("html")).to_have_attribute("lang", "en")

@@ -73,6 +73,7 @@ def test_filing_through_the_api_runs_only_the_statements_it_needs(ev):
         "UPDATE events_eventsequence",  # the day's number, UPDATE … RETURNING
         "INSERT events_event",
         "INSERT events_eventlog",
+        "INSERT audit_entry",  # the audit row of the filing (sealed into its chain once the transaction commits)
         "INSERT events_notification",
         "RELEASE",
     ]

@@ -224,6 +224,8 @@ class Runner:
       instead of the model's DoesNotExist, for apps whose interfaces do not map it themselves.
     - save(obj): how the app writes the record (default `obj.save()`); events pass their write seam, which keeps
       the rollups and the dashboards' cache right.
+    - on_step(obj, *, actor, action, before, after, note): called in the transaction after every log row (a step or
+      an act beside the table); the owning app passes a function writing its audit row (this module imports no app).
     """
 
     def __init__(
@@ -237,6 +239,7 @@ class Runner:
         log_subject: str = "",
         not_found: bool = False,
         save: Callable[[Any], Any] | None = None,
+        on_step: Callable[..., Any] | None = None,
     ):
         self.workflow = workflow
         self.rows = rows
@@ -246,6 +249,7 @@ class Runner:
         self.log_subject = log_subject
         self.not_found = not_found
         self.save = save or (lambda obj: obj.save())
+        self.on_step = on_step
 
     def lock(self, actor, obj):
         """The record, row-locked until commit, read through the actor's scope."""
@@ -285,17 +289,22 @@ class Runner:
         return Step(self, actor, locked, step, rule, getattr(locked, self.workflow.field), now)
 
     def log(self, obj, *, actor, action: str, before: str, note: str = ""):
-        """Append the log row of a step (or of an act beside the table: then `before` is the current status)."""
-        if self.log_model is None:
-            return None
-        return self.log_model.objects.create(
-            **{self.log_subject: obj},
-            actor=actor,
-            action=action,
-            from_status=before,
-            to_status=getattr(obj, self.workflow.field),
-            note=note,
-        )
+        """Append the log row of a step (or of an act beside the table: then `before` is the current status), and
+        let `on_step` record it (the audit trail)."""
+        after = getattr(obj, self.workflow.field)
+        row = None
+        if self.log_model is not None:
+            row = self.log_model.objects.create(
+                **{self.log_subject: obj},
+                actor=actor,
+                action=action,
+                from_status=before,
+                to_status=after,
+                note=note,
+            )
+        if self.on_step is not None:
+            self.on_step(obj, actor=actor, action=action, before=before, after=after, note=note)
+        return row
 
 
 @dataclass
