@@ -32,7 +32,9 @@ def test_patrol_keeps_its_track_through_a_lost_connection(world, live_server):
         page.wait_for_selector("#patrol")
         # The first position (from the emulated GPS) is recorded and sent before the connection drops.
         page.wait_for_function(
-            "window.patrolTrack && window.patrolTrack.state().seq >= 1 && !window.patrolTrack.state().queue.length"
+            # A function, not an expression: Playwright evaluates a bare expression with eval, which the page's
+            # Content-Security-Policy (script-src 'self') refuses.
+            "() => window.patrolTrack && window.patrolTrack.state().seq >= 1 && !window.patrolTrack.state().queue.length"
         )
         context.set_offline(True)
         page.evaluate("""() => {
@@ -45,7 +47,7 @@ def test_patrol_keeps_its_track_through_a_lost_connection(world, live_server):
         assert page.get_by_test_id("track-queue").inner_text() == "3"
         page.screenshot(path=str(ARTIFACTS / "registry-patrol-offline.png"), full_page=True)
         context.set_offline(False)
-        page.wait_for_function("document.getElementById('track-queue').textContent === '0'")
+        page.wait_for_function("() => document.getElementById('track-queue').textContent === '0'")
         page.get_by_test_id("check-in").locator("button").click()
         page.wait_for_selector("[data-testid=check-ins]")
         finding = page.get_by_test_id("finding")
