@@ -1,0 +1,16 @@
+"""Every write of the parties app: keyword-only, atomic, scoped (parties.manage over the record's node).
+Views, the API, the admin and the commands call these."""
+
+from .tree import (  # noqa: F401
+    appoint_officer,
+    archive_org,
+    create_org,
+    create_root,
+    end_officer,
+    move_org,
+    rename_org,
+    restore_org,
+    set_led_buildings,
+    set_led_grids,
+    validate_org,
+)
