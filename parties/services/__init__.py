@@ -1,6 +1,17 @@
 """Every write of the parties app: keyword-only, atomic, scoped (parties.manage over the record's node).
 Views, the API, the admin and the commands call these."""
 
+from .members import (  # noqa: F401
+    admit_member,
+    log_service_hours,
+    look_after,
+    make_formal,
+    name_central_household,
+    register_at_home,
+    stop_looking_after,
+    transfer_member,
+    transfer_out,
+)
 from .tree import (  # noqa: F401
     appoint_officer,
     archive_org,

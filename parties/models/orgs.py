@@ -20,7 +20,7 @@ from mptt.querysets import TreeQuerySet
 from grids.models import ScopedModel
 from grids.querysets import ScopedQuerySetMixin
 
-from .choices import SUBKINDS, OfficerRole, OrgKind, OrgLevel, check
+from ..choices import SUBKINDS, OfficerRole, OrgKind, OrgLevel, check
 
 
 class PartyOrgQuerySet(ScopedQuerySetMixin, TreeQuerySet):

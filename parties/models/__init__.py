@@ -1,0 +1,25 @@
+"""The parties' models, by part: the organisation tree (orgs), members and central households (members)."""
+
+from .members import (
+    CentralHousehold,
+    CentralHouseholdLink,
+    Member,
+    ServiceHours,
+    ServiceRegistration,
+    Transfer,
+)
+from .orgs import LedBuilding, LedGrid, Officer, PartyOrg, PartyOrgQuerySet
+
+__all__ = [
+    "CentralHousehold",
+    "CentralHouseholdLink",
+    "LedBuilding",
+    "LedGrid",
+    "Member",
+    "Officer",
+    "PartyOrg",
+    "PartyOrgQuerySet",
+    "ServiceHours",
+    "ServiceRegistration",
+    "Transfer",
+]
