@@ -10,4 +10,4 @@ class PartiesConfig(AppConfig):
     verbose_name = _("Party building")
 
     def ready(self):
-        from . import rights  # noqa: F401  (declares parties.manage)
+        from . import rights, workflows  # noqa: F401  (declares parties.manage; registers the topic's table)

@@ -74,3 +74,53 @@ class TransferKind(models.TextChoices):
     TRANSFER_OUT = "out", _("transferred out")
     MOVED = "moved", _("moved within the district")
     BECAME_FORMAL = "formal", _("became a formal member")
+
+
+class Seat(models.TextChoices):
+    """The seats of a co-governance committee (网格共治委员会)."""
+
+    GRID_WORKER = "grid_worker", _("grid worker")
+    OWNERS_COMMITTEE = "owners_committee", _("owners' committee")
+    PROPERTY_COMPANY = "property", _("property company")
+    OWNER = "owner", _("owner")
+    BUILDING_HEAD = "building_head", _("building head")
+    RESIDENT_UNIT = "unit", _("resident unit")
+    SOCIAL_ORGANISATION = "social_org", _("social organisation")
+    PARTY_BRANCH = "party", _("party branch")
+
+
+class TopicSource(models.TextChoices):
+    RESIDENT = "resident", _("raised by a resident")
+    COMMITTEE_MEMBER = "committee", _("raised by a committee member")
+    GRID_WORKER = "grid_worker", _("raised by a grid worker")
+    EVENT = "event", _("from an event")
+
+
+class TopicStatus(models.TextChoices):
+    RAISED = "raised", _("raised")
+    ACCEPTED = "accepted", _("accepted")
+    SCHEDULED = "scheduled", _("scheduled")
+    DISCUSSED = "discussed", _("discussed")
+    RESOLVED = "resolved", _("resolved")
+    IMPLEMENTED = "implemented", _("implemented")
+    CLOSED = "closed", _("closed")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+class TopicStep(models.TextChoices):
+    ACCEPT = "accept", _("accept")
+    SCHEDULE = "schedule", _("schedule a meeting")
+    DISCUSS = "discuss", _("record the meeting")
+    RESOLVE = "resolve", _("resolve")
+    IMPLEMENT = "implement", _("mark implemented")
+    CLOSE = "close", _("close")
+    WITHDRAW = "withdraw", _("withdraw")
+
+
+class TopicWho(models.TextChoices):
+    OFFICER = "officer", _("officer keeping party building and co-governance (parties.manage)")
+
+
+OPEN_TOPIC_STATUSES = (
+    TopicStatus.RAISED, TopicStatus.ACCEPTED, TopicStatus.SCHEDULED, TopicStatus.DISCUSSED,
+)

@@ -1,5 +1,16 @@
 """The parties' models, by part: the organisation tree (orgs), members and central households (members)."""
 
+from .cogov import (
+    Attendee,
+    Committee,
+    CommitteeSeat,
+    FollowUp,
+    Meeting,
+    Notice,
+    Topic,
+    TopicLog,
+    Vote,
+)
 from .members import (
     CentralHousehold,
     CentralHouseholdLink,
@@ -11,6 +22,15 @@ from .members import (
 from .orgs import LedBuilding, LedGrid, Officer, PartyOrg, PartyOrgQuerySet
 
 __all__ = [
+    "Attendee",
+    "Committee",
+    "CommitteeSeat",
+    "FollowUp",
+    "Meeting",
+    "Notice",
+    "Topic",
+    "TopicLog",
+    "Vote",
     "CentralHousehold",
     "CentralHouseholdLink",
     "LedBuilding",

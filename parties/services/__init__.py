@@ -1,6 +1,24 @@
 """Every write of the parties app: keyword-only, atomic, scoped (parties.manage over the record's node).
 Views, the API, the admin and the commands call these."""
 
+from .consultation import (  # noqa: F401
+    TOPICS,
+    accept_topic,
+    add_follow_up,
+    close_topic,
+    draft_notice,
+    file_follow_up_as_event,
+    finish_follow_up,
+    implement_topic,
+    publish_notice,
+    raise_topic,
+    record_meeting,
+    resolve_topic,
+    schedule_meeting,
+    seat_member,
+    set_up_committee,
+    withdraw_topic,
+)
 from .members import (  # noqa: F401
     admit_member,
     log_service_hours,
