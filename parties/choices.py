@@ -124,3 +124,22 @@ class TopicWho(models.TextChoices):
 OPEN_TOPIC_STATUSES = (
     TopicStatus.RAISED, TopicStatus.ACCEPTED, TopicStatus.SCHEDULED, TopicStatus.DISCUSSED,
 )
+
+
+class TeamKind(models.TextChoices):
+    ALLEY_STEWARDS = "stewards", _("alley stewards (小巷管家)")
+    VOLUNTEERS = "volunteers", _("volunteer team")
+    INTEREST_GROUP = "interest", _("interest group")
+
+
+class TeamBrand(models.TextChoices):
+    NONE = "", _("no brand")
+    ZUOLIN_YOUSHE = "zuolin", _("左邻右舍")
+    XINGHUO = "xinghuo", _("星火公益")
+
+
+class OfferKind(models.TextChoices):
+    REWARDS = "rewards", _("rewards")
+    SERVICES = "services", _("services")
+    SPACE = "space", _("space")
+    MONEY = "money", _("money")

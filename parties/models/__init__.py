@@ -20,8 +20,13 @@ from .members import (
     Transfer,
 )
 from .orgs import LedBuilding, LedGrid, Officer, PartyOrg, PartyOrgQuerySet
+from .volunteers import PartnerOffer, PartnerUnit, Team, TeamMember
 
 __all__ = [
+    "PartnerOffer",
+    "PartnerUnit",
+    "Team",
+    "TeamMember",
     "Attendee",
     "Committee",
     "CommitteeSeat",

@@ -43,3 +43,4 @@ from .tree import (  # noqa: F401
     set_led_grids,
     validate_org,
 )
+from .volunteers import enlist_partner, form_team, join_team, leave_team, set_leader  # noqa: F401
