@@ -143,3 +143,19 @@ class OfferKind(models.TextChoices):
     SERVICES = "services", _("services")
     SPACE = "space", _("space")
     MONEY = "money", _("money")
+
+
+class CentreLevel(models.TextChoices):
+    """The three levels of party–mass service centres."""
+
+    STREET = "street", _("street centre")
+    COMMUNITY = "community", _("community centre")
+    STATION = "station", _("compound station (家门口服务站)")
+
+
+class Section(models.TextChoices):
+    PARTY_BUILDING = "party", _("基层党建")
+    CONSULTATION = "consult", _("协商自治")
+    CULTURE_SPORTS = "culture", _("文体活动")
+    CONVENIENCE = "convenience", _("便民服务")
+    CHARITY_INTEREST = "charity", _("公益兴趣")

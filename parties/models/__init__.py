@@ -1,5 +1,6 @@
 """The parties' models, by part: the organisation tree (orgs), members and central households (members)."""
 
+from .centres import Activity, CentreSection, ServiceCentre, SignUp
 from .cogov import (
     Attendee,
     Committee,
@@ -23,6 +24,10 @@ from .orgs import LedBuilding, LedGrid, Officer, PartyOrg, PartyOrgQuerySet
 from .volunteers import PartnerOffer, PartnerUnit, Team, TeamMember
 
 __all__ = [
+    "Activity",
+    "CentreSection",
+    "ServiceCentre",
+    "SignUp",
     "PartnerOffer",
     "PartnerUnit",
     "Team",
