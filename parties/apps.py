@@ -11,3 +11,10 @@ class PartiesConfig(AppConfig):
 
     def ready(self):
         from . import rights, workflows  # noqa: F401  (declares parties.manage; registers the topic's table)
+        from .indicators import register_indicators
+        from .panels import register_panels
+        from .shell import register
+
+        register_panels()  # party building and co-governance on every node's page
+        register_indicators()  # consultation topics resolved on time, for the monthly assessment
+        register()  # 党建 in the menu, a grid worker's workbench panel

@@ -12,7 +12,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit import services as audit
 from grids.choices import NodeKind
 from grids.models import GridNode
 from yaohai.core.errors import Conflict, NotFound
@@ -21,7 +20,7 @@ from yaohai.core.workflow import after_commit
 from ..choices import CentreLevel, Section
 from ..models import Activity, CentreSection, ServiceCentre, SignUp
 from ..signals import attendance_recorded
-from .common import check_manage, same_tenant
+from .common import audit, check_manage, same_tenant
 
 LEVEL_NODES = {
     CentreLevel.STREET: (NodeKind.STREET,),

@@ -12,7 +12,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit import services as audit
 from events import services as event_services
 from events.models import Event
 from events.rights import REPORT
@@ -26,7 +25,7 @@ from ..choices import Seat, TopicSource, TopicStatus, TopicStep
 from ..models import Attendee, Committee, CommitteeSeat, FollowUp, Meeting, Notice, Topic, TopicLog, Vote
 from ..rights import MANAGE
 from ..workflows import TOPIC_WORKFLOW
-from .common import check_manage, same_tenant
+from .common import audit, check_manage, same_tenant
 
 TOPIC_LEVELS = (NodeKind.STREET, NodeKind.COMMUNITY, NodeKind.GRID)
 

@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from audit import services as audit
 from grids.choices import NodeKind
 from registry.models import HouseholdMember
 
@@ -24,7 +23,7 @@ from ..models import (
     ServiceRegistration,
     Transfer,
 )
-from .common import check_manage, same_tenant
+from .common import audit, check_manage, same_tenant
 
 MEMBER_LEVELS = (OrgLevel.COMMITTEE, OrgLevel.BRANCH, OrgLevel.GROUP)
 

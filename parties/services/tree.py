@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from audit import services as audit
 from grids.choices import NodeKind
 from grids.models import GridNode
 from grids.trees import moves, rules
@@ -20,7 +19,7 @@ from grids.trees.locks import creation_lock, tree_lock
 from ..choices import ANCHOR_KIND, OfficerRole, OrgLevel
 from ..models import LedBuilding, LedGrid, Officer, PartyOrg
 from ..tree_spec import PARTY_TREE
-from .common import check_manage, same_tenant
+from .common import audit, check_manage, same_tenant
 
 
 def _anchor(kind: str | None, parent: PartyOrg | None, node: GridNode | None, errors: dict) -> GridNode | None:

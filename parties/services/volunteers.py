@@ -9,13 +9,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from audit import services as audit
 from grids.choices import NodeKind
 from grids.models import GridNode
 
 from ..choices import OfferKind, TeamBrand, TeamKind
 from ..models import PartnerOffer, PartnerUnit, Team, TeamMember
-from .common import check_manage, same_tenant
+from .common import audit, check_manage, same_tenant
 
 PLACES = (NodeKind.COMMUNITY, NodeKind.GRID)
 
