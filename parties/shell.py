@@ -17,6 +17,6 @@ def my_party_grid(actor) -> dict | None:
 
 
 def register() -> None:
-    menu.register("parties", _("Party building"), "parties:home", order=45, visible=for_roles(*EVERYONE),
+    menu.register("parties", _("Party building"), "parties:home", order=65, visible=for_roles(*EVERYONE),
                   icon="award", active_on=["parties:*"])
     home_panels.register("party-grid", "parties/home_panel.html", my_party_grid, roles=[GRID_WORKER], order=30)
