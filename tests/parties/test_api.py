@@ -4,7 +4,7 @@ import datetime as dt
 
 from parties import services
 from parties.models import Notice, Topic
-from tests.parties.centres import activity
+from tests.parties.centres import centre
 from tests.registry import factories as registry
 
 GRID = "A/S1/C1/G1"
@@ -28,7 +28,10 @@ def test_topic_steps_are_named_actions(world, client_for):
 
 
 def test_sign_up_reads_the_person_through_the_scope(world, client_for):
-    event = activity(world)
+    start = dt.datetime(2030, 6, 1, 9, tzinfo=dt.UTC)  # ahead of any clock the suite runs under
+    event = services.plan_activity(centre=centre(world), section="culture", title="太极", starts_at=start,
+                                   ends_at=start + dt.timedelta(hours=2), place="活动室", capacity=5,
+                                   organiser=world.user("A/S1/C1:grid_head"))
     head = client_for("A/S1/C1:grid_head")
     mine = registry.resident(world.node(GRID), name="居民甲", id_number=registry.make_id(seq=1), phone="")
     foreign = registry.resident(world.node("B/S1/C1/G1"), name="居民乙", id_number=registry.make_id(seq=2), phone="")
