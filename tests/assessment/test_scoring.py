@@ -128,7 +128,8 @@ def test_a_weight_given_to_satisfaction_is_shared_among_the_others(month, world)
     row = worker_row(run, world, W1)
     assert row.breakdown()["satisfaction"] == {"numerator": 0, "denominator": 0, "points": None, "weight": 50}
     assert row.total == Decimal("60.76")  # unavailable: its weight goes to the others, pro rata
-    assert run.scheme[-1] == {"key": "satisfaction", "weight": 50, "target": None}
+    assert next(i for i in run.scheme if i["key"] == "satisfaction") == {"key": "satisfaction", "weight": 50,
+                                                                         "target": None}
 
 
 def test_the_ranks_written_are_sql_rank_over_the_totals(month, world):
