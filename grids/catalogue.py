@@ -13,7 +13,9 @@ ALL_LEVELS = list(NodeKind.values)
 OFFICER_ACTIONS = ["view", "report", "dispatch", "verify", "manage_roster", "assess"]
 # Personal data (registry): heads keep, reveal and audit in their subtree; the police reveal; grid workers see it
 # masked. (Codes of the registry's rights, registry/rights.py.)
-HEAD_ACTIONS = [*OFFICER_ACTIONS, "registry.edit", "registry.reveal", "registry.audit"]
+HEAD_ACTIONS = [*OFFICER_ACTIONS, "registry.edit", "registry.reveal", "registry.audit",
+                # Party building and co-governance (parties/rights.py): the heads keep them in their subtree.
+                "parties.manage"]
 WORKER_ACTIONS = ["view", "report", "verify", "registry.edit"]
 
 # (code, name, tier, required on, actions, duties)

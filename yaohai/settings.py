@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "dashboards",
     "events",
     "registry",
+    "parties",
     "assessment",
 ]
 

@@ -1,0 +1,17 @@
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from . import views
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False  # grids.api.urls serves the API root
+for prefix, viewset, basename in (
+    ("orgs", views.PartyOrgViewSet, "org"),
+    ("members", views.MemberViewSet, "member"),
+    ("topics", views.TopicViewSet, "topic"),
+    ("activities", views.ActivityViewSet, "activity"),
+    ("notices", views.NoticeViewSet, "notice"),
+):
+    router.register(prefix, viewset, basename=f"parties-{basename}")
+
+urlpatterns = [path("parties/", include(router.urls))]

@@ -1,0 +1,77 @@
+"""Scope cases of the parties routes (shape: tests/scope_cases.py). The viewer is the head of A/S1/C1."""
+
+import datetime as dt
+
+from parties import services
+from tests.registry.factories import make_id
+
+PATHS = {"inside": "A/S1/C1/G1", "sibling": "A/S1/C2/G1", "foreign": "B/S1/C1/G1"}
+TZ = dt.timezone(dt.timedelta(hours=8))
+START = dt.datetime(2030, 6, 1, 9, 0, tzinfo=TZ)  # far ahead: sign-ups are open whatever the clock says
+
+
+def parties(w):
+    """For each of the three grids: its community's party committee with a branch and a member, a topic with a
+    published notice, and a centre's activity; keyed by kind, then inside / sibling / foreign."""
+    from registry import services as registry_services
+
+    found = {}
+    roots = {}
+    for which, path in PATHS.items():
+        grid = w.node(path)
+        community, street = grid.parent, grid.parent.parent
+        tenant = grid.tenant
+        if tenant.pk not in roots:
+            roots[tenant.pk] = services.create_root(tenant=tenant, name=f"{tenant.name}委")
+        working = services.create_org(parent=roots[tenant.pk], subkind="working_committee", name=f"党工委{which}",
+                                      node=street) if which != "sibling" else found["working"]["inside"]
+        committee = services.create_org(parent=working, subkind="party_committee", name=f"党委{which}", node=community)
+        branch = services.create_org(parent=committee, subkind="grid_branch", name=f"支部{which}")
+        services.set_led_grids(org=branch, grids=[grid])
+        person = registry_services.register_resident(actor=None, node=grid, name=f"党员{which}", id_number=make_id(),
+                                                     phone="")
+        member = services.admit_member(org=branch, resident=person, joined_on=dt.date(2001, 7, 1))
+        topic = services.raise_topic(actor=None, node=grid, title=f"议题{which}", due_on=dt.date(2030, 12, 31),
+                                     source="grid_worker")
+        services.accept_topic(actor=None, topic=topic)
+        meeting = services.schedule_meeting(actor=None, topic=topic, starts_at=START, place="议事厅")
+        services.record_meeting(actor=None, meeting=meeting, minutes="同意")
+        services.resolve_topic(actor=None, topic=topic, resolution=f"决议{which}", on_date=dt.date(2026, 1, 5))
+        notice = services.draft_notice(actor=None, topic=topic, title=f"公示{which}", body="正文")
+        services.publish_notice(actor=None, notice=notice)
+        centre = services.open_centre(node=community, level="community", name=f"中心{which}", place="某路",
+                                      hours="8:30-17:30", sections=[("culture", "")])
+        activity = services.plan_activity(centre=centre, section="culture", title=f"活动{which}", starts_at=START,
+                                          ends_at=START + dt.timedelta(hours=2), place="活动室", capacity=30,
+                                          organiser=w.user(f"{path}:grid_head"))
+        for kind, obj in (("working", working), ("org", branch), ("member", member), ("topic", topic),
+                          ("notice", notice), ("activity", activity)):
+            found.setdefault(kind, {})[which] = obj
+    return found
+
+
+def of(kind):
+    return lambda w: parties(w)[kind]
+
+
+def by_id(obj):
+    return f'"id":{obj.pk},'
+
+
+SCOPE_CASES = {
+    "parties:home": {"kind": "list", "objects": of("org"), "marker": lambda obj: obj.name},
+    "parties-org-list": {"kind": "list", "objects": of("org"), "marker": by_id},
+    "parties-org-detail": {"kind": "object", "objects": of("org")},
+    "parties-member-list": {"kind": "list", "objects": of("member"), "marker": by_id},
+    "parties-member-detail": {"kind": "object", "objects": of("member")},
+    "parties-topic-list": {"kind": "list", "objects": of("topic"), "marker": by_id},
+    "parties-topic-detail": {"kind": "object", "objects": of("topic")},
+    "parties-topic-accept": {"kind": "object", "objects": of("topic"), "method": "post", "data": {}},
+    "parties-topic-withdraw": {"kind": "object", "objects": of("topic"), "method": "post", "data": {"note": "撤回"}},
+    "parties-notice-list": {"kind": "list", "objects": of("notice"), "marker": by_id},
+    "parties-notice-detail": {"kind": "object", "objects": of("notice")},
+    "parties-activity-list": {"kind": "list", "objects": of("activity"), "marker": by_id},
+    "parties-activity-detail": {"kind": "object", "objects": of("activity")},
+    "parties-activity-sign-up": {"kind": "object", "objects": of("activity"), "method": "post",
+                                 "data": {"user": 0}},
+}
