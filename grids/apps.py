@@ -9,7 +9,7 @@ class GridsConfig(AppConfig):
     verbose_name = _("Grids and jurisdiction")
 
     def ready(self):
-        from . import rights  # noqa: F401  (declares view, manage_roster, mediate)
+        from . import rights  # noqa: F401  (declares view, manage_roster)
         from .accounts import middleware  # noqa: F401  (connects the password-expiry check at sign-in)
         from .shell import register
 

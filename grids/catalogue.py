@@ -14,6 +14,8 @@ OFFICER_ACTIONS = ["view", "report", "dispatch", "verify", "manage_roster", "ass
 # Personal data (registry): heads keep, reveal and audit in their subtree; the police reveal; grid workers see it
 # masked. (Codes of the registry's rights, registry/rights.py.)
 HEAD_ACTIONS = [*OFFICER_ACTIONS, "registry.edit", "registry.reveal", "registry.audit"]
+# Mediation (mediation/rights.py): heads mediate and assign the disputes of their subtree; the police mediate.
+HEAD_ACTIONS += ["mediate", "mediation.assign"]
 WORKER_ACTIONS = ["view", "report", "verify", "registry.edit"]
 
 # (code, name, tier, required on, actions, duties)

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "dashboards",
     "events",
     "registry",
+    "mediation",
     "assessment",
 ]
 
