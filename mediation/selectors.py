@@ -71,3 +71,15 @@ def bodies(*, actor):
     return Body.objects.filter(
         Q(pk__in=Body.objects.visible_to(actor).values("pk")) | Q(pk__in=_inside_bodies(actor).values("pk"))
     )
+
+
+def todo(*, actor, limit: int = 100):
+    """待办: the open cases the actor may read, the actor's own first, then by the nearest time limit."""
+    from django.db.models import Case as When_
+    from django.db.models import IntegerField, Value, When
+
+    from .choices import OPEN_STATUSES
+
+    rows = cases(actor=actor).filter(status__in=OPEN_STATUSES).select_related("dispute_type", "body", "mediator")
+    mine = When_(When(mediator__user=actor, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return list(rows.annotate(mine=mine).order_by("mine", "due_on", "-id")[:limit])
