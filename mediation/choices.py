@@ -98,3 +98,19 @@ OPEN_STATUSES = (Status.REGISTERED, Status.ACCEPTED, Status.ASSIGNED, Status.IN_
 # The statuses in which the time limit of people's mediation runs.
 RUNNING_STATUSES = (Status.ACCEPTED, Status.ASSIGNED, Status.IN_MEDIATION)
 SUCCESS_STATUSES = (Status.AGREEMENT, Status.CONFIRMED, Status.FOLLOWED_UP)
+
+
+class AgreementForm(models.TextChoices):
+    WRITTEN = "written", _("Written agreement (人民调解协议书)")
+    ORAL = "oral", _("Oral agreement")
+
+
+class Performance(models.TextChoices):
+    FULL = "full", _("Performed in full")
+    PARTIAL = "partial", _("Performed in part")
+    NONE = "none", _("Not performed")
+
+
+class Confirmation(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed valid")
+    REFUSED = "refused", _("Not confirmed")

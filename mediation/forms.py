@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .choices import Channel, ReferralTarget, Risk
+from .choices import AgreementForm, Channel, Performance, ReferralTarget, Risk
 
 
 class IntakeForm(forms.Form):
@@ -46,3 +46,8 @@ class StepForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
     mediator = forms.IntegerField(required=False)
     to = forms.ChoiceField(label=_("referred to"), choices=[("", "—"), *ReferralTarget.choices], required=False)
+    form = forms.ChoiceField(label=_("form"), choices=AgreementForm.choices, required=False)
+    terms = forms.CharField(label=_("terms"), required=False, max_length=8000, widget=forms.Textarea(attrs={"rows": 3}))
+    performance_method = forms.CharField(label=_("how it is performed"), required=False, max_length=500)
+    perform_by = forms.DateField(label=_("to be performed by"), required=False)
+    performance = forms.ChoiceField(label=_("performance"), choices=Performance.choices, required=False)

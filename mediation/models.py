@@ -10,12 +10,15 @@ from grids.models import ScopedModel, Tenant
 from grids.querysets import TenantQuerySet
 
 from .choices import (
+    AgreementForm,
     BodyKind,
     Channel,
+    Confirmation,
     MediatorKind,
     NoticeKind,
     PartyKind,
     PartyRole,
+    Performance,
     ReferralTarget,
     Risk,
     Status,
@@ -131,6 +134,7 @@ class Case(ScopedModel):
     due_on = models.DateField(_("time limit"), null=True, blank=True)
     reason = models.TextField(_("reason"), blank=True, max_length=2000)
     referred_to = models.CharField(_("referred to"), max_length=12, choices=ReferralTarget.choices, blank=True)
+    extended_days = models.PositiveSmallIntegerField(_("extension (days)"), default=0)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -250,6 +254,98 @@ class Notice(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.kind} {self.case_id}"
+
+
+def _session_photo_path(instance, filename):
+    return f"mediation/{instance.case.tenant_id}/{instance.case_id}/{filename}"
+
+
+class Session(models.Model):
+    """A mediation session (调解): when, where, who took part, and its record (调解笔录), typed or photographed."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="sessions")
+    held_at = models.DateTimeField(_("time"))
+    place = models.CharField(_("place"), max_length=200)
+    participants = models.CharField(_("participants"), max_length=500)
+    record = models.TextField(_("record"), blank=True, max_length=8000)
+    photo = models.ImageField(_("photo of the signed record"), upload_to=_session_photo_path, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("mediation session")
+        verbose_name_plural = _("mediation sessions")
+        ordering = ["case_id", "held_at", "id"]
+
+    def __str__(self):
+        return f"{self.case_id} {self.held_at:%Y-%m-%d}"
+
+
+class Evidence(models.Model):
+    """A piece of evidence attached to a case (a description; a photo where there is one)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="evidence")
+    description = models.CharField(_("description"), max_length=500)
+    photo = models.ImageField(_("photo"), upload_to=_session_photo_path, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["case_id", "id"]
+
+    def __str__(self):
+        return self.description
+
+
+class Agreement(models.Model):
+    """The outcome of a successful mediation: the 人民调解协议书 (or an oral agreement) and its judicial confirmation."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="agreement")
+    form = models.CharField(_("form"), max_length=8, choices=AgreementForm.choices, default=AgreementForm.WRITTEN)
+    terms = models.TextField(_("terms"), max_length=8000)
+    performance_method = models.CharField(_("how it is performed"), max_length=500, blank=True)
+    perform_by = models.DateField(_("to be performed by"))
+    signed_on = models.DateField(_("signed on"))
+    confirmation_applied_on = models.DateField(_("judicial confirmation applied for on"), null=True, blank=True)
+    confirmation = models.CharField(
+        _("judicial confirmation"), max_length=10, choices=Confirmation.choices, blank=True
+    )
+    performance = models.CharField(_("performance"), max_length=8, choices=Performance.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        constraints = [
+            models.CheckConstraint(**_in("form", AgreementForm)),
+            models.CheckConstraint(condition=Q(performance="") | Q(performance__in=Performance.values),
+                                   name="agreement_performance_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.case_id}"
+
+
+class FollowUp(models.Model):
+    """A follow-up visit (回访) after the performance date: due, done, and what was found of the performance."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="follow_ups")
+    due_on = models.DateField(_("due on"))
+    visited_on = models.DateField(_("visited on"), null=True, blank=True)
+    performance = models.CharField(_("performance"), max_length=8, choices=Performance.choices, blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=2000)
+    visited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("follow-up visit")
+        verbose_name_plural = _("follow-up visits")
+        ordering = ["case_id", "due_on", "id"]
+
+    def __str__(self):
+        return f"{self.case_id} {self.due_on}"
 
 
 class CaseUserObjectPermission(UserObjectPermissionBase):

@@ -22,12 +22,38 @@ from yaohai.core.errors import Invalid, NotAllowed, NotFound
 from yaohai.core.workflow import Runner
 
 from . import selectors
-from .choices import Channel, NoticeKind, PartyKind, PartyRole, ReferralTarget, Risk, Status, Step, Who
-from .models import Body, Case, CaseLog, CaseParty, DisputeType, Mediator, Notice, Transfer
+from .choices import (
+    AgreementForm,
+    Channel,
+    Confirmation,
+    NoticeKind,
+    PartyKind,
+    PartyRole,
+    Performance,
+    ReferralTarget,
+    Risk,
+    Status,
+    Step,
+    Who,
+)
+from .models import (
+    Agreement,
+    Body,
+    Case,
+    CaseLog,
+    CaseParty,
+    DisputeType,
+    FollowUp,
+    Mediator,
+    Notice,
+    Transfer,
+)
 from .rights import MEDIATE
 from .workflow import CASE_WORKFLOW
 
 TIME_LIMIT_DAYS = 30  # 人民调解: calendar days from acceptance (docs/mediation.md)
+FOLLOW_UP_AFTER_DAYS = 7  # the follow-up visit: a week after the performance date
+CONFIRMATION_DAYS = 30  # 司法确认: applied for within 30 days of the agreement (人民调解法 第三十三条)
 ID_PURPOSE, PHONE_PURPOSE = "mediation.party.id_number", "mediation.party.phone"
 DISPUTE_CATEGORY = "矛盾纠纷"
 
@@ -260,10 +286,21 @@ def begin(*, actor, case, now=None) -> Case:
 
 
 @transaction.atomic
-def agree(*, actor, case, note: str = "", now=None) -> Case:
-    """调解成功: the agreement (written or oral) is recorded."""
+def agree(*, actor, case, terms: str, perform_by: dt.date, signed_on: dt.date | None = None,
+          form: str = AgreementForm.WRITTEN, performance_method: str = "", note: str = "", now=None) -> Case:
+    """调解成功: the agreement (the written 协议书 or an oral one) is recorded, and its follow-up visit scheduled
+    a week after the performance date."""
+    terms = (terms or "").strip()
+    if not terms or form not in AgreementForm.values or perform_by is None:
+        raise Invalid(_("An agreement needs its terms and the date by which it is performed."))
     step = RUNNER.begin(actor=actor, obj=case, step=Step.AGREE, now=now)
-    return _finish(step, note=(note or "")[:2000])[0]
+    signed_on = signed_on or timezone.localdate(step.now)
+    if perform_by < signed_on:
+        raise Invalid(_("The performance date cannot be before the agreement."))
+    Agreement.objects.create(case=step.obj, form=form, terms=terms[:8000], performance_method=performance_method[:500],
+                             perform_by=perform_by, signed_on=signed_on)
+    FollowUp.objects.create(case=step.obj, due_on=perform_by + dt.timedelta(days=FOLLOW_UP_AFTER_DAYS))
+    return _finish(step, note=(note or AgreementForm(form).label)[:2000], form=form)[0]
 
 
 @transaction.atomic
@@ -288,16 +325,25 @@ def refer(*, actor, case, to: str, reason: str, now=None) -> Case:
 
 @transaction.atomic
 def confirm(*, actor, case, result: str = "", now=None) -> Case:
-    """司法确认: the court's confirmation of the agreement."""
+    """司法确认: the court confirmed the agreement (a refusal is recorded beside the table: `record_refusal`)."""
     step = RUNNER.begin(actor=actor, obj=case, step=Step.CONFIRM, now=now)
+    Agreement.objects.filter(case=step.obj).update(confirmation=Confirmation.CONFIRMED)
     return _finish(step, note=(result or "")[:2000])[0]
 
 
 @transaction.atomic
-def follow_up(*, actor, case, note: str = "", now=None) -> Case:
-    """回访 after the performance date."""
+def follow_up(*, actor, case, performance: str = Performance.FULL, note: str = "", now=None) -> Case:
+    """回访 after the performance date: the visit and what was found of the performance."""
+    if performance not in Performance.values:
+        raise Invalid(_("Say whether the agreement was performed in full, in part or not."))
     step = RUNNER.begin(actor=actor, obj=case, step=Step.FOLLOW_UP, now=now)
-    return _finish(step, note=(note or "")[:2000])[0]
+    day = timezone.localdate(step.now)
+    visit = step.obj.follow_ups.filter(visited_on__isnull=True).order_by("due_on").first()
+    visit = visit or FollowUp(case=step.obj, due_on=day)
+    visit.visited_on, visit.performance, visit.note, visit.visited_by = day, performance, (note or "")[:2000], actor
+    visit.save()
+    Agreement.objects.filter(case=step.obj).update(performance=performance)
+    return _finish(step, note=f"{Performance(performance).label} {note}".strip()[:2000], performance=performance)[0]
 
 
 @transaction.atomic

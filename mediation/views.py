@@ -9,12 +9,12 @@ from django.views.decorators.http import require_POST
 
 from audit import services as audit
 from grids.models import GridNode
-from yaohai.core.errors import DomainError, render_refusal
+from yaohai.core.errors import DomainError, Invalid, render_refusal
 
 from . import selectors, services
 from .choices import Step
 from .forms import IntakeForm, StepForm
-from .models import Case, Mediator
+from .models import Agreement, Case, Mediator
 from .rights import MEDIATE
 
 STEP_SERVICES = {
@@ -22,11 +22,11 @@ STEP_SERVICES = {
     Step.REFUSE: (services.refuse, ("reason",)),
     Step.ASSIGN: (services.assign, ("mediator",)),
     Step.BEGIN: (services.begin, ()),
-    Step.AGREE: (services.agree, ("note",)),
+    Step.AGREE: (services.agree, ("terms", "perform_by", "form", "performance_method")),
     Step.TERMINATE: (services.terminate, ("reason",)),
     Step.REFER: (services.refer, ("to", "reason")),
     Step.CONFIRM: (services.confirm, ("note",)),
-    Step.FOLLOW_UP: (services.follow_up, ("note",)),
+    Step.FOLLOW_UP: (services.follow_up, ("note", "performance")),
     Step.ARCHIVE: (services.archive, ()),
 }
 
@@ -79,6 +79,8 @@ def _detail_context(request, case):
         "steps": [Step(s) for s in services.RUNNER.allowed(actor=request.user, obj=case)],
         "mediators": Mediator.objects.filter(body_id=case.body_id, is_active=True) if case.body_id else [],
         "form": StepForm(),
+        "agreement": Agreement.objects.filter(case=case).first(),
+        "sessions": case.sessions.order_by("held_at", "id"),
     }
 
 
@@ -100,14 +102,43 @@ def step(request, pk, name):
     form = StepForm(request.POST)
     service, needs = STEP_SERVICES[name]
     if form.is_valid():
-        kwargs = {key: form.cleaned_data[key] for key in needs}
+        kwargs = {key: form.cleaned_data[key] for key in needs if form.cleaned_data[key] not in ("", None)}
         if "note" in needs and name == Step.CONFIRM:
             kwargs = {"result": kwargs.pop("note")}
         try:
             service(actor=request.user, case=case.pk, **kwargs)
+        except TypeError:  # a required input of the step is missing
+            return render_refusal(request, Invalid(_("Fill in what this step needs.")), "mediation/detail.html",
+                                  _detail_context(request, case))
         except DomainError as exc:
             return render_refusal(request, exc, "mediation/detail.html", _detail_context(request, case))
         messages.success(request, _("Done: %(step)s.") % {"step": Step(name).label})
         return redirect("mediation:detail", pk=case.pk)
     context = {**_detail_context(request, case), "form": form}
     return render(request, "mediation/detail.html", context, status=400)
+
+
+@login_required
+def agreement(request, pk):
+    """The 人民调解协议书 as an A4 page that prints (parties, facts, terms, performance, signatures, the seal)."""
+    case = _case_or_404(request, pk)
+    found = Agreement.objects.filter(case=case).first()
+    if found is None:
+        raise Http404
+    audit.record("mediation.read_agreement", case, kind=audit.Kind.READ, actor=request.user)
+    return render(request, "mediation/agreement.html", {
+        "case": case, "agreement": found, "parties": case.parties.all(),
+    })
+
+
+@login_required
+def case_file(request, pk):
+    """一案一卷: the whole file of a case in order (intake, parties, sessions, evidence, agreement, follow-ups,
+    the log), printable; reading it writes an audit access row."""
+    case = _case_or_404(request, pk)
+    audit.record("mediation.read_file", case, kind=audit.Kind.READ, actor=request.user)
+    return render(request, "mediation/file.html", {
+        **_detail_context(request, case),
+        "evidence": case.evidence.order_by("id"),
+        "follow_ups": case.follow_ups.order_by("due_on", "id"),
+    })

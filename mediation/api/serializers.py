@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from ..choices import Channel, PartyKind, PartyRole, ReferralTarget, Risk, Step
+from ..choices import AgreementForm, Channel, PartyKind, PartyRole, Performance, ReferralTarget, Risk, Step
 from ..models import Case, CaseParty
 
 
@@ -55,3 +55,8 @@ class StepSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, max_length=2000, allow_blank=True, default="")
     mediator = serializers.IntegerField(required=False)
     to = serializers.ChoiceField(choices=ReferralTarget.choices, required=False)
+    form = serializers.ChoiceField(choices=AgreementForm.choices, default=AgreementForm.WRITTEN)
+    terms = serializers.CharField(required=False, max_length=8000, allow_blank=True, default="")
+    performance_method = serializers.CharField(required=False, max_length=500, allow_blank=True, default="")
+    perform_by = serializers.DateField(required=False, allow_null=True, default=None)
+    performance = serializers.ChoiceField(choices=Performance.choices, default=Performance.FULL)

@@ -59,8 +59,8 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
             Step.TERMINATE: lambda: {"reason": values["reason"]},
             Step.REFER: lambda: {"reason": values["reason"], "to": values.get("to", "")},
             Step.ASSIGN: lambda: {"mediator": values.get("mediator")},
-            Step.AGREE: lambda: {"note": values["note"]},
-            Step.FOLLOW_UP: lambda: {"note": values["note"]},
+            Step.AGREE: lambda: {k: values[k] for k in ("terms", "perform_by", "form", "performance_method")},
+            Step.FOLLOW_UP: lambda: {"note": values["note"], "performance": values["performance"]},
             Step.CONFIRM: lambda: {"result": values["note"]},
         }.get(name, dict)()
         if name == Step.ASSIGN and kwargs["mediator"] is None:

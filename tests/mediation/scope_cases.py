@@ -40,3 +40,28 @@ SCOPE_CASES = {
     # POST-only; the node, the type and the body are read through the caller's scope: tests/mediation/test_pages.py.
     "mediation-case-register": {"kind": "public"},
 }
+
+
+def agreed(w):
+    """The three cases, each with an agreement (the agreement page answers only for a case that has one)."""
+    import datetime as dt
+
+    found = cases(w)
+    for which, case in found.items():
+        head = w.user(PATHS[which].rsplit("/", 1)[0] + ":grid_head")
+        services.accept(actor=head, case=case.pk)
+        from mediation.models import Body, Mediator
+
+        node = w.node(PATHS[which].rsplit("/", 1)[0])
+        body = Body(kind="community", name=f"调委会{which}", head=head, node=node)
+        body.stamp_from(node)
+        body.save()
+        mediator = Mediator.objects.create(body=body, user=head, name=f"调解员{which}", kind="peoples")
+        services.assign(actor=head, case=case.pk, mediator=mediator)
+        services.begin(actor=head, case=case.pk)
+        services.agree(actor=head, case=case.pk, terms="赔偿", perform_by=dt.date(2030, 1, 1), signed_on=dt.date(2026, 1, 5))
+    return found
+
+
+SCOPE_CASES["mediation:agreement"] = {"kind": "object", "objects": agreed}
+SCOPE_CASES["mediation:file"] = {"kind": "object", "objects": cases}

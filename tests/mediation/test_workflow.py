@@ -1,5 +1,7 @@
 """The case's table: every allowed step works and logs; every other is refused (409) and changes nothing."""
 
+import datetime as dt
+
 import pytest
 
 from mediation import services
@@ -33,6 +35,7 @@ def take_step(med, case, step, actor=HEAD):
         Step.ASSIGN: {"mediator": med.inside},
         Step.TERMINATE: {"reason": "一方拒绝继续调解，可向法院起诉"},
         Step.REFER: {"to": "litigation", "reason": "涉及刑事"},
+        Step.AGREE: {"terms": "赔偿1200元", "perform_by": NOW.date() + dt.timedelta(days=10)},
     }.get(step, {})
     return getattr(services, str(step))(actor=user, case=case.pk, now=NOW, **extra)
 
