@@ -11,11 +11,13 @@ class MediationConfig(AppConfig):
     def ready(self):
         from grids.signals import tenant_created
 
-        from . import (  # noqa: F401  (registers the case table and the events' timeline entries)
-            rights,  # noqa: F401  (declares mediate, mediation.assign)
-            timeline,
-            workflow,
-        )
+        from . import rights, timeline, workflow  # noqa: F401  (rights, the case table, the events' timeline)
+        from .panels import register_indicators, register_panels
+        from .shell import register
+
+        register()  # the menu entry and the workbench panel (yaohai.core.shell)
+        register_panels()  # dashboards.registry
+        register_indicators()  # yaohai.core.indicators
 
         tenant_created.connect(_install_catalogue, dispatch_uid="mediation.install_catalogue")
 

@@ -83,3 +83,24 @@ def todo(*, actor, limit: int = 100):
     rows = cases(actor=actor).filter(status__in=OPEN_STATUSES).select_related("dispute_type", "body", "mediator")
     mine = When_(When(mediator__user=actor, then=Value(0)), default=Value(1), output_field=IntegerField())
     return list(rows.annotate(mine=mine).order_by("mine", "due_on", "-id")[:limit])
+
+
+def has_reach(*, actor) -> bool:
+    """Whether mediation concerns the actor at all: the right over some node, a body, or a case given to them."""
+    from grids.scope import scope_for
+
+    if actor is None or not actor.is_authenticated:
+        return False
+    if not scope_for(actor, MEDIATE).is_empty:
+        return True
+    return _inside_bodies(actor).exists() or CaseUserObjectPermission.objects.filter(user=actor).exists()
+
+
+def follow_ups_due(*, actor, on=None):
+    """The follow-up visits due (today or before) of the cases the actor may read."""
+    from django.utils import timezone
+
+    from .models import FollowUp
+
+    day = on or timezone.localdate()
+    return FollowUp.objects.filter(case__in=cases(actor=actor), visited_on__isnull=True, due_on__lte=day)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from audit import services as audit
+from dashboards import cache as dashboard_cache
 from events.calendar import shared_calendar
 from events.models import Event
 from grids.models import Assignment, GridNode
@@ -182,6 +183,7 @@ def register_case(
     audit.record("mediation.register", case, after={"channel": channel, "risk": risk, "type": kind.code})
     if risk == Risk.HIGH:
         notify_high_risk(case)
+    changed(case)
     return case
 
 
@@ -227,8 +229,14 @@ def notify_high_risk(case: Case) -> int:
 # --- the steps -------------------------------------------------------------------------------------------------
 
 
+def changed(case: Case) -> None:
+    """The dashboards of the case's nodes are computed again."""
+    dashboard_cache.changed("mediation", [case.district_id, case.street_id, case.community_id, case.grid_id])
+
+
 def _finish(step, to=None, note="", **audit_after):
     log = step.finish(to or step.rule.to[0], note=note)
+    changed(step.obj)
     audit.record(f"mediation.{step.name}", step.obj, before={"status": step.before},
                  after={"status": step.obj.status, **audit_after})
     return step.obj, log

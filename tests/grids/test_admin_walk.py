@@ -131,6 +131,32 @@ def _axes(name):
     return make
 
 
+def _mediation(what):
+    """A mediation body of the tenant's first community with a mediator and a case (mediation/admin.py)."""
+
+    def make(world, key):
+        from mediation import services as mediation_services
+        from mediation.models import Body, DisputeType, Mediator
+
+        node = world.node(f"{key}/S1/C1")
+        kind = DisputeType.objects.get(tenant=node.tenant, code="neighbours")
+        if what == "DisputeType":
+            return kind
+        body = Body(kind="community", name=f"{key}调委会", node=node)
+        body.stamp_from(node)
+        body.save()
+        if what == "Body":
+            return body
+        if what == "Mediator":
+            return Mediator.objects.create(body=body, name=f"{key}调解员", kind="peoples")
+        return mediation_services.register_case(
+            actor=world.user(f"{key}/S1/C1:grid_head"), node=node, channel="walk_in", dispute_type=kind,
+            facts="纠纷", parties=[{"role": "applicant", "kind": "person", "name": "张三"}],
+        )
+
+    return make
+
+
 # object_name → how to make one object of a tenant. Keyed by class name, not app label: the models move between
 # apps (events.assessment → assessment, grids.exports → exports) without changing what the walk checks.
 SCOPED = {
@@ -148,6 +174,7 @@ SCOPED = {
     "Event": _event,
     "AssessmentScheme": _scheme,
     "AssessmentRun": _run,
+    **{name: _mediation(name) for name in ("DisputeType", "Body", "Mediator", "Case")},
 }
 # Records that are no tenant's: a tenant admin reaches none of them (403 or 404 everywhere), a superuser all.
 PLATFORM_ONLY = {
