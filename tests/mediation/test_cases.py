@@ -129,3 +129,23 @@ def test_an_outside_mediator_sees_only_the_cases_given_to_them_until_the_case_en
     services.terminate(actor=lawyer, case=given.pk, reason="双方分歧过大，告知可向法院起诉", now=NOW)
     services.archive(actor=head, case=given.pk, now=NOW)
     assert not selectors.cases(actor=lawyer).exists()
+
+
+def test_a_case_moves_between_bodies_with_history_and_its_outside_mediator_loses_it(med):
+    from mediation.models import Body, Transfer
+
+    street = med.world.node("A/S1")
+    other = Body(kind="street", name="街道人民调解委员会", node=street)
+    other.stamp_from(street)
+    other.save()
+    case = med.register()
+    head = med.user(HEAD)
+    services.accept(actor=head, case=case.pk, now=NOW)
+    services.assign(actor=head, case=case.pk, mediator=med.lawyer, now=NOW)
+    with pytest.raises(Invalid):
+        services.transfer(actor=head, case=case.pk, to_body=other, reason="")
+    moved = services.transfer(actor=head, case=case.pk, to_body=other, reason="涉及多个社区，移交街道")
+    assert (moved.body_id, moved.mediator_id, moved.status) == (other.pk, None, "accepted")
+    assert list(Transfer.objects.filter(case=case).values_list("from_body_id", "to_body_id")) == [
+        (None, med.body.pk), (med.body.pk, other.pk)]
+    assert not selectors.cases(actor=med.lawyer_user).exists()
