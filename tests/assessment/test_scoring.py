@@ -48,6 +48,8 @@ def test_grid_worker_indicators_match_the_hand_computed_values(month, world):
         "rework": "66.67",
         "overdue": "57.14",
         "satisfaction": None,  # not collected yet: no points, weight 0
+        "mediation_success": None,  # mediation's indicators: no case concluded in this world, no points
+        "mediation_on_time": None,
     }
     assert row.total == Decimal("60.76")
     assert row.node_id == world.nodes["A/S1/C1/G1"].pk
@@ -66,6 +68,8 @@ def test_node_scores_roll_up_their_grids(month, world):
         "rework": "75.00",
         "overdue": "62.50",
         "satisfaction": None,
+        "mediation_success": None,
+        "mediation_on_time": None,
     }
     assert community.total == Decimal("62.87")
     assert node_row(run, world, "A/S1").total == Decimal("60.87")
