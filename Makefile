@@ -112,6 +112,8 @@ demo: install
 	@echo "==> demo events through the real services (first run only: about two minutes)"
 	env -u REDIS_URL DJANGO_DEBUG=1 DATABASE_URL=$(DEMO_DATABASE_URL) $(MANAGE) load_demo_events 340102 --count 2000
 	env -u REDIS_URL DJANGO_DEBUG=1 DATABASE_URL=$(DEMO_DATABASE_URL) $(MANAGE) load_demo_events 340103 --count 300
+	@echo "==> demo mediation: a year of cases in 长淮街道 and 铁路一村社区 (first run only; after the events)"
+	env -u REDIS_URL DJANGO_DEBUG=1 DATABASE_URL=$(DEMO_DATABASE_URL) $(MANAGE) load_demo_mediation
 	@echo "==> http://localhost:$(PORT)/  (Ctrl-C stops)"
 	env -u REDIS_URL DJANGO_DEBUG=1 DATABASE_URL=$(DEMO_DATABASE_URL) $(MANAGE) runserver $(HOST):$(PORT)
 

@@ -21,7 +21,7 @@ from exports.responses import answer as export_answer
 from yaohai.core.errors import DomainError, render_refusal
 from yaohai.core.query import CursorField, strict_query
 
-from . import exports, selectors, services
+from . import exports, selectors, services, timeline
 from .choices import HANDLING_STATUSES, Transition, Who
 from .forms import (
     TRANSITION_FORMS,
@@ -204,6 +204,7 @@ def _detail_context(request, event, forms=None, error=None):
         "pause_request_form": (forms.get("pause-request") or PauseRequestForm(prefix="pause")) if may_ask_pause else None,
         "pause_decision_form": (forms.get("pause-decide") or ExtensionDecisionForm(prefix="pause")) if may_decide_pause else None,
         "resume_form": (forms.get("resume") or ResumeForm(prefix="resume")) if may_resume else None,
+        "linked": timeline.entries(event, request.user),  # other apps' entries (events/timeline.py)
         "error": error,
     }
 

@@ -9,7 +9,7 @@ class GridsConfig(AppConfig):
     verbose_name = _("Grids and jurisdiction")
 
     def ready(self):
-        from . import rights  # noqa: F401  (declares view, manage_roster, mediate)
+        from . import rights  # noqa: F401  (declares view, manage_roster)
 
         # middleware connects the password-expiry check at sign-in; two_factors decides there whether a second
         # factor is owed; admin puts the second-factor devices in the admin.

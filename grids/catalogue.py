@@ -16,6 +16,8 @@ OFFICER_ACTIONS = ["view", "report", "dispatch", "verify", "manage_roster", "ass
 HEAD_ACTIONS = [*OFFICER_ACTIONS, "registry.edit", "registry.reveal", "registry.audit",
                 # Party building and co-governance (parties/rights.py): the heads keep them in their subtree.
                 "parties.manage"]
+# Mediation (mediation/rights.py): heads mediate and assign the disputes of their subtree; the police mediate.
+HEAD_ACTIONS += ["mediate", "mediation.assign"]
 WORKER_ACTIONS = ["view", "report", "verify", "registry.edit"]
 
 # (code, name, tier, required on, actions, duties)

@@ -1,0 +1,69 @@
+"""Mediation API: cases read through the mediation selectors (out of reach is 404), register and step as named
+POSTs; no PATCH of a status."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import CursorPagination
+from rest_framework.response import Response
+
+from audit import services as audit
+
+from .. import selectors, services
+from ..choices import Step
+from . import serializers as s
+
+
+class IdCursor(CursorPagination):
+    ordering = ("-id",)
+
+
+class CaseViewSet(viewsets.ReadOnlyModelViewSet):
+    """Mediation cases the caller may read: the body's, its mediators', the officers' with the right, or given."""
+
+    pagination_class = IdCursor
+    filterset_fields = ["status", "risk", "channel", "body", "dispute_type"]
+
+    def get_queryset(self):
+        return selectors.cases(actor=self.request.user).select_related("dispute_type").order_by("-id")
+
+    def get_serializer_class(self):
+        return s.CaseDetailSerializer if self.action == "retrieve" else s.CaseSerializer
+
+    def retrieve(self, request, *args, **kwargs):
+        case = self.get_object()
+        audit.record("mediation.read", case, kind=audit.Kind.READ, actor=request.user)
+        return Response(s.CaseDetailSerializer(case).data)
+
+    @extend_schema(request=s.RegisterSerializer, responses={201: s.CaseDetailSerializer})
+    @action(detail=False, methods=["post"])
+    def register(self, request):
+        """Register a dispute (parties from the registry by id, or entered on the spot; their data sealed)."""
+        data = s.RegisterSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        case = services.register_case(actor=request.user, **data.validated_data)
+        return Response(s.CaseDetailSerializer(case).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.StepSerializer, responses=s.CaseDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def step(self, request, pk=None):
+        """One step of the case's table (409 when the table forbids it, 403 when it is not yours to take)."""
+        case = self.get_object()
+        data = s.StepSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        name = values.pop("step")
+        kwargs = {
+            Step.REFUSE: lambda: {"reason": values["reason"]},
+            Step.TERMINATE: lambda: {"reason": values["reason"]},
+            Step.REFER: lambda: {"reason": values["reason"], "to": values.get("to", "")},
+            Step.ASSIGN: lambda: {"mediator": values.get("mediator")},
+            Step.AGREE: lambda: {k: values[k] for k in ("terms", "perform_by", "form", "performance_method")},
+            Step.FOLLOW_UP: lambda: {"note": values["note"], "performance": values["performance"]},
+            Step.CONFIRM: lambda: {"result": values["note"]},
+        }.get(name, dict)()
+        if name == Step.ASSIGN and kwargs["mediator"] is None:
+            raise ValidationError({"mediator": ["Choose a mediator."]})
+        updated = getattr(services, name)(actor=request.user, case=case.pk, **kwargs)
+        return Response(s.CaseDetailSerializer(updated).data)
