@@ -13,7 +13,8 @@ ALL_LEVELS = list(NodeKind.values)
 OFFICER_ACTIONS = ["view", "report", "dispatch", "verify", "manage_roster", "assess"]
 # Personal data (registry): heads keep, reveal and audit in their subtree; the police reveal; grid workers see it
 # masked. (Codes of the registry's rights, registry/rights.py.)
-HEAD_ACTIONS = [*OFFICER_ACTIONS, "registry.edit", "registry.reveal", "registry.audit"]
+HEAD_ACTIONS = [*OFFICER_ACTIONS, "registry.edit", "registry.reveal", "registry.audit", "residents.confirm"]
+# Residents (residents/rights.py): heads confirm resident accounts of their subtree and block abusive ones.
 WORKER_ACTIONS = ["view", "report", "verify", "registry.edit"]
 
 # (code, name, tier, required on, actions, duties)

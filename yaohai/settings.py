@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "dashboards",
     "events",
     "registry",
+    "residents",
     "assessment",
 ]
 
@@ -71,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "audit.context.AuditContextMiddleware",
+    "residents.middleware.ResidentConfinementMiddleware",  # a resident's session reaches /r/ only (404 elsewhere)
     "grids.accounts.middleware.PasswordExpiryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -316,3 +318,8 @@ LOGGING = {
     },
 }
 
+
+# Residents (docs/residents.md): where sign-in codes go. The console and file senders are for development, the demo
+# and the tests; production names its SMS gateway's class (residents.senders.CodeSender).
+RESIDENT_CODE_SENDER = env.str("RESIDENT_CODE_SENDER", default="residents.senders.ConsoleSender")
+RESIDENT_CODE_FILE = env.path("RESIDENT_CODE_FILE", default=BASE_DIR / "var" / "resident_codes.jsonl")

@@ -35,6 +35,7 @@ urlpatterns = [
     path("grids/", include("grids.urls")),
     path("events/", include("events.urls")),
     path("registry/", include("registry.urls")),
+    path("", include("residents.urls")),  # /r/ (residents' own pages) and /residents/ (the officers' queue)
     path("dashboards/", include("dashboards.urls")),
     path("assessment/", include("assessment.urls")),
     path("exports/", include("exports.urls")),

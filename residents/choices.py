@@ -1,0 +1,16 @@
+"""The states of a resident account and of a one-time code's purpose."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountStatus(models.TextChoices):
+    UNCONFIRMED = "unconfirmed", _("Waiting for the community")
+    CONFIRMED = "confirmed", _("Confirmed")
+    BLOCKED = "blocked", _("Blocked")
+
+
+CODE_LENGTH = 6
+CODE_TTL_SECONDS = 300
+CODE_MAX_ATTEMPTS = 5
+PHONE_PURPOSE = "resident_account.phone"  # bound into the encryption and the blind index (registry.crypto)

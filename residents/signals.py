@@ -1,0 +1,1 @@
+"""Receivers of the residents app (connected in ResidentsConfig.ready)."""

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "residents"
+
+urlpatterns = [
+    path("r/signin/", views.signin, name="signin"),
+    path("r/verify/", views.verify, name="verify"),
+    path("r/signout/", views.signout, name="signout"),
+    path("r/large-text/", views.large_text, name="large_text"),
+    path("r/", views.home, name="home"),
+    path("r/community/", views.community, name="community"),
+    path("residents/", views.queue, name="queue"),
+    path("residents/<int:pk>/", views.account_detail, name="account"),
+]

@@ -1,0 +1,166 @@
+"""Resident pages (/r/, their own phone shell) and the officers' confirmation queue (/residents/)."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from grids.models import Tenant
+from yaohai.core.client_ip import client_ip
+from yaohai.core.errors import DomainError
+
+from . import selectors, services
+from .forms import CodeForm, PhoneForm
+from .middleware import SESSION_FLAG
+from .models import ResidentAccount
+
+PENDING = "resident_pending"  # the session remembers the district and number between the two sign-in steps
+LARGE_TEXT_COOKIE = "large_text"
+
+
+def resident_required(view):
+    """A signed-in resident (her session flagged at sign-in) who is not blocked; others go to the sign-in."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        account_id = request.session.get(SESSION_FLAG)
+        account = (
+            ResidentAccount.objects.select_related("user", "tenant", "community").filter(
+                pk=account_id, user_id=request.user.pk
+            ).first()
+            if account_id and request.user.is_authenticated else None
+        )
+        if account is None or account.is_blocked:
+            if account is not None:
+                logout(request)
+            return redirect("residents:signin")
+        request.resident = account
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _render(request, template, context=None, status=200):
+    context = {"large_text": request.COOKIES.get(LARGE_TEXT_COOKIE) == "1", **(context or {})}
+    return render(request, template, context, status=status)
+
+
+def signin(request):
+    """Step one: the district and the number; a code is sent (the same answer whether the number is known)."""
+    form = PhoneForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        tenant, phone = form.cleaned_data["tenant"], form.cleaned_data["phone"]
+        try:
+            services.request_code(tenant=tenant, phone=phone, address=client_ip(request) or "")
+        except DomainError as error:
+            form.add_error("phone", error.message)
+        else:
+            request.session[PENDING] = {"tenant": tenant.code, "phone": services.mobile(phone)}
+            messages.info(request, _("If this number can receive messages, a code is on its way. It works for 5 minutes."))
+            return redirect("residents:verify")
+    return _render(request, "residents/signin.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def verify(request):
+    """Step two: the code; a first sign-in creates the account."""
+    pending = request.session.get(PENDING)
+    if not pending:
+        return redirect("residents:signin")
+    tenant = Tenant.objects.filter(code=pending.get("tenant")).first()
+    if tenant is None:
+        return redirect("residents:signin")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account = services.sign_in(tenant=tenant, phone=pending["phone"], code=form.cleaned_data["code"])
+        except DomainError as error:
+            form.add_error("code", error.message)
+        else:
+            login(request, account.user, backend="django.contrib.auth.backends.ModelBackend")
+            request.session[SESSION_FLAG] = account.pk
+            return redirect("residents:home")
+    masked = pending["phone"][:3] + "****" + pending["phone"][-4:]
+    return _render(request, "residents/verify.html", {"form": form, "masked": masked},
+                   status=400 if form.errors else 200)
+
+
+@require_POST
+def signout(request):
+    logout(request)
+    return redirect("residents:signin")
+
+
+@require_POST
+def large_text(request):
+    """Large text on or off, one tap, kept in a cookie for a year (no account needed)."""
+    response = redirect(request.POST.get("next") if str(request.POST.get("next", "")).startswith("/r/") else "residents:signin")
+    on = request.COOKIES.get(LARGE_TEXT_COOKIE) != "1"
+    response.set_cookie(LARGE_TEXT_COOKIE, "1" if on else "0", max_age=365 * 86400, samesite="Lax")
+    return response
+
+
+@resident_required
+def home(request):
+    """我的: what she can do, and the slots other domains fill (passbook, activities, notices) once they land."""
+    return _render(request, "residents/home.html", {"account": request.resident, "slots": selectors.slots(request.resident)})
+
+
+@resident_required
+def community(request):
+    """Say which community she lives in (until the community confirms her)."""
+    account = request.resident
+    error = None
+    if request.method == "POST":
+        try:
+            services.choose_community(account=account, community_id=request.POST.get("community"))
+        except DomainError as refusal:
+            error = refusal.message
+        else:
+            messages.success(request, _("Thank you. Your community will confirm your account."))
+            return redirect("residents:home")
+    return _render(request, "residents/community.html", {
+        "account": account, "communities": services.communities(account.tenant), "error": error,
+    }, status=400 if error else 200)
+
+
+@login_required
+def queue(request):
+    """The officers' queue: resident accounts of their subtree, those waiting first."""
+    rows = selectors.confirmation_queue(actor=request.user, status=request.GET.get("status", ""))
+    if rows is None:
+        raise Http404
+    return render(request, "residents/queue.html", {"rows": rows, "status": request.GET.get("status", "")})
+
+
+@login_required
+def account_detail(request, pk):
+    """One resident account: confirm her (with a household of her community), block or unblock her."""
+    account = selectors.account_for_officer(actor=request.user, pk=pk)
+    error = None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "confirm":
+                services.confirm_account(actor=request.user, account_id=pk, household_id=request.POST.get("household"))
+            elif action == "block":
+                services.block_account(actor=request.user, account_id=pk, reason=request.POST.get("reason", ""))
+            elif action == "unblock":
+                services.unblock_account(actor=request.user, account_id=pk)
+            else:
+                error = _("Unknown action.")
+        except DomainError as refusal:
+            error = refusal.message
+        if error is None:
+            messages.success(request, _("Saved."))
+            return redirect("residents:account", pk=pk)
+    return render(request, "residents/account.html", {
+        "account": account, "households": selectors.households_of(actor=request.user, account=account),
+        "error": error,
+    }, status=400 if error else 200)

@@ -1,0 +1,45 @@
+"""Scope cases of the residents routes (shape: tests/scope_cases.py). The viewer is the head of A/S1/C1.
+
+The resident pages (/r/) belong to another realm than the staff's jurisdiction: they show the signed-in resident her
+own things only, and a staff session is sent to the resident sign-in. They are listed as "public" here (no
+jurisdiction to test) and their own-things-only rule is proven in tests/residents (test_accounts, test_reports).
+"""
+
+from residents.choices import PHONE_PURPOSE
+from residents.models import ResidentAccount
+
+COMMUNITIES = {"inside": "A/S1/C1", "sibling": "A/S1/C2", "foreign": "B/S1/C1"}
+
+
+def accounts(w):
+    from grids.models import User
+    from registry import crypto
+
+    found = {}
+    for which, path in COMMUNITIES.items():
+        node = w.node(path)
+        phone = f"1390000{len(found):04d}"
+        user = User.objects.create(username=f"resident-scope-{which}", tenant=node.tenant)
+        account = ResidentAccount(user=user, phone_index=crypto.blind_index(phone, PHONE_PURPOSE),
+                                  phone_masked=f"139****{len(found):04d}", has_community=True, node=node)
+        account.phone_encrypted = crypto.encrypt(phone, PHONE_PURPOSE)
+        account.stamp_from(node)
+        account.save()
+        found[which] = account
+    return found
+
+
+def by_link(obj):
+    return f'href="/residents/{obj.pk}/"'
+
+
+SCOPE_CASES = {
+    "residents:signin": {"kind": "public"},
+    "residents:verify": {"kind": "public"},
+    "residents:signout": {"kind": "public"},
+    "residents:large_text": {"kind": "public"},
+    "residents:home": {"kind": "public"},  # the resident's own page (see above)
+    "residents:community": {"kind": "public"},  # the resident's own page (see above)
+    "residents:queue": {"kind": "list", "objects": accounts, "marker": by_link},
+    "residents:account": {"kind": "object", "objects": accounts},
+}
