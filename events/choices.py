@@ -205,6 +205,11 @@ class Source(models.TextChoices):
     GRID_WORKER = "grid_worker", _("Grid worker")
     HOTLINE = "hotline", _("Hotline")
     WALK_IN = "walk_in", _("Walk-in")
+    RESIDENT = "resident", _("Resident (from the phone)")  # filed by a resident herself (the residents app)
+
+
+# The sources staff may choose when they file (a resident's own report comes only through the residents app).
+STAFF_SOURCES = [(value, label) for value, label in Source.choices if value != Source.RESIDENT]
 
 
 class RejectReason(models.TextChoices):

@@ -14,3 +14,19 @@ CODE_LENGTH = 6
 CODE_TTL_SECONDS = 300
 CODE_MAX_ATTEMPTS = 5
 PHONE_PURPOSE = "resident_account.phone"  # bound into the encryption and the blind index (registry.crypto)
+
+
+class LinkRole(models.TextChoices):
+    REPORTER = "reporter", _("Reported it")
+    SUPPORTER = "supporter", _("Joined it")
+
+
+class NoticeKind(models.TextChoices):
+    ACCEPTED = "accepted", _("Your report was accepted")
+    DISPATCHED = "dispatched", _("Your report was sent to those who fix it")
+    CLOSED = "closed", _("Your report was closed: please rate it")
+    REJECTED = "rejected", _("Your report was not taken up")
+    REOPENED = "reopened", _("Your report was reopened")
+
+
+INTAKE_POST = "resident_intake"  # the post of the per-district account that files residents' reports

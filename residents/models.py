@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from grids.models import ScopedModel, Tenant
 
-from .choices import AccountStatus
+from .choices import AccountStatus, LinkRole, NoticeKind
 
 
 class ResidentAccount(ScopedModel):
@@ -78,3 +78,40 @@ class OneTimeCode(models.Model):
 
     def __str__(self):
         return f"code #{self.pk}"
+
+
+class ReportLink(models.Model):
+    """A resident follows an event: she filed it (reporter) or joined it as a supporter; she hears of its steps."""
+
+    account = models.ForeignKey(ResidentAccount, on_delete=models.PROTECT, related_name="links")
+    event = models.ForeignKey("events.Event", on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=10, choices=LinkRole.choices)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "event"], name="resident_link_once"),
+            models.CheckConstraint(condition=Q(role__in=LinkRole.values), name="resident_link_role_valid"),
+        ]
+        indexes = [models.Index(fields=["event"], name="resident_link_event")]
+
+    def __str__(self):
+        return f"{self.account} → {self.event_id}"
+
+
+class ResidentNotice(models.Model):
+    """A message to a resident about an event she follows (acceptance, dispatch, closure), in her own inbox."""
+
+    account = models.ForeignKey(ResidentAccount, on_delete=models.CASCADE, related_name="notices")
+    event = models.ForeignKey("events.Event", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=12, choices=NoticeKind.choices)
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["account", "read_at"], name="resident_notice_unread")]
+
+    def __str__(self):
+        return self.get_kind_display()

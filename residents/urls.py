@@ -11,6 +11,11 @@ urlpatterns = [
     path("r/large-text/", views.large_text, name="large_text"),
     path("r/", views.home, name="home"),
     path("r/community/", views.community, name="community"),
+    path("r/report/", views.report, name="report"),
+    path("r/reports/", views.my_reports, name="my_reports"),
+    path("r/reports/<int:pk>/", views.my_report, name="my_report"),
+    path("r/reports/<int:pk>/join/", views.join, name="join"),
+    path("r/notices/", views.notices, name="notices"),
     path("residents/", views.queue, name="queue"),
     path("residents/<int:pk>/", views.account_detail, name="account"),
 ]

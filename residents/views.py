@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from functools import wraps
 
 from django.contrib import messages
@@ -9,6 +10,7 @@ from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,7 +18,7 @@ from grids.models import Tenant
 from yaohai.core.client_ip import client_ip
 from yaohai.core.errors import DomainError
 
-from . import selectors, services
+from . import duplicates, reporting, selectors, services
 from .forms import CodeForm, PhoneForm
 from .middleware import SESSION_FLAG
 from .models import ResidentAccount
@@ -164,3 +166,79 @@ def account_detail(request, pk):
         "account": account, "households": selectors.households_of(actor=request.user, account=account),
         "error": error,
     }, status=400 if error else 200)
+
+
+@resident_required
+def report(request):
+    """随手拍: what is wrong (a kind in plain words, a few words, a photo) and where; nearby open reports of the
+    same kind are offered first (这里已有人上报), to join instead of filing again."""
+    account = request.resident
+    values = request.POST if request.method == "POST" else {}
+    error, offered = None, []
+    if request.method == "POST":
+        try:
+            lon, lat = reporting._coordinates(values.get("lon"), values.get("lat"))
+            if lon is not None and values.get("category") and not values.get("file_anyway"):
+                category = next((c for c in reporting.categories(account.tenant)
+                                 if str(c.pk) == str(values.get("category"))), None)
+                if category is not None:
+                    offered = duplicates.candidates(tenant_id=account.tenant_id, category=category, lon=lon, lat=lat)
+            if not offered:
+                event = reporting.file_report(
+                    account=account, category_id=values.get("category"), description=values.get("description", ""),
+                    grid_id=values.get("grid"), lon=lon, lat=lat, uploads=request.FILES.getlist("photos"),
+                    address=client_ip(request) or "", key=values.get("key"),
+                )
+                messages.success(request, _("Thank you. Your report %(ref)s is filed.") % {"ref": event.reference})
+                return redirect("residents:my_report", pk=event.pk)
+        except DomainError as refusal:
+            error = refusal.message
+    return _render(request, "residents/report.html", {
+        "account": account, "categories": reporting.categories(account.tenant),
+        "grids": reporting.grids_of(account.tenant).select_related("parent"), "values": values, "error": error,
+        "offered": offered, "key": values.get("key") or uuid.uuid4().hex, "tab": "report",
+    }, status=400 if error else 200)
+
+
+@require_POST
+@resident_required
+def join(request, pk):
+    """Join an open report nearby as a supporter and follow it."""
+    try:
+        reporting.join_event(account=request.resident, event_id=pk)
+    except DomainError as refusal:
+        raise Http404 from refusal
+    messages.success(request, _("You follow this report now; you will hear of its progress."))
+    return redirect("residents:my_report", pk=pk)
+
+
+@resident_required
+def my_reports(request):
+    """我的上报: the reports she filed or joined, with their progress."""
+    return _render(request, "residents/my_reports.html", {"links": reporting.my_reports(request.resident),
+                                                         "tab": "mine"})
+
+
+@resident_required
+def my_report(request, pk):
+    """One of her reports: its public steps only."""
+    try:
+        link = reporting.my_report(request.resident, pk)
+    except DomainError:
+        raise Http404 from None
+    return _render(request, "residents/my_report.html", {
+        "link": link, "event": link.event, "steps": reporting.public_timeline(link.event), "tab": "mine",
+        **_rating_context(request, link),
+    })
+
+
+def _rating_context(request, link) -> dict:
+    return {}
+
+
+@resident_required
+def notices(request):
+    """消息: what happened to the reports she follows; opening the page marks them read."""
+    rows = list(request.resident.notices.select_related("event")[:100])
+    request.resident.notices.filter(read_at__isnull=True).update(read_at=timezone.now())
+    return _render(request, "residents/notices.html", {"rows": rows, "tab": "notices"})

@@ -40,6 +40,11 @@ SCOPE_CASES = {
     "residents:large_text": {"kind": "public"},
     "residents:home": {"kind": "public"},  # the resident's own page (see above)
     "residents:community": {"kind": "public"},  # the resident's own page (see above)
+    "residents:report": {"kind": "public"},  # the resident's own page (see above)
+    "residents:my_reports": {"kind": "public"},  # her own reports (test_reports: another's is a 404)
+    "residents:my_report": {"kind": "public"},  # her own report (test_reports: another's is a 404)
+    "residents:join": {"kind": "public"},  # an open report of her district only (test_reports)
+    "residents:notices": {"kind": "public"},  # her own messages
     "residents:queue": {"kind": "list", "objects": accounts, "marker": by_link},
     "residents:account": {"kind": "object", "objects": accounts},
 }
