@@ -212,6 +212,22 @@ class Source(models.TextChoices):
 STAFF_SOURCES = [(value, label) for value, label in Source.choices if value != Source.RESIDENT]
 
 
+class Satisfaction(models.TextChoices):
+    """A resident's rating of a closed event (群众满意度): her own, or taken on the follow-up call (回访)."""
+
+    SATISFIED = "satisfied", _("Satisfied")
+    BASIC = "basic", _("Basically satisfied")
+    DISSATISFIED = "dissatisfied", _("Dissatisfied")
+
+
+SATISFIED_LEVELS = (Satisfaction.SATISFIED, Satisfaction.BASIC)
+
+
+class RatingSource(models.TextChoices):
+    RESIDENT = "resident", _("Rated by the resident")
+    CALLBACK = "callback", _("Follow-up call")
+
+
 class RejectReason(models.TextChoices):
     DUPLICATE = "duplicate", _("Duplicate of another event")
     OUT_OF_SCOPE = "out_of_scope", _("Out of scope")

@@ -30,3 +30,9 @@ class NoticeKind(models.TextChoices):
 
 
 INTAKE_POST = "resident_intake"  # the post of the per-district account that files residents' reports
+
+
+class ReopenStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for the community's check")
+    REOPENED = "reopened", _("Reopened")
+    DECLINED = "declined", _("Declined after the check")

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from grids.models import ScopedModel, Tenant
 
-from .choices import AccountStatus, LinkRole, NoticeKind
+from .choices import AccountStatus, LinkRole, NoticeKind, ReopenStatus
 
 
 class ResidentAccount(ScopedModel):
@@ -115,3 +115,29 @@ class ResidentNotice(models.Model):
 
     def __str__(self):
         return self.get_kind_display()
+
+
+class ReopenRequest(ScopedModel):
+    """A dissatisfied resident asks for her closed report to be handled again: the community checks, then
+    reopens it (through events' reopen step, as its reporter of record) or declines with a reason."""
+
+    event = models.ForeignKey("events.Event", on_delete=models.PROTECT, related_name="+")
+    account = models.ForeignKey(ResidentAccount, on_delete=models.PROTECT, related_name="reopen_requests")
+    reason = models.CharField(max_length=500)
+    status = models.CharField(max_length=10, choices=ReopenStatus.choices, default=ReopenStatus.PENDING)
+    answer = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField()
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["event"], condition=Q(status="pending"), name="one_pending_reopen"),
+            models.CheckConstraint(condition=Q(status__in=ReopenStatus.values), name="reopen_status_valid"),
+        ]
+
+    def __str__(self):
+        return f"reopen {self.event_id}"

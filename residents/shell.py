@@ -14,4 +14,4 @@ def _may_confirm(user) -> bool:
 
 def register() -> None:
     menu.register("residents", _("Resident accounts"), "residents:queue", order=65, visible=_may_confirm,
-                  icon="people", active_on=["residents:queue", "residents:account"])
+                  icon="people", active_on=["residents:queue", "residents:account", "residents:reopens"])

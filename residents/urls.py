@@ -15,7 +15,9 @@ urlpatterns = [
     path("r/reports/", views.my_reports, name="my_reports"),
     path("r/reports/<int:pk>/", views.my_report, name="my_report"),
     path("r/reports/<int:pk>/join/", views.join, name="join"),
+    path("r/reports/<int:pk>/rate/", views.rate, name="rate"),
     path("r/notices/", views.notices, name="notices"),
     path("residents/", views.queue, name="queue"),
+    path("residents/reopen/", views.reopens, name="reopens"),
     path("residents/<int:pk>/", views.account_detail, name="account"),
 ]

@@ -14,11 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from events.choices import Satisfaction
 from grids.models import Tenant
 from yaohai.core.client_ip import client_ip
 from yaohai.core.errors import DomainError
 
-from . import duplicates, reporting, selectors, services
+from . import duplicates, reporting, satisfaction, selectors, services
 from .forms import CodeForm, PhoneForm
 from .middleware import SESSION_FLAG
 from .models import ResidentAccount
@@ -233,7 +234,50 @@ def my_report(request, pk):
 
 
 def _rating_context(request, link) -> dict:
-    return {}
+    return {"may_rate": satisfaction.may_rate(link), "may_reopen": satisfaction.may_ask_reopen(link),
+            "levels": Satisfaction.choices}
+
+
+@require_POST
+@resident_required
+def rate(request, pk):
+    """Her rating of her closed report; dissatisfied may then ask for it to be handled again."""
+    try:
+        link = reporting.my_report(request.resident, pk)
+        if request.POST.get("reopen"):
+            satisfaction.ask_reopen(link=link, reason=request.POST.get("reason", ""))
+            messages.success(request, _("Your community will check and answer you."))
+        else:
+            satisfaction.rate_my_report(link=link, level=request.POST.get("level", ""),
+                                        comment=request.POST.get("comment", ""))
+            messages.success(request, _("Thank you for your rating."))
+    except DomainError as refusal:
+        if refusal.status == 404:
+            raise Http404 from None
+        messages.error(request, refusal.message)
+    return redirect("residents:my_report", pk=pk)
+
+
+@login_required
+def reopens(request):
+    """The community's check of residents' requests to reopen: reopen, or decline saying why."""
+    if selectors.confirmation_queue(actor=request.user) is None:
+        raise Http404
+    error = None
+    if request.method == "POST":
+        try:
+            satisfaction.decide_reopen(actor=request.user, request_id=request.POST.get("request"),
+                                       reopen=request.POST.get("decision") == "reopen",
+                                       answer=request.POST.get("answer", ""))
+        except DomainError as refusal:
+            if refusal.status == 404:
+                raise Http404 from None
+            error = refusal.message
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("residents:reopens")
+    return render(request, "residents/reopens.html", {"rows": satisfaction.pending_reopens(actor=request.user),
+                                                      "error": error}, status=400 if error else 200)
 
 
 @resident_required

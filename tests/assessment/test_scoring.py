@@ -47,7 +47,7 @@ def test_grid_worker_indicators_match_the_hand_computed_values(month, world):
         "on_time_closure": "80.00",
         "rework": "66.67",
         "overdue": "57.14",
-        "satisfaction": None,  # not collected yet: no points, weight 0
+        "satisfaction": None,  # no event rated: no points (weight 0)
     }
     assert row.total == Decimal("60.76")
     assert row.node_id == world.nodes["A/S1/C1/G1"].pk
@@ -125,7 +125,7 @@ def test_a_weight_given_to_satisfaction_is_shared_among_the_others(month, world)
     run = compute(world)
     row = worker_row(run, world, W1)
     assert row.breakdown()["satisfaction"] == {"numerator": 0, "denominator": 0, "points": None, "weight": 50}
-    assert row.total == Decimal("60.76")  # unavailable: its weight goes to the others, pro rata
+    assert row.total == Decimal("60.76")  # nothing rated: its weight goes to the others, pro rata
     assert run.scheme[-1] == {"key": "satisfaction", "weight": 50, "target": None}
 
 

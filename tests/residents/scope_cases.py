@@ -19,7 +19,7 @@ def accounts(w):
     for which, path in COMMUNITIES.items():
         node = w.node(path)
         phone = f"1390000{len(found):04d}"
-        user = User.objects.create(username=f"resident-scope-{which}", tenant=node.tenant)
+        user = User.objects.create(username=f"resident-scope-{which}-{node.pk}", tenant=node.tenant)
         account = ResidentAccount(user=user, phone_index=crypto.blind_index(phone, PHONE_PURPOSE),
                                   phone_masked=f"139****{len(found):04d}", has_community=True, node=node)
         account.phone_encrypted = crypto.encrypt(phone, PHONE_PURPOSE)
@@ -27,6 +27,32 @@ def accounts(w):
         account.save()
         found[which] = account
     return found
+
+
+def reopens(w):
+    from django.utils import timezone
+
+    from events.catalogue import install_event_catalogue
+    from events.models import Category
+    from events.services import report_event
+    from residents.models import ReopenRequest
+
+    found = {}
+    for which, account in accounts(w).items():
+        grid = w.node(COMMUNITIES[which] + "/G1")
+        install_event_catalogue(grid.tenant)
+        category = Category.objects.filter(tenant=grid.tenant, parent__isnull=False).first()
+        worker = w.user(COMMUNITIES[which] + "/G1:grid_worker")
+        event = report_event(actor=worker, node=grid, category=category, title="路灯不亮")
+        row = ReopenRequest(event=event, account=account, reason="还是坏的", created_at=timezone.now(), node=grid)
+        row.stamp_from(grid)
+        row.save()
+        found[which] = row
+    return found
+
+
+def by_request(obj):
+    return f'name="request" value="{obj.pk}"'
 
 
 def by_link(obj):
@@ -45,6 +71,8 @@ SCOPE_CASES = {
     "residents:my_report": {"kind": "public"},  # her own report (test_reports: another's is a 404)
     "residents:join": {"kind": "public"},  # an open report of her district only (test_reports)
     "residents:notices": {"kind": "public"},  # her own messages
+    "residents:rate": {"kind": "public"},  # her own report only (test_reports: another's is a 404)
+    "residents:reopens": {"kind": "list", "objects": reopens, "marker": by_request},
     "residents:queue": {"kind": "list", "objects": accounts, "marker": by_link},
     "residents:account": {"kind": "object", "objects": accounts},
 }
