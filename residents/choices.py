@@ -27,6 +27,7 @@ class NoticeKind(models.TextChoices):
     CLOSED = "closed", _("Your report was closed: please rate it")
     REJECTED = "rejected", _("Your report was not taken up")
     REOPENED = "reopened", _("Your report was reopened")
+    MERGED = "merged", _("Your report joined an earlier one of the same problem: you follow that one now")
 
 
 INTAKE_POST = "resident_intake"  # the post of the per-district account that files residents' reports

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -17,7 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit import services as audit
-from events.choices import LogAction, PhotoKind, Source
+from events.choices import OPEN_STATUSES, LogAction, PhotoKind, Source
+from events.duplicates import DEFAULT_WINDOW_DAYS
 from events.images import check_pixel_budget, clean_images
 from events.models import Category, Event, EventLog
 from events.services import report_event
@@ -167,11 +169,9 @@ def file_report(*, account: ResidentAccount, category_id, description: str, grid
 @transaction.atomic
 def join_event(*, account: ResidentAccount, event_id, now: dt.datetime | None = None) -> ReportLink:
     """She joins an open event someone already reported (这里已有人上报) and follows it instead of filing again."""
-    from .duplicates import joinable  # noqa: PLC0415 - the same module builds the candidates
-
     if account.is_blocked:
         raise NotAllowed(_("This account has been blocked by the district. Please call your community."))
-    event = joinable(account.tenant, event_id)
+    event = _joinable(account.tenant, event_id)
     if event is None:
         raise NotFound(_("No such open report."))
     link, created = ReportLink.objects.get_or_create(
@@ -180,6 +180,18 @@ def join_event(*, account: ResidentAccount, event_id, now: dt.datetime | None = 
     if created:
         audit.record("residents.join", event, after={"account": account.pk}, actor=account.user)
     return link
+
+
+def _joinable(tenant, event_id) -> Event | None:
+    """An open event of her district filed within the window, which a resident may join as a supporter."""
+    window = getattr(settings, "RESIDENT_DUPLICATE_WINDOW_DAYS", DEFAULT_WINDOW_DAYS)
+    try:
+        return Event.objects.get(
+            pk=int(event_id), tenant_id=tenant.pk, status__in=list(OPEN_STATUSES),
+            created_at__gte=timezone.now() - dt.timedelta(days=window),
+        )
+    except (Event.DoesNotExist, TypeError, ValueError):
+        return None
 
 
 def public_timeline(event: Event) -> list[dict]:

@@ -6,9 +6,9 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from events.choices import LogAction, Status
-from events.models import EventLog
+from events.models import Event, EventLog
 
-from .choices import NoticeKind
+from .choices import LinkRole, NoticeKind
 from .models import ReportLink, ResidentNotice
 
 NOTICE_OF = {
@@ -25,6 +25,15 @@ def notice_kind(log: EventLog) -> str | None:
     return NOTICE_OF.get(log.action)
 
 
+def _follow_merged(accounts: list[int], target: int, log: EventLog) -> None:
+    """Merged by the dispatcher (rejected as a duplicate of `target`): every follower now follows the original."""
+    have = set(ReportLink.objects.filter(event_id=target, account_id__in=accounts).values_list("account_id", flat=True))
+    ReportLink.objects.bulk_create([
+        ReportLink(account_id=pk, event_id=target, role=LinkRole.SUPPORTER, created_at=log.created_at)
+        for pk in accounts if pk not in have
+    ])
+
+
 @receiver(post_save, sender=EventLog, dispatch_uid="residents.notify_followers")
 def notify_followers(sender, instance: EventLog, created: bool, **kwargs) -> None:
     """In the step's own transaction: a rolled-back step leaves no notice behind."""
@@ -34,6 +43,11 @@ def notify_followers(sender, instance: EventLog, created: bool, **kwargs) -> Non
     if kind is None:
         return
     accounts = list(ReportLink.objects.filter(event_id=instance.event_id).values_list("account_id", flat=True))
+    if kind == NoticeKind.REJECTED and accounts:
+        target = Event.objects.filter(pk=instance.event_id).values_list("duplicate_of_id", flat=True).first()
+        if target:
+            _follow_merged(accounts, target, instance)
+            kind = NoticeKind.MERGED
     if accounts:
         ResidentNotice.objects.bulk_create([
             ResidentNotice(account_id=pk, event_id=instance.event_id, kind=kind, created_at=instance.created_at)

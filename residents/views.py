@@ -14,12 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from events import duplicates
 from events.choices import Satisfaction
 from grids.models import Tenant
 from yaohai.core.client_ip import client_ip
 from yaohai.core.errors import DomainError
 
-from . import duplicates, reporting, satisfaction, selectors, services
+from . import reporting, satisfaction, selectors, services
 from .forms import CodeForm, PhoneForm
 from .middleware import SESSION_FLAG
 from .models import ResidentAccount

@@ -8,10 +8,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from events import duplicates
 from events.choices import Source, Status
 from events.models import Event, Notification
 from grids.services import update_node
-from residents import duplicates, reporting, services
+from residents import reporting, services
 from residents.choices import LinkRole, NoticeKind
 from residents.models import ReportLink, ResidentNotice
 from tests.events.conftest import EventWorld
@@ -180,3 +181,24 @@ def test_every_resident_page_answers_her(ev, world):
     client, _account = signed_in_resident(world)
     for path in ("/r/", "/r/report/", "/r/reports/", "/r/notices/", "/r/community/"):
         assert client.get(path).status_code == 200, path
+
+
+def test_the_dispatcher_sees_the_candidates_and_merging_keeps_every_reporter_informed(ev, world, client_for):
+    lamp = ev.category(name=LAMP)
+    _c, first = signed_in_resident(world)
+    _c2, second = signed_in_resident(world, phone="13800004444")
+    original = reporting.file_report(account=first, category_id=lamp.pk, description="路灯不亮", lon=117.3, lat=31.86)
+    twin = reporting.file_report(account=second, category_id=lamp.pk, description="这盏灯坏了", lon=117.30003,
+                                 lat=31.86002)
+    head = client_for("A/S1/C1:grid_head")
+    page = head.get(f"/events/{twin.pk}/").content.decode()
+    assert 'data-testid="duplicate-candidates"' in page and original.reference in page
+    sibling_head = client_for("A/S1/C2:grid_head")  # sees neither: no candidates leak across jurisdictions
+    assert sibling_head.get(f"/events/{twin.pk}/").status_code == 404
+    ev.step(twin, "reject", reason="duplicate", duplicate_of=original.pk, note="")
+    assert ReportLink.objects.filter(event=original, account=second, role=LinkRole.SUPPORTER).exists()
+    assert ResidentNotice.objects.filter(account=second, event=twin, kind=NoticeKind.MERGED).exists()
+    for step in ("accept", "dispatch", "sign", "handle", "verify"):
+        ev.step(original, step)
+    for who in (first, second):
+        assert ResidentNotice.objects.filter(account=who, event=original, kind=NoticeKind.CLOSED).exists()

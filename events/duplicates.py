@@ -1,5 +1,8 @@
 """Candidate duplicates (这里已有人上报): open events of the same subcategory near a point, recently filed.
 
+The residents app offers them to a resident before she files (she may join one instead); the dispatcher sees the
+same candidates on a new event's page and merges it into one (reject as a duplicate of it).
+
 Index-friendly: a bounding box on lat/lon (degrees for the radius) narrows the rows in SQL with the tenant, the
 subcategory, the open statuses and the window; the exact distance (haversine) and the ranking run on the few rows
 left. Ranked nearest first (in 10 m bands, a phone's precision), then newest first.
@@ -13,8 +16,8 @@ import math
 from django.conf import settings
 from django.utils import timezone
 
-from events.choices import OPEN_STATUSES
-from events.models import Event
+from .choices import OPEN_STATUSES
+from .models import Event
 
 EARTH_RADIUS_M = 6_371_000
 DEFAULT_RADIUS_M = 50
@@ -42,15 +45,16 @@ def distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
 
 
 def candidates(*, tenant_id: int, category, lon: float, lat: float, now: dt.datetime | None = None,
-               exclude_id: int | None = None) -> list[tuple[Event, float]]:
-    """(event, metres) of the open events of `category` within its radius and the window, nearest then newest."""
+               exclude_id: int | None = None, among=None) -> list[tuple[Event, float]]:
+    """(event, metres) of the open events of `category` within its radius and the window, nearest then newest;
+    `among` narrows the events (a dispatcher's scope: Event.objects.visible_to(actor))."""
     now = now or timezone.now()
     radius = radius_for(category)
     dlat = radius / 111_320
     dlon = radius / (111_320 * max(math.cos(math.radians(lat)), 0.01))
     window = getattr(settings, "RESIDENT_DUPLICATE_WINDOW_DAYS", DEFAULT_WINDOW_DAYS)
     rows = (
-        Event.objects.filter(
+        (among if among is not None else Event.objects.all()).filter(
             tenant_id=tenant_id, category_id=category.pk, status__in=list(OPEN_STATUSES),
             lat__gte=lat - dlat, lat__lte=lat + dlat, lon__gte=lon - dlon, lon__lte=lon + dlon,
             created_at__gte=now - dt.timedelta(days=window),
@@ -65,13 +69,13 @@ def candidates(*, tenant_id: int, category, lon: float, lat: float, now: dt.date
     return found[:MAX_CANDIDATES]
 
 
-def joinable(tenant, event_id) -> Event | None:
-    """An open event of her district filed within the window, which a resident may join as a supporter."""
-    window = getattr(settings, "RESIDENT_DUPLICATE_WINDOW_DAYS", DEFAULT_WINDOW_DAYS)
-    try:
-        return Event.objects.get(
-            pk=int(event_id), tenant_id=tenant.pk, status__in=list(OPEN_STATUSES),
-            created_at__gte=timezone.now() - dt.timedelta(days=window),
-        )
-    except (Event.DoesNotExist, TypeError, ValueError):
-        return None
+def for_event(event: Event, *, actor) -> list[tuple[Event, float]]:
+    """The candidates a dispatcher sees on a new event: earlier open events like it nearby, in his scope."""
+    if event.lon is None or event.lat is None:
+        return []
+    return [
+        (other, metres) for other, metres in candidates(
+            tenant_id=event.tenant_id, category=event.category, lon=event.lon, lat=event.lat, now=event.created_at,
+            exclude_id=event.pk, among=Event.objects.visible_to(actor),
+        ) if other.created_at <= event.created_at
+    ]
