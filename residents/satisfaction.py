@@ -15,9 +15,9 @@ from events import services as event_services
 from events.choices import REOPEN_DAYS, RatingSource, Satisfaction, Status
 from events.models import Event
 from grids.models import User
-from yaohai.core.errors import Conflict, Invalid, NotAllowed, NotFound
+from yaohai.core.errors import Conflict, Invalid, NotFound
 
-from .choices import LinkRole, ReopenStatus
+from .choices import ReopenStatus
 from .models import ReopenRequest, ReportLink
 from .reporting import intake_actor
 from .rights import CONFIRM
@@ -28,16 +28,16 @@ def reopen_days() -> int:
 
 
 def may_rate(link: ReportLink) -> bool:
-    """Her own report (not one she joined), closed and not yet rated."""
+    """A report she follows (filed or joined), closed and not yet rated: the first follower's rating counts."""
     event = link.event
-    return link.role == LinkRole.REPORTER and event.status == Status.CLOSED and not event.satisfaction
+    return event.status == Status.CLOSED and not event.satisfaction
 
 
 def may_ask_reopen(link: ReportLink, now: dt.datetime | None = None) -> bool:
     event = link.event
     now = now or timezone.now()
     return (
-        link.role == LinkRole.REPORTER and event.status == Status.CLOSED
+        event.status == Status.CLOSED
         and event.satisfaction == Satisfaction.DISSATISFIED and event.closed_at is not None
         and now <= event.closed_at + dt.timedelta(days=reopen_days())
         and not ReopenRequest.objects.filter(event=event, account=link.account).exists()
@@ -45,9 +45,7 @@ def may_ask_reopen(link: ReportLink, now: dt.datetime | None = None) -> bool:
 
 
 def rate_my_report(*, link: ReportLink, level: str, comment: str = "", now: dt.datetime | None = None) -> Event:
-    """Her rating of her own closed report (one per event)."""
-    if link.role != LinkRole.REPORTER:
-        raise NotAllowed(_("Only the resident who reported it rates it; you will still hear of it."))
+    """Her rating of a closed report she follows (one per event: the first follower's)."""
     return event_services.rate(event=link.event_id, level=level, comment=comment, source=RatingSource.RESIDENT,
                                actor=link.account.user, now=now)
 
