@@ -110,8 +110,10 @@ demo: install
 	@echo "==> demo events through the real services (first run only: about two minutes)"
 	env -u REDIS_URL DJANGO_DEBUG=1 DATABASE_URL=$(DEMO_DATABASE_URL) $(MANAGE) load_demo_events 340102 --count 2000
 	env -u REDIS_URL DJANGO_DEBUG=1 DATABASE_URL=$(DEMO_DATABASE_URL) $(MANAGE) load_demo_events 340103 --count 300
+	@echo "==> the demo resident (mobile 13800000001; sign-in codes go to var/resident_codes.jsonl)"
+	env -u REDIS_URL DJANGO_DEBUG=1 DATABASE_URL=$(DEMO_DATABASE_URL) $(MANAGE) load_demo_residents
 	@echo "==> http://localhost:$(PORT)/  (Ctrl-C stops)"
-	env -u REDIS_URL DJANGO_DEBUG=1 DATABASE_URL=$(DEMO_DATABASE_URL) $(MANAGE) runserver $(HOST):$(PORT)
+	env -u REDIS_URL DJANGO_DEBUG=1 DATABASE_URL=$(DEMO_DATABASE_URL) RESIDENT_CODE_SENDER=residents.senders.FileSender $(MANAGE) runserver $(HOST):$(PORT)
 
 # ---- checks ----------------------------------------------------------------------------------------------------
 lint: install-dev
