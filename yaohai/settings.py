@@ -231,6 +231,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "NodeKindEnum": "grids.choices.NodeKind",
         "EventStatusEnum": "events.choices.Status",
+        "EventSourceEnum": "events.choices.Source",
+        "StaffSourceEnum": "events.choices.STAFF_SOURCES",  # what staff may choose when filing (no "resident")
         "OrganisationKindEnum": "registry.choices.OrganisationKind",
         "AccessKindEnum": "registry.choices.AccessKind",
         "HouseholdChangeKindEnum": "registry.choices.HouseholdChangeKind",
