@@ -114,8 +114,10 @@ demo: install
 	env -u REDIS_URL DJANGO_DEBUG=1 DATABASE_URL=$(DEMO_DATABASE_URL) $(MANAGE) load_demo_events 340103 --count 300
 	@echo "==> demo mediation: a year of cases in 长淮街道 and 铁路一村社区 (first run only; after the events)"
 	env -u REDIS_URL DJANGO_DEBUG=1 DATABASE_URL=$(DEMO_DATABASE_URL) $(MANAGE) load_demo_mediation
+	@echo "==> the demo resident (mobile 13800000001; sign-in codes go to var/resident_codes.jsonl)"
+	env -u REDIS_URL DJANGO_DEBUG=1 DATABASE_URL=$(DEMO_DATABASE_URL) $(MANAGE) load_demo_residents
 	@echo "==> http://localhost:$(PORT)/  (Ctrl-C stops)"
-	env -u REDIS_URL DJANGO_DEBUG=1 DATABASE_URL=$(DEMO_DATABASE_URL) $(MANAGE) runserver $(HOST):$(PORT)
+	env -u REDIS_URL DJANGO_DEBUG=1 DATABASE_URL=$(DEMO_DATABASE_URL) RESIDENT_CODE_SENDER=residents.senders.FileSender $(MANAGE) runserver $(HOST):$(PORT)
 
 # ---- checks ----------------------------------------------------------------------------------------------------
 lint: install-dev

@@ -205,6 +205,27 @@ class Source(models.TextChoices):
     GRID_WORKER = "grid_worker", _("Grid worker")
     HOTLINE = "hotline", _("Hotline")
     WALK_IN = "walk_in", _("Walk-in")
+    RESIDENT = "resident", _("Resident (from the phone)")  # filed by a resident herself (the residents app)
+
+
+# The sources staff may choose when they file (a resident's own report comes only through the residents app).
+STAFF_SOURCES = [(value, label) for value, label in Source.choices if value != Source.RESIDENT]
+
+
+class Satisfaction(models.TextChoices):
+    """A resident's rating of a closed event (群众满意度): her own, or taken on the follow-up call (回访)."""
+
+    SATISFIED = "satisfied", _("Satisfied")
+    BASIC = "basic", _("Basically satisfied")
+    DISSATISFIED = "dissatisfied", _("Dissatisfied")
+
+
+SATISFIED_LEVELS = (Satisfaction.SATISFIED, Satisfaction.BASIC)
+
+
+class RatingSource(models.TextChoices):
+    RESIDENT = "resident", _("Rated by the resident")
+    CALLBACK = "callback", _("Follow-up call")
 
 
 class RejectReason(models.TextChoices):

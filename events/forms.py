@@ -16,7 +16,17 @@ from grids.models import GridNode
 from yaohai.core.filters import StrictCheckboxField
 
 from . import selectors
-from .choices import CloseReason, PhotoKind, RejectReason, Source, Status, TimeUnit, Transition, Urgency
+from .choices import (
+    STAFF_SOURCES,
+    CloseReason,
+    PhotoKind,
+    RejectReason,
+    Source,
+    Status,
+    TimeUnit,
+    Transition,
+    Urgency,
+)
 from .images import MAX_PHOTOS, check_pixel_budget, clean_images
 from .models import DESCRIPTION_MAX_LENGTH, NOTE_MAX_LENGTH, Category, Event
 
@@ -59,7 +69,7 @@ class ReportForm(forms.Form):
                                      label=gettext_lazy("Urgency"))
     lon = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
     lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
-    source = forms.ChoiceField(choices=Source.choices, initial=Source.GRID_WORKER, label=gettext_lazy("Source"))
+    source = forms.ChoiceField(choices=STAFF_SOURCES, initial=Source.GRID_WORKER, label=gettext_lazy("Source"))
     resident_name = forms.CharField(max_length=50, required=False, label=gettext_lazy("Resident's name"))
     resident_phone = forms.CharField(max_length=30, required=False, label=gettext_lazy("Resident's phone"))
     photos = MultiplePhotoField(label=gettext_lazy("Photos (1–6)"))

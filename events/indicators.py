@@ -67,6 +67,8 @@ def event_counts(tenant_id: int, month: dt.date, as_of: dt.datetime) -> MonthCou
             handed_in=CountWhere(kpis.went_through_handling_q()),
             reworked=CountWhere(kpis.went_through_handling_q() & kpis.reworked_q()),
             overdue=CountWhere(~Q(status=Status.REJECTED) & passed_deadline_q(as_of)),
+            rated=CountWhere(kpis.rated_q()),
+            satisfied=CountWhere(kpis.satisfied_q()),
         )
         .order_by()
     )
@@ -143,9 +145,12 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator(
         "satisfaction",
         _("Resident satisfaction"),
-        _("Resident satisfaction: not yet collected — events carry no resident rating. Kept in the catalogue "
-          "with weight 0; a weight given to it is shared among the other indicators until ratings exist."),
-        available=False,
+        _("Resident satisfaction (群众满意度) = events rated satisfied or basically satisfied ÷ rated events, among "
+          "the events reported in the month. A rating is the resident's own, given once her report is closed, or "
+          "the follow-up call's (回访) for hotline and walk-in events. Unrated events are excluded. Points = the "
+          "rate (0–100). Its default weight stays 0 until a district gives it one."),
+        numerator="satisfied",
+        denominator="rated",
         default_weight=0,
     ),
 )

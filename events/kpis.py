@@ -23,7 +23,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .choices import OPEN_STATUSES, Status
+from .choices import OPEN_STATUSES, SATISFIED_LEVELS, Status
 from .models import Category
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -110,7 +110,19 @@ def aggregates(now: dt.datetime) -> dict:
         "paused": CountWhere(paused_q()),
         "overdue": CountWhere(overdue_q(now)),
         "avg_handling": Avg(handling_time, filter=Q(status=Status.CLOSED)),
+        "rated": CountWhere(rated_q()),
+        "satisfied": CountWhere(satisfied_q()),
     }
+
+
+def rated_q() -> Q:
+    """Events with a rating: the resident's own or the follow-up call's (回访)."""
+    return ~Q(satisfaction="")
+
+
+def satisfied_q() -> Q:
+    """Rated satisfied or basically satisfied."""
+    return Q(satisfaction__in=list(SATISFIED_LEVELS))
 
 
 def paused_q() -> Q:
@@ -137,7 +149,7 @@ def _seconds(avg) -> float | None:
 
 COUNTS = (
     "events", "rejected", "open", "closed", "closed_on_time", "went_through_handling", "reworked", "dispatched",
-    "extended", "paused", "overdue",
+    "extended", "paused", "overdue", "rated", "satisfied",
 )
 
 
@@ -159,7 +171,7 @@ def derive(row: dict) -> dict:
     avg = _seconds(row.get("avg_handling"))
     row["avg_handling_hours"] = round(avg / 3600, 1) if avg is not None else None
     row["extension_rate"] = _rate(row.get("extended", 0), row.get("dispatched", 0))
-    row["satisfaction"] = None
+    row["satisfaction"] = _rate(row.get("satisfied", 0), row.get("rated", 0))
     return row
 
 
@@ -315,8 +327,10 @@ KPIS: tuple[Kpi, ...] = (
         "satisfaction",
         _("satisfaction"),
         "percent",
-        _("Resident satisfaction: not yet collected — events carry no resident rating yet."),
-        available=False,
+        _("Resident satisfaction (群众满意度) = rated events rated satisfied or basically satisfied ÷ rated events, "
+          "among the events reported in the range. A rating is the resident's own (she rates her report once it "
+          "is closed) or the follow-up call's (回访, recorded by the grid worker for hotline and walk-in events). "
+          "Unrated events are excluded."),
     ),
 )
 

@@ -20,7 +20,9 @@ from .choices import (
     LogAction,
     NotificationKind,
     PhotoKind,
+    RatingSource,
     RejectReason,
+    Satisfaction,
     Source,
     Status,
     TimeUnit,
@@ -216,6 +218,11 @@ class Event(ScopedModel):
     close_reason = models.CharField(_("close reason"), max_length=16, choices=CloseReason.choices, blank=True)
     responsible_party = models.CharField(_("responsible party"), max_length=100, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # 群众满意度: the resident's rating once closed (the residents app) or the follow-up call's (回访); kpis.py.
+    satisfaction = models.CharField(_("satisfaction"), max_length=12, choices=Satisfaction.choices, blank=True)
+    satisfaction_source = models.CharField(max_length=10, choices=RatingSource.choices, blank=True, editable=False)
+    satisfaction_comment = models.CharField(_("comment"), max_length=500, blank=True)
+    rated_at = models.DateTimeField(_("rated at"), null=True, blank=True, editable=False)
 
     idempotency_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("reported at"), auto_now_add=True)
@@ -236,6 +243,10 @@ class Event(ScopedModel):
             ),
             models.CheckConstraint(condition=_in("status", Status), name="event_status_valid"),
             models.CheckConstraint(condition=_in("source", Source), name="event_source_valid"),
+            models.CheckConstraint(
+                condition=Q(satisfaction="") | Q(satisfaction__in=Satisfaction.values, rated_at__isnull=False),
+                name="event_satisfaction_valid",
+            ),
             models.CheckConstraint(condition=_in("urgency", Urgency), name="event_urgency_valid"),
             models.CheckConstraint(
                 condition=Q(reject_reason="") | _in("reject_reason", RejectReason), name="event_reject_reason_valid"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import F, Min, Q, Subquery
+from django.db.models import Count, F, Min, Q, Subquery
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils.translation import gettext_lazy as _
 
@@ -134,7 +134,7 @@ class Breakdown:
         return table.get(key) or self.zero()
 
 
-LIVE_COLUMNS = ("overdue", "paused")
+LIVE_COLUMNS = ("overdue", "paused", "rated", "satisfied")
 
 
 @dataclass
@@ -163,9 +163,17 @@ def live_counts(events, node: GridNode, now: dt.datetime) -> LiveCounts:
     )
     live = LiveCounts(LIVE_COLUMNS)
     for row in rows:
-        live.add(row, column)
+        live.add({**row, "rated": 0, "satisfied": 0}, column)
         if row["next_deadline"] is not None and (live.next_deadline is None or row["next_deadline"] < live.next_deadline):
             live.next_deadline = row["next_deadline"]
+    # 群众满意度 (kpis.rated_q / satisfied_q): a rating comes after closure and changes no rollup; counted here,
+    # over the rated events of the range only (one more GROUP BY).
+    ratings = (
+        events.filter(kpis.rated_q()).order_by().values(*keys)
+        .annotate(rated=Count("*"), satisfied=kpis.CountWhere(kpis.satisfied_q()))
+    )
+    for row in ratings:
+        live.add({**row, "overdue": 0, "paused": 0}, column)
     return live
 
 

@@ -21,8 +21,8 @@ from exports.responses import answer as export_answer
 from yaohai.core.errors import DomainError, render_refusal
 from yaohai.core.query import CursorField, strict_query
 
-from . import exports, selectors, services, timeline
-from .choices import HANDLING_STATUSES, Transition, Who
+from . import duplicates, exports, selectors, services, timeline
+from .choices import HANDLING_STATUSES, Status, Transition, Who
 from .forms import (
     TRANSITION_FORMS,
     EventFilterForm,
@@ -206,6 +206,11 @@ def _detail_context(request, event, forms=None, error=None):
         "resume_form": (forms.get("resume") or ResumeForm(prefix="resume")) if may_resume else None,
         "linked": timeline.entries(event, request.user),  # other apps' entries (events/timeline.py)
         "error": error,
+        # 这里已有人上报: earlier open events like this one nearby, which the dispatcher can merge it into.
+        "duplicate_candidates": (
+            duplicates.for_event(event, actor=request.user)
+            if event.status == Status.REPORTED and is_dispatcher else []
+        ),
     }
 
 

@@ -18,6 +18,8 @@ HEAD_ACTIONS = [*OFFICER_ACTIONS, "registry.edit", "registry.reveal", "registry.
                 "parties.manage"]
 # Mediation (mediation/rights.py): heads mediate and assign the disputes of their subtree; the police mediate.
 HEAD_ACTIONS += ["mediate", "mediation.assign"]
+# Residents (residents/rights.py): heads confirm resident accounts of their subtree and block abusive ones.
+HEAD_ACTIONS += ["residents.confirm"]
 WORKER_ACTIONS = ["view", "report", "verify", "registry.edit"]
 
 # (code, name, tier, required on, actions, duties)

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "registry",
     "parties",
     "mediation",
+    "residents",
     "assessment",
 ]
 
@@ -81,6 +82,7 @@ MIDDLEWARE = [
     "audit.context.AuditContextMiddleware",
     # Administrators (and officers where the tenant asks) give a one-time code after the password (grids.accounts).
     "grids.accounts.two_factors.TwoFactorMiddleware",
+    "residents.middleware.ResidentConfinementMiddleware",  # a resident's session reaches /r/ only (404 elsewhere)
     "grids.accounts.middleware.PasswordExpiryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -242,6 +244,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "NodeKindEnum": "grids.choices.NodeKind",
         "EventStatusEnum": "events.choices.Status",
+        "EventSourceEnum": "events.choices.Source",
+        "StaffSourceEnum": "events.choices.STAFF_SOURCES",  # what staff may choose when filing (no "resident")
         "OrganisationKindEnum": "registry.choices.OrganisationKind",
         "AccessKindEnum": "registry.choices.AccessKind",
         "HouseholdChangeKindEnum": "registry.choices.HouseholdChangeKind",
@@ -337,3 +341,8 @@ LOGGING = {
     },
 }
 
+
+# Residents (docs/residents.md): where sign-in codes go. The console and file senders are for development, the demo
+# and the tests; production names its SMS gateway's class (residents.senders.CodeSender).
+RESIDENT_CODE_SENDER = env.str("RESIDENT_CODE_SENDER", default="residents.senders.ConsoleSender")
+RESIDENT_CODE_FILE = env.path("RESIDENT_CODE_FILE", default=BASE_DIR / "var" / "resident_codes.jsonl")

@@ -5,7 +5,7 @@ import copy
 from django.urls import reverse
 from rest_framework import serializers
 
-from events.choices import CloseReason, RejectReason, Source, TimeUnit, Urgency
+from events.choices import STAFF_SOURCES, CloseReason, RejectReason, Source, TimeUnit, Urgency
 from events.models import (
     DESCRIPTION_MAX_LENGTH,
     NOTE_MAX_LENGTH,
@@ -112,7 +112,7 @@ class ReportSerializer(serializers.Serializer):
     lon = serializers.FloatField(required=False, allow_null=True, default=None, min_value=-180, max_value=180)
     lat = serializers.FloatField(required=False, allow_null=True, default=None, min_value=-90, max_value=90)
     urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.NORMAL)
-    source = serializers.ChoiceField(choices=Source.choices, default=Source.GRID_WORKER)
+    source = serializers.ChoiceField(choices=STAFF_SOURCES, default=Source.GRID_WORKER)
     resident_name = serializers.CharField(required=False, allow_blank=True, default="", max_length=50)
     resident_phone = serializers.CharField(required=False, allow_blank=True, default="", max_length=30)
     handled_on_spot = serializers.BooleanField(default=False)

@@ -13,6 +13,7 @@ from .common import NotAllowed, TransitionError, actor_may, allowed_transitions,
 from .extensions import decide_extension, pending_extension, request_extension
 from .filing import report_event, sampled_for_recheck
 from .pauses import decide_pause, pending_pause, request_pause, resume
+from .satisfaction import rate, record_callback
 from .sweep import SweepResult, mark_notifications_read, sweep_deadlines
 from .transitions import (
     TRANSITION_SERVICES,
@@ -47,6 +48,8 @@ __all__ = [
     "pending_pause",
     "recheck",
     "reject",
+    "rate",
+    "record_callback",
     "reopen",
     "report_event",
     "request_extension",

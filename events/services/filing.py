@@ -199,7 +199,8 @@ def _checked(grid: GridNode, *, category, title, description, urgency, source, l
         errors["lon"] = [_("The location is outside the valid range.")]
     elif lon is not None and point_outside_district(tenant_id=grid.tenant_id, lon=lon, lat=lat):
         errors["lon"] = [_("The location is outside your district: check the point, or file without one.")]
-    if source != Source.GRID_WORKER and not (resident_name or resident_phone).strip():
+    # A resident filing herself (residents app) is known by her account, not by a name typed here.
+    if source in (Source.HOTLINE, Source.WALK_IN) and not (resident_name or resident_phone).strip():
         errors["resident_phone"] = [_("An event taken from a resident needs their name or phone.")]
     if len(photos) > 6:
         errors["photos"] = [_("At most %(n)d photos.") % {"n": 6}]

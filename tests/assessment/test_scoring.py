@@ -47,7 +47,7 @@ def test_grid_worker_indicators_match_the_hand_computed_values(month, world):
         "on_time_closure": "80.00",
         "rework": "66.67",
         "overdue": "57.14",
-        "satisfaction": None,  # not collected yet: no points, weight 0
+        "satisfaction": None,  # no event rated: no points (weight 0)
         "topics_on_time": None,  # parties' indicator: no consultation topic due here
         "mediation_success": None,  # mediation's indicators: no case concluded in this world, no points
         "mediation_on_time": None,
@@ -131,7 +131,7 @@ def test_a_weight_given_to_satisfaction_is_shared_among_the_others(month, world)
     run = compute(world)
     row = worker_row(run, world, W1)
     assert row.breakdown()["satisfaction"] == {"numerator": 0, "denominator": 0, "points": None, "weight": 50}
-    assert row.total == Decimal("60.76")  # unavailable: its weight goes to the others, pro rata
+    assert row.total == Decimal("60.76")  # nothing rated: its weight goes to the others, pro rata
     assert next(i for i in run.scheme if i["key"] == "satisfaction") == {"key": "satisfaction", "weight": 50,
                                                                          "target": None}
 

@@ -103,3 +103,17 @@ def with_chromium(flow, *, timeout: int = 300) -> None:
             assert not CSP_VIOLATIONS, f"the Content-Security-Policy blocked: {CSP_VIOLATIONS}"
 
     run_in_thread(run, timeout=timeout)
+
+
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"  # axe-core 4.14.1 (MPL-2.0), from npm
+
+
+def axe_findings(page, impacts=("serious", "critical")) -> list[dict]:
+    """axe-core's WCAG 2.1 A/AA findings on the page as it stands, of the given impacts: [{id, impact, nodes}]."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        """async () => (await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a',
+        'wcag21aa']}})).violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' '))}))"""
+    )
+    return [finding for finding in result if finding["impact"] in impacts]

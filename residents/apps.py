@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ResidentsConfig(AppConfig):
+    """Residents take part: phone accounts signed in with a one-time code, their own reports and their follow-up."""
+
+    name = "residents"
+    verbose_name = _("Resident services")
+
+    def ready(self):
+        from . import rights, shell, signals  # noqa: F401  (rights declared, menu registered, receivers connected)
+
+        shell.register()
