@@ -15,6 +15,10 @@ OFFICER_ACTIONS = ["view", "report", "dispatch", "verify", "manage_roster", "ass
 # masked. (Codes of the registry's rights, registry/rights.py.)
 HEAD_ACTIONS = [*OFFICER_ACTIONS, "registry.edit", "registry.reveal", "registry.audit"]
 WORKER_ACTIONS = ["view", "report", "verify", "registry.edit"]
+# Points (points/rights.py): heads keep the ledger, approve services for the community and handle redemptions;
+# grid workers register services. The registrar and the resident representative are posts points installs.
+HEAD_ACTIONS += ["points.manage", "points.register", "points.approve", "points.redeem"]
+WORKER_ACTIONS += ["points.register"]
 
 # (code, name, tier, required on, actions, duties)
 DEFAULT_POSTS = [

@@ -73,7 +73,8 @@ def test_the_interface_speaks_chinese_first_and_english_on_request():
 def test_no_message_in_the_code_is_missing_from_the_catalogue(tmp_path):
     """Extract the messages again from a copy of the project: nothing may come out untranslated."""
     root = CATALOGUE.parents[2]
-    for name in ("manage.py", "yaohai", "audit", "grids", "exports", "dashboards", "events", "registry", "assessment",
+    for name in ("manage.py", "yaohai", "audit", "grids", "exports", "dashboards", "events", "registry", "points",
+                 "assessment",
                  "templates", "locale"):
         source = root / name
         if source.is_dir():

@@ -1,0 +1,32 @@
+"""The points app's closed lists: each is also a CHECK constraint on its column."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def check(field: str, choices) -> dict:
+    """The keyword arguments of a CheckConstraint that keeps `field` inside `choices`."""
+    return {"condition": models.Q(**{f"{field}__in": choices.values}), "name": f"%(class)s_{field}_valid"}
+
+
+class AccountKind(models.TextChoices):
+    VOLUNTEER = "volunteer", _("Volunteer passbook")
+    HOUSEHOLD = "household", _("Household passbook")
+    ISSUING = "issuing", _("Issuing account")
+    PARTNER = "partner", _("Partner unit account")
+    POOL = "pool", _("Reward pool")
+
+
+# Passbooks hold points and may never go below zero; an issuing account grants points and runs negative by design
+# (its balance is minus what it has issued); partner and pool accounts receive spent points.
+PASSBOOK_KINDS = (AccountKind.VOLUNTEER, AccountKind.HOUSEHOLD)
+NEVER_NEGATIVE = (AccountKind.VOLUNTEER, AccountKind.HOUSEHOLD, AccountKind.PARTNER, AccountKind.POOL)
+
+
+class MovementKind(models.TextChoices):
+    GRANT = "grant", _("Points granted")
+    SPEND = "spend", _("Points spent")
+    REFUND = "refund", _("Refund")
+    REVERSAL = "reversal", _("Reversal")
+    EXPIRY = "expiry", _("Expiry")
+    ADJUSTMENT = "adjustment", _("Adjustment")

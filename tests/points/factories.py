@@ -1,0 +1,35 @@
+"""Points records for tests: registry people and organisations made through the registry's services."""
+
+import datetime as dt
+
+from points.services import ledger
+from registry import services as registry
+from tests.registry import factories as reg
+
+
+def person(world, grid_path="A/S1/C1/G1", name="李桂兰", **extra):
+    return reg.resident(world.node(grid_path), name=name, phone=None, **extra)
+
+
+def passbook(world, grid_path="A/S1/C1/G1", name="李桂兰"):
+    return ledger.passbook_for_person(person=person(world, grid_path, name))
+
+
+def household(world, grid_path="A/S1/C1/G1", number="101", head_name="王秀英"):
+    grid = world.node(grid_path)
+    house = reg.house(grid, number=number)
+    head = reg.resident(grid, name=head_name, phone=None)
+    return registry.form_household(actor=None, house=house, head=head, on_date=dt.date(2025, 1, 1))
+
+
+def organisation(world, grid_path="A/S1/C1/G1", name="瑶海便民超市"):
+    return registry.save_organisation(actor=None, node=world.node(grid_path), name=name, kind="enterprise")
+
+
+def community_of(world, path="A/S1/C1"):
+    return world.node(path)
+
+
+def grant(world, account, amount, key, community="A/S1/C1", **extra):
+    issuing = ledger.issuing_account(node=world.node(community))
+    return ledger.move(debit=issuing, credit=account, amount=amount, key=key, kind="grant", **extra)
