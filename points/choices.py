@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 def check(field: str, choices) -> dict:
     """The keyword arguments of a CheckConstraint that keeps `field` inside `choices`."""
-    return {"condition": models.Q(**{f"{field}__in": choices.values}), "name": f"%(class)s_{field}_valid"}
+    return {"condition": models.Q(**{f"{field}__in": choices.values}), "name": f"points_%(class)s_{field}_valid"}
 
 
 class AccountKind(models.TextChoices):
@@ -30,3 +30,35 @@ class MovementKind(models.TextChoices):
     REVERSAL = "reversal", _("Reversal")
     EXPIRY = "expiry", _("Expiry")
     ADJUSTMENT = "adjustment", _("Adjustment")
+
+
+class Basis(models.TextChoices):
+    PER_HOUR = "per_hour", _("Per hour")
+    PER_OCCASION = "per_occasion", _("Per occasion")
+
+
+class Registration(models.TextChoices):
+    """Who may register a service of this type."""
+
+    REGISTRAR = "registrar", _("A registrar")
+    AUTOMATIC = "automatic", _("Automatically, from another record")
+
+
+class ServiceStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Awaiting both approvals")
+    COMMUNITY_APPROVED = "community_approved", _("Approved by the community")
+    REPRESENTATIVE_APPROVED = "representative_approved", _("Approved by the resident representative")
+    CREDITED = "credited", _("Credited")
+    REJECTED = "rejected", _("Rejected")
+
+
+class ServiceStep(models.TextChoices):
+    APPROVE_COMMUNITY = "approve_community", _("Approve for the community")
+    APPROVE_REPRESENTATIVE = "approve_representative", _("Approve as resident representative")
+    REJECT = "reject", _("Reject")
+
+
+class ServiceWho(models.TextChoices):
+    APPROVER = "points.approve", _("Community officer")
+    REPRESENTATIVE = "points.represent", _("Resident representative")
+    EITHER = "either", _("Community officer or resident representative")

@@ -17,9 +17,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from grids.models import ScopedModel, Tenant
-from grids.querysets import ScopedQuerySet
+from grids.querysets import ScopedQuerySet, TenantQuerySet
 
-from .choices import NEVER_NEGATIVE, AccountKind, MovementKind, check
+from .choices import NEVER_NEGATIVE, AccountKind, Basis, MovementKind, Registration, ServiceStatus, check
 
 APPEND_ONLY = "points ledger rows are append-only: correct with a reversing movement"
 
@@ -62,6 +62,10 @@ class Account(ScopedModel):
     organisation = models.ForeignKey(
         "registry.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
         verbose_name=_("organisation"),
+    )
+    holder = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="passbook",
+        verbose_name=_("signs in as"), help_text=_("The volunteer's own sign-in, to see the passbook on the phone."),
     )
     balance = models.BigIntegerField(_("balance"), default=0, editable=False)
     is_frozen = models.BooleanField(_("frozen"), default=False, editable=False)
@@ -212,3 +216,164 @@ class Entry(AppendOnly, ScopedModel):
 
     def __str__(self):
         return f"{self.account_id}: {self.amount:+d}"
+
+
+class ServiceType(models.Model):
+    """A kind of volunteer service in a tenant's catalogue (巡楼, 助老, 环境整治 …); its rules are versioned."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+")
+    code = models.SlugField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=60)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("service type")
+        verbose_name_plural = _("service types")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["tenant", "code"], name="points_service_type_code_unique")]
+
+    def __str__(self):
+        return self.name
+
+
+class RuleVersion(AppendOnly):
+    """One published version of a service type's rule: points per hour or per occasion, daily and monthly caps.
+
+    Published rules are never edited: a change is the next version, and every credit names the version it used."""
+
+    service_type = models.ForeignKey(ServiceType, on_delete=models.PROTECT, related_name="versions")
+    version = models.PositiveIntegerField(_("version"))
+    basis = models.CharField(_("basis"), max_length=12, choices=Basis.choices)
+    points = models.PositiveIntegerField(_("points"))
+    daily_cap = models.PositiveIntegerField(_("daily cap"), default=0, help_text=_("0: no cap."))
+    monthly_cap = models.PositiveIntegerField(_("monthly cap"), default=0, help_text=_("0: no cap."))
+    registration = models.CharField(_("registered by"), max_length=10, choices=Registration.choices)
+    effective_from = models.DateField(_("in force from"))
+    published_at = models.DateTimeField(_("published at"), auto_now_add=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    objects = models.Manager.from_queryset(AppendOnlyQuerySet)()
+
+    class Meta:
+        verbose_name = _("rule version")
+        verbose_name_plural = _("rule versions")
+        ordering = ["service_type", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["service_type", "version"], name="points_rule_version_unique"),
+            models.CheckConstraint(**check("basis", Basis)),
+            models.CheckConstraint(**check("registration", Registration)),
+            models.CheckConstraint(condition=Q(points__gt=0), name="points_rule_points_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.service_type} v{self.version}"
+
+
+class ServiceRecord(ScopedModel):
+    """志愿服务登记: who served, what, when and how long, with a photo; credited only after both approvals."""
+
+    person = models.ForeignKey("registry.Resident", on_delete=models.PROTECT, related_name="+", verbose_name=_("volunteer"))
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="services", verbose_name=_("passbook"))
+    service_type = models.ForeignKey(ServiceType, on_delete=models.PROTECT, related_name="+", verbose_name=_("service"))
+    rule = models.ForeignKey(RuleVersion, on_delete=models.PROTECT, related_name="+", verbose_name=_("rule version"))
+    served_on = models.DateField(_("served on"))
+    started_at = models.DateTimeField(_("started at"))
+    minutes = models.PositiveIntegerField(_("minutes"), default=0)
+    occasions = models.PositiveIntegerField(_("occasions"), default=1)
+    description = models.CharField(_("what was done"), max_length=300, blank=True)
+    photo = models.ImageField(_("photo"), upload_to="points/services/%Y/%m/", blank=True)
+    status = models.CharField(_("status"), max_length=24, choices=ServiceStatus.choices, default=ServiceStatus.SUBMITTED)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("registrar"),
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("community officer"),
+    )
+    officer_at = models.DateTimeField(_("approved by the community at"), null=True, blank=True)
+    representative = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("resident representative"),
+    )
+    representative_at = models.DateTimeField(_("approved by the representative at"), null=True, blank=True)
+    rejection_reason = models.CharField(_("reason for rejection"), max_length=200, blank=True)
+    points = models.PositiveIntegerField(_("points credited"), default=0)
+    cap_note = models.CharField(_("cap applied"), max_length=200, blank=True)
+    movement = models.OneToOneField(
+        Movement, null=True, blank=True, on_delete=models.PROTECT, related_name="service", editable=False
+    )
+    source_type = models.CharField(_("source"), max_length=40, blank=True)
+    source_id = models.CharField(_("source id"), max_length=40, blank=True)
+    request = models.ForeignKey(
+        "points.ServiceRequest", null=True, blank=True, on_delete=models.PROTECT, related_name="records",
+        verbose_name=_("household's request"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("service record")
+        verbose_name_plural = _("service records")
+        ordering = ["-served_on", "-id"]
+        constraints = [
+            models.CheckConstraint(**check("status", ServiceStatus)),
+            models.UniqueConstraint(
+                fields=["tenant", "source_type", "source_id", "person"], condition=~Q(source_type=""),
+                name="points_service_once_per_source",
+            ),
+            models.CheckConstraint(
+                condition=Q(officer__isnull=True) | Q(representative__isnull=True)
+                | ~Q(officer=models.F("representative")),
+                name="points_service_two_different_approvers",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["community", "status", "-id"], name="points_service_queue"),
+            models.Index(fields=["person", "service_type", "served_on"], name="points_service_caps"),
+        ]
+
+    def __str__(self):
+        return f"{self.person_id} {self.service_type_id} {self.served_on}"
+
+
+class ServiceLog(models.Model):
+    """One step of a service record's workflow: who, from which status to which, when, with a note."""
+
+    record = models.ForeignKey(ServiceRecord, on_delete=models.PROTECT, related_name="log")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=30)
+    from_status = models.CharField(max_length=24, blank=True)
+    to_status = models.CharField(max_length=24)
+    note = models.CharField(max_length=300, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.record_id} {self.action}"
+
+
+class ServiceRequest(ScopedModel):
+    """Two-way exchange: a household spends points to ask the volunteers for a service (a small time bank)."""
+
+    household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="+")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="requests")
+    service_type = models.ForeignKey(ServiceType, on_delete=models.PROTECT, related_name="+")
+    description = models.CharField(_("what is needed"), max_length=300)
+    points = models.PositiveIntegerField(_("points offered"))
+    is_done = models.BooleanField(_("done"), default=False)
+    payment = models.OneToOneField(Movement, on_delete=models.PROTECT, related_name="+", editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("service request")
+        verbose_name_plural = _("service requests")
+        ordering = ["-id"]
+        constraints = [models.CheckConstraint(condition=Q(points__gt=0), name="points_request_points_positive")]
+
+    def __str__(self):
+        return self.description[:40]

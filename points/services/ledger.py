@@ -346,3 +346,18 @@ def expire_year(*, tenant_id: int, year: int, actor=None) -> int:
             )
             count += 1
     return count
+
+
+@transaction.atomic
+def link_holder(*, account: Account, user, actor=None) -> Account:
+    """Let a volunteer's sign-in see (and earn on) their own passbook: one sign-in per passbook, same tenant."""
+    if account.kind not in PASSBOOK_KINDS:
+        raise Invalid(_("Only a passbook has a holder."))
+    if user is not None and user.tenant_id != account.tenant_id:
+        raise Invalid(_("The sign-in belongs to another district."))
+    if user is not None and Account.objects.filter(holder=user).exclude(pk=account.pk).exists():
+        raise Conflict(_("This sign-in holds another passbook already."))
+    Account.objects.filter(pk=account.pk).update(holder=user)
+    audit.record("points.link_holder", account, after={"holder": getattr(user, "pk", None)}, actor=actor)
+    account.refresh_from_db()
+    return account

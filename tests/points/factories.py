@@ -33,3 +33,28 @@ def community_of(world, path="A/S1/C1"):
 def grant(world, account, amount, key, community="A/S1/C1", **extra):
     issuing = ledger.issuing_account(node=world.node(community))
     return ledger.move(debit=issuing, credit=account, amount=amount, key=key, kind="grant", **extra)
+
+
+def staff(world, code, path="A/S1/C1", name=None):
+    """A user holding one of the points posts (registrar, resident_representative) on a node."""
+    from grids import services as grids
+    from grids.models import Post
+    from tests.world import make_user
+
+    node = world.node(path)
+    user = make_user(name or (path.replace("/", "_") + "_" + code).lower(), node.tenant)
+    grids.assign(user=user, post=Post.objects.get(tenant=node.tenant, code=code), node=node,
+                 start_date=dt.date(2024, 1, 1))
+    return user
+
+
+def service_type(world, tenant="A", code="patrol", name="楼道巡查", *, basis="per_hour", points=10, daily_cap=0,
+                 monthly_cap=0, registration="registrar", effective_from=dt.date(2024, 1, 1)):
+    from points.services import earning
+
+    kind = earning.save_service_type(actor=None, tenant=world.tenants[tenant], code=code, name=name)
+    earning.publish_rule(
+        actor=None, service_type=kind, basis=basis, points=points, daily_cap=daily_cap, monthly_cap=monthly_cap,
+        registration=registration, effective_from=effective_from,
+    )
+    return kind

@@ -1,0 +1,35 @@
+"""The points app's workflow tables (yaohai.core.workflow): a service record needs both approvals, in either order."""
+
+from django.utils.translation import gettext_lazy as _
+
+from yaohai.core import workflow
+from yaohai.core.workflow import Rule, Workflow
+
+from .choices import ServiceStatus as S
+from .choices import ServiceStep as T
+from .choices import ServiceWho as W
+
+SERVICE_TABLE = {
+    (S.SUBMITTED, T.APPROVE_COMMUNITY): Rule(to=(S.COMMUNITY_APPROVED,), who=W.APPROVER),
+    (S.SUBMITTED, T.APPROVE_REPRESENTATIVE): Rule(to=(S.REPRESENTATIVE_APPROVED,), who=W.REPRESENTATIVE),
+    (S.REPRESENTATIVE_APPROVED, T.APPROVE_COMMUNITY): Rule(to=(S.CREDITED,), who=W.APPROVER),
+    (S.COMMUNITY_APPROVED, T.APPROVE_REPRESENTATIVE): Rule(to=(S.CREDITED,), who=W.REPRESENTATIVE),
+    (S.SUBMITTED, T.REJECT): Rule(to=(S.REJECTED,), who=W.EITHER),
+    (S.COMMUNITY_APPROVED, T.REJECT): Rule(to=(S.REJECTED,), who=W.EITHER),
+    (S.REPRESENTATIVE_APPROVED, T.REJECT): Rule(to=(S.REJECTED,), who=W.EITHER),
+}
+
+SERVICE_WORKFLOW = workflow.register(
+    Workflow(
+        key="points.service_record",
+        title=_("Service records (志愿服务登记)"),
+        statuses=S,
+        steps=T,
+        who=W,
+        table=SERVICE_TABLE,
+        entries=((S.SUBMITTED, "register (登记员登记)"), (S.CREDITED, "automatic credit (verified report, activity)")),
+        final=(S.CREDITED, S.REJECTED),
+        illegal=_("A service record that is “%(status)s” cannot be “%(step)s”."),
+        not_allowed=_("You may not “%(step)s” this service record: that is for a %(who)s."),
+    )
+)
