@@ -62,3 +62,21 @@ class ServiceWho(models.TextChoices):
     APPROVER = "points.approve", _("Community officer")
     REPRESENTATIVE = "points.represent", _("Resident representative")
     EITHER = "either", _("Community officer or resident representative")
+
+
+class RedemptionStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    APPROVED = "approved", _("Approved")
+    FULFILLED = "fulfilled", _("Handed over")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class RedemptionStep(models.TextChoices):
+    APPROVE = "approve", _("Approve")
+    FULFIL = "fulfil", _("Hand over")
+    CANCEL = "cancel", _("Cancel")
+
+
+class RedemptionWho(models.TextChoices):
+    COUNTER = "points.redeem", _("Redemption desk")
+    HOLDER_OR_COUNTER = "holder_or_counter", _("Passbook holder or redemption desk")

@@ -19,7 +19,16 @@ from django.utils.translation import gettext_lazy as _
 from grids.models import ScopedModel, Tenant
 from grids.querysets import ScopedQuerySet, TenantQuerySet
 
-from .choices import NEVER_NEGATIVE, AccountKind, Basis, MovementKind, Registration, ServiceStatus, check
+from .choices import (
+    NEVER_NEGATIVE,
+    AccountKind,
+    Basis,
+    MovementKind,
+    RedemptionStatus,
+    Registration,
+    ServiceStatus,
+    check,
+)
 
 APPEND_ONLY = "points ledger rows are append-only: correct with a reversing movement"
 
@@ -377,3 +386,96 @@ class ServiceRequest(ScopedModel):
 
     def __str__(self):
         return self.description[:40]
+
+
+class Reward(ScopedModel):
+    """A reward in the catalogue: goods or a service offered by a partner unit or the community, priced in points."""
+
+    name = models.CharField(_("name"), max_length=100)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    sponsor = models.ForeignKey(
+        "registry.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("partner unit"), help_text=_("Empty: the community offers it."),
+    )
+    account = models.ForeignKey(
+        Account, on_delete=models.PROTECT, related_name="+", editable=False,
+        verbose_name=_("account spent points go to"),
+    )
+    price = models.PositiveIntegerField(_("price in points"))
+    stock = models.PositiveIntegerField(_("in stock"))
+    per_account_limit = models.PositiveIntegerField(_("limit per passbook"), default=0, help_text=_("0: no limit."))
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"))
+    requires_approval = models.BooleanField(_("needs approval"), default=False)
+    is_active = models.BooleanField(_("offered"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reward")
+        verbose_name_plural = _("rewards")
+        ordering = ["price", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(price__gt=0), name="points_reward_price_positive"),
+            models.CheckConstraint(condition=Q(valid_until__gte=models.F("valid_from")), name="points_reward_validity"),
+        ]
+        indexes = [models.Index(fields=["community", "is_active", "price"], name="points_reward_offer")]
+
+    def __str__(self):
+        return self.name
+
+
+class Redemption(ScopedModel):
+    """积分兑换: a passbook's points paid for a reward, taken from stock; handed over at the counter or refunded."""
+
+    key = models.CharField(_("idempotency key"), max_length=120)
+    reward = models.ForeignKey(Reward, on_delete=models.PROTECT, related_name="redemptions", verbose_name=_("reward"))
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="redemptions",
+                                verbose_name=_("passbook"))
+    quantity = models.PositiveIntegerField(_("quantity"), default=1)
+    points = models.PositiveIntegerField(_("points"))
+    status = models.CharField(_("status"), max_length=10, choices=RedemptionStatus.choices,
+                              default=RedemptionStatus.REQUESTED)
+    needs_approval = models.BooleanField(default=False, editable=False)
+    ready = models.BooleanField(default=False, editable=False)
+    payment = models.OneToOneField(Movement, on_delete=models.PROTECT, related_name="+", editable=False)
+    refund = models.OneToOneField(Movement, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                  editable=False)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    fulfilled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name=_("handed over by"))
+    fulfilled_at = models.DateTimeField(_("handed over at"), null=True, blank=True)
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("redemption")
+        verbose_name_plural = _("redemptions")
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(**check("status", RedemptionStatus)),
+            models.UniqueConstraint(fields=["tenant", "key"], name="points_redemption_key_unique"),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="points_redemption_quantity_positive"),
+        ]
+        indexes = [models.Index(fields=["reward", "account", "status"], name="points_redemption_limit")]
+
+    def __str__(self):
+        return f"{self.reward_id} × {self.quantity}"
+
+
+class RedemptionLog(models.Model):
+    """One step of a redemption's workflow."""
+
+    redemption = models.ForeignKey(Redemption, on_delete=models.PROTECT, related_name="log")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=30)
+    from_status = models.CharField(max_length=10, blank=True)
+    to_status = models.CharField(max_length=10)
+    note = models.CharField(max_length=300, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.redemption_id} {self.action}"

@@ -33,3 +33,34 @@ SERVICE_WORKFLOW = workflow.register(
         not_allowed=_("You may not “%(step)s” this service record: that is for a %(who)s."),
     )
 )
+
+from .choices import RedemptionStatus as R  # noqa: E402
+from .choices import RedemptionStep as RS  # noqa: E402
+from .choices import RedemptionWho as RW  # noqa: E402
+
+REDEMPTION_TABLE = {
+    (R.REQUESTED, RS.APPROVE): Rule(to=(R.APPROVED,), who=RW.COUNTER, only_if="needs_approval"),
+    (R.REQUESTED, RS.FULFIL): Rule(to=(R.FULFILLED,), who=RW.COUNTER, only_if="ready"),
+    (R.APPROVED, RS.FULFIL): Rule(to=(R.FULFILLED,), who=RW.COUNTER),
+    (R.REQUESTED, RS.CANCEL): Rule(to=(R.CANCELLED,), who=RW.HOLDER_OR_COUNTER),
+    (R.APPROVED, RS.CANCEL): Rule(to=(R.CANCELLED,), who=RW.HOLDER_OR_COUNTER),
+}
+
+REDEMPTION_WORKFLOW = workflow.register(
+    Workflow(
+        key="points.redemption",
+        title=_("Redemptions (积分兑换)"),
+        statuses=R,
+        steps=RS,
+        who=RW,
+        table=REDEMPTION_TABLE,
+        entries=((R.REQUESTED, "redeem (points paid, stock taken)"),),
+        final=(R.FULFILLED, R.CANCELLED),
+        illegal=_("A redemption that is “%(status)s” cannot be “%(step)s”."),
+        not_allowed=_("You may not “%(step)s” this redemption: that is for the %(who)s."),
+        conditions={
+            "needs_approval": _("This reward is handed over without an approval."),
+            "ready": _("This redemption waits for its approval first."),
+        },
+    )
+)

@@ -23,7 +23,7 @@ from yaohai.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from yaohai.core.workflow import Runner
 
 from ..choices import Basis, MovementKind, Registration, ServiceStatus, ServiceStep, ServiceWho
-from ..models import Account, RuleVersion, ServiceLog, ServiceRecord, ServiceType
+from ..models import Account, RuleVersion, ServiceLog, ServiceRecord, ServiceRequest, ServiceType
 from ..rights import APPROVE, MANAGE, REGISTER, REPRESENT
 from ..workflows import SERVICE_WORKFLOW
 from . import ledger
@@ -220,6 +220,8 @@ def approve(*, actor, record, note: str = "", step: str | None = None) -> Servic
     to = step.rule.to[0]
     if to == ServiceStatus.CREDITED:
         _credit(record, actor=actor)
+        if record.request_id:  # the two-way exchange: the household's request is done
+            ServiceRequest.objects.filter(pk=record.request_id).update(is_done=True)
     step.finish(to, note=note)
     audit.record("points.approve_service", record, after={"step": step_name, "status": to, "points": record.points},
                  actor=actor)

@@ -58,3 +58,14 @@ def service_type(world, tenant="A", code="patrol", name="楼道巡查", *, basis
         registration=registration, effective_from=effective_from,
     )
     return kind
+
+
+def reward(world, *, community="A/S1/C1", name="洗衣液", price=20, stock=10, sponsor=None, per_account_limit=0,
+           requires_approval=False, valid_from=dt.date(2024, 1, 1), valid_until=dt.date(2099, 12, 31)):
+    from points.services import spending
+
+    return spending.save_reward(
+        actor=None, node=world.node(community), name=name, price=price, stock=stock, sponsor=sponsor,
+        per_account_limit=per_account_limit, requires_approval=requires_approval, valid_from=valid_from,
+        valid_until=valid_until,
+    )
