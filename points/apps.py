@@ -20,6 +20,9 @@ class PointsConfig(AppConfig):
         from events.signals import report_verified
 
         report_verified.connect(_credit_report, dispatch_uid="points.credit_report")
+        from .shell import register
+
+        register()  # menu entry and workbench panel (yaohai.core.shell)
 
 
 def _install_posts(sender, tenant, **kwargs):

@@ -35,6 +35,7 @@ urlpatterns = [
     path("grids/", include("grids.urls")),
     path("events/", include("events.urls")),
     path("registry/", include("registry.urls")),
+    path("points/", include("points.urls")),
     path("dashboards/", include("dashboards.urls")),
     path("assessment/", include("assessment.urls")),
     path("exports/", include("exports.urls")),
