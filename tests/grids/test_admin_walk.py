@@ -131,6 +131,14 @@ def _axes(name):
     return make
 
 
+def _points(world, key):
+    from tests.points.scope_cases import points_world
+
+    which = {"A": "inside", "B": "foreign"}[key]
+    found = points_world(world)
+    return {kind: rows[which] for kind, rows in found.items()}
+
+
 # object_name → how to make one object of a tenant. Keyed by class name, not app label: the models move between
 # apps (events.assessment → assessment, grids.exports → exports) without changing what the walk checks.
 SCOPED = {
@@ -148,6 +156,12 @@ SCOPED = {
     "Event": _event,
     "AssessmentScheme": _scheme,
     "AssessmentRun": _run,
+    # points (tests/points/scope_cases.py makes a passbook, a service record and a redemption in each grid)
+    "Account": lambda world, key: _points(world, key)["account"],
+    "Entry": lambda world, key: _points(world, key)["account"].entries.first(),
+    "ServiceRecord": lambda world, key: _points(world, key)["record"],
+    "Reward": lambda world, key: _points(world, key)["redemption"].reward,
+    "Redemption": lambda world, key: _points(world, key)["redemption"],
 }
 # Records that are no tenant's: a tenant admin reaches none of them (403 or 404 everywhere), a superuser all.
 PLATFORM_ONLY = {

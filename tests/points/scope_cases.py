@@ -24,12 +24,12 @@ def points_world(w):
         person = resident(grid, name=f"志愿者{which}", phone=None)
         account = ledger.passbook_for_person(person=person)
         ledger.move(debit=ledger.issuing_account(node=community), credit=account, amount=100,
-                    key=f"seed:{which}", kind="grant")
+                    key=f"seed:{account.pk}", kind="grant")
         record = earning.register_service(actor=None, person=person, service_type=kind,
                                           started_at=timezone.now() - dt.timedelta(hours=3), minutes=60)
         reward = spending.save_reward(actor=None, node=community, name=f"奖品{which}", price=10, stock=5,
                                       valid_from=dt.date(2024, 1, 1), valid_until=dt.date(2099, 12, 31))
-        redemption = spending.redeem(actor=None, account=account, reward=reward, key=f"scope:{which}")
+        redemption = spending.redeem(actor=None, account=account, reward=reward, key=f"scope:{account.pk}")
         found["account"][which], found["record"][which], found["redemption"][which] = account, record, redemption
     return found
 
