@@ -12,7 +12,7 @@ from yaohai.core import views as core_views
 from yaohai.core.signin import AdminLoginForm
 
 # Each app's API router, under /api/v1/; the root lists the list route of every one of their resources.
-API_URLCONFS = ["grids.api.urls", "exports.api.urls", "events.api.urls", "registry.api.urls"]
+API_URLCONFS = ["grids.api.urls", "exports.api.urls", "events.api.urls", "registry.api.urls", "points.api.urls"]
 
 
 def api_root_view():

@@ -38,7 +38,21 @@ def of(kind):
     return lambda w: points_world(w)[kind]
 
 
+def by_id(obj):
+    return f'"id":{obj.pk},'
+
+
 SCOPE_CASES = {
+    "points-account-list": {"kind": "list", "objects": of("account"), "marker": by_id},
+    "points-account-detail": {"kind": "object", "objects": of("account")},
+    "points-account-entries": {"kind": "object", "objects": of("account")},
+    "points-account-redeem": {"kind": "object", "objects": of("account"), "method": "post",
+                              "data": {"reward": 1, "key": "k"}},
+    "points-service-record-list": {"kind": "list", "objects": of("record"), "marker": by_id},
+    "points-service-record-detail": {"kind": "object", "objects": of("record")},
+    "points-service-record-approve": {"kind": "object", "objects": of("record"), "method": "post"},
+    "points-service-record-reject": {"kind": "object", "objects": of("record"), "method": "post",
+                                     "data": {"reason": "不符"}},
     "points:mine": {"kind": "self"},
     "points:register": {"kind": "self"},
     "points:account": {"kind": "object", "objects": of("account")},
