@@ -37,12 +37,12 @@ def panel(actor) -> dict | None:
     waiting = None
     if not scope_for(actor, APPROVE).is_empty or not scope_for(actor, REPRESENT).is_empty:
         waiting = queue(actor).count()
-    if account is None and waiting is None:
-        return None
+    if account is None and not waiting:
+        return None  # nothing to show: the workbench stays as it was
     return {"account": account, "waiting": waiting}
 
 
 def register() -> None:
-    menu.register("points", _("Points"), href=_href, order=45, visible=_holds_any, icon="award",
+    menu.register("points", _("Points"), href=_href, order=60, visible=_holds_any, icon="award",
                   active_on=["points:*"])
-    home_panels.register("points", "home/panels/points.html", panel, roles=[*EVERYONE, NO_ROLE], order=40)
+    home_panels.register("points", "home/panels/points.html", panel, roles=[*EVERYONE, NO_ROLE], order=60)
