@@ -21,6 +21,10 @@ HEAD_ACTIONS += ["mediate", "mediation.assign"]
 # Residents (residents/rights.py): heads confirm resident accounts of their subtree and block abusive ones.
 HEAD_ACTIONS += ["residents.confirm"]
 WORKER_ACTIONS = ["view", "report", "verify", "registry.edit"]
+# Points (points/rights.py): heads keep the ledger, approve services for the community and handle redemptions;
+# grid workers register services. The registrar and the resident representative are posts points installs.
+HEAD_ACTIONS += ["points.manage", "points.register", "points.approve", "points.redeem"]
+WORKER_ACTIONS += ["points.register"]
 
 # (code, name, tier, required on, actions, duties)
 DEFAULT_POSTS = [

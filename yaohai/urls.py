@@ -14,7 +14,7 @@ from yaohai.core.signin import AdminLoginForm
 # Each app's API router, under /api/v1/; the root lists the list route of every one of their resources.
 API_URLCONFS = [
     "grids.api.urls", "exports.api.urls", "events.api.urls", "registry.api.urls", "parties.api.urls",
-    "mediation.api.urls",
+    "mediation.api.urls", "points.api.urls",
 ]
 
 
@@ -40,6 +40,7 @@ urlpatterns = [
     path("registry/", include("registry.urls")),
     path("parties/", include("parties.urls")),
     path("mediation/", include("mediation.urls")),
+    path("points/", include("points.urls")),
     path("", include("residents.urls")),  # /r/ (residents' own pages) and /residents/ (the officers' queue)
     path("dashboards/", include("dashboards.urls")),
     path("assessment/", include("assessment.urls")),

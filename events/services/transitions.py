@@ -29,6 +29,7 @@ from ..models import (
     Event,
     HandlingUnit,
 )
+from ..signals import report_verified
 from .common import (
     EVENTS,
     _dispatchers_of,
@@ -206,6 +207,10 @@ def verify(
         _set_due(event, None)
         step.finish(Status.CLOSED, log_action=LogAction.VERIFY_PASS, note=note)
         _notify([event.reporter_id], event, NotificationKind.CLOSED, skip=actor.pk)
+        step.after_commit(
+            report_verified.send, sender=Event, event_id=event.pk, reporter_id=event.reporter_id,
+            tenant_id=event.tenant_id, close_reason=close_reason, closed_at=now,
+        )
         return event
     if not (note or "").strip():
         raise ValidationError({"note": [_("Say what is still wrong.")]})

@@ -53,7 +53,8 @@ def test_a_new_domain_adds_a_menu_entry_and_a_panel_by_one_registration(world, c
         shell.home_panels._panels.pop("mediation")
 
 
-@pytest.mark.parametrize("key, budget", [(WORKER, 12), (HEAD, 18)])  # the head's: + mediation's 待办 panel
+# HEAD: + mediation's 待办 panel and the points panel (services waiting for the head's approval, points/shell.py).
+@pytest.mark.parametrize("key, budget", [(WORKER, 12), (HEAD, 18)])
 def test_a_home_costs_the_same_queries_with_more_events(ev, client_for, django_assert_max_num_queries, key, budget):
     client = client_for(key)
     ev.report()

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "points"
+
+urlpatterns = [
+    path("", views.mine, name="mine"),
+    path("accounts/<int:pk>/", views.account, name="account"),
+    path("accounts/<int:pk>/statement/", views.statement, name="statement"),
+    path("accounts/<int:pk>/redeem/", views.redeem, name="redeem"),
+    path("register/", views.register, name="register"),
+    path("queue/", views.queue, name="queue"),
+    path("services/<int:pk>/approve/", views.approve, name="approve"),
+    path("services/<int:pk>/reject/", views.reject, name="reject"),
+    path("r/<str:token>/", views.confirm, name="confirm"),
+]

@@ -1,0 +1,66 @@
+"""Scope cases of the points routes (shape: tests/scope_cases.py). The viewer is the head of A/S1/C1."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from points.services import earning, ledger, spending
+
+PATHS = {"inside": "A/S1/C1/G1", "sibling": "A/S1/C2/G1", "foreign": "B/S1/C1/G1"}
+
+
+def points_world(w):
+    """For each of the three grids: a passbook with points, a submitted service record, a redemption."""
+    from tests.registry.factories import resident
+
+    found = {"account": {}, "record": {}, "redemption": {}}
+    for which, path in PATHS.items():
+        grid = w.node(path)
+        community = w.node(path.rsplit("/", 1)[0])
+        kind = earning.save_service_type(actor=None, tenant=grid.tenant, code="patrol", name="巡查")
+        if not kind.versions.exists():
+            earning.publish_rule(actor=None, service_type=kind, basis="per_hour", points=10,
+                                 effective_from=dt.date(2024, 1, 1))
+        person = resident(grid, name=f"志愿者{which}", phone=None)
+        account = ledger.passbook_for_person(person=person)
+        ledger.move(debit=ledger.issuing_account(node=community), credit=account, amount=100,
+                    key=f"seed:{account.pk}", kind="grant")
+        record = earning.register_service(actor=None, person=person, service_type=kind,
+                                          started_at=timezone.now() - dt.timedelta(hours=3), minutes=60)
+        reward = spending.save_reward(actor=None, node=community, name=f"奖品{which}", price=10, stock=5,
+                                      valid_from=dt.date(2024, 1, 1), valid_until=dt.date(2099, 12, 31))
+        redemption = spending.redeem(actor=None, account=account, reward=reward, key=f"scope:{account.pk}")
+        found["account"][which], found["record"][which], found["redemption"][which] = account, record, redemption
+    return found
+
+
+def of(kind):
+    return lambda w: points_world(w)[kind]
+
+
+def by_id(obj):
+    return f'"id":{obj.pk},'
+
+
+SCOPE_CASES = {
+    "points-account-list": {"kind": "list", "objects": of("account"), "marker": by_id},
+    "points-account-detail": {"kind": "object", "objects": of("account")},
+    "points-account-entries": {"kind": "object", "objects": of("account")},
+    "points-account-redeem": {"kind": "object", "objects": of("account"), "method": "post",
+                              "data": {"reward": 1, "key": "k"}},
+    "points-service-record-list": {"kind": "list", "objects": of("record"), "marker": by_id},
+    "points-service-record-detail": {"kind": "object", "objects": of("record")},
+    "points-service-record-approve": {"kind": "object", "objects": of("record"), "method": "post"},
+    "points-service-record-reject": {"kind": "object", "objects": of("record"), "method": "post",
+                                     "data": {"reason": "不符"}},
+    "points:mine": {"kind": "self"},
+    "points:register": {"kind": "self"},
+    "points:account": {"kind": "object", "objects": of("account")},
+    "points:statement": {"kind": "object", "objects": of("account")},
+    "points:redeem": {"kind": "object", "objects": of("account"), "method": "post", "data": {"reward": 0, "key": "k"}},
+    "points:queue": {"kind": "list", "objects": of("record"), "marker": lambda r: f'id="service-{r.pk}"'},
+    "points:approve": {"kind": "object", "objects": of("record"), "method": "post"},
+    "points:reject": {"kind": "object", "objects": of("record"), "method": "post", "data": {"reason": "不符"}},
+    "points:confirm": {"kind": "object", "objects": of("redemption"),
+                       "kwargs": lambda r: {"token": spending.qr_token(r)}},
+}
