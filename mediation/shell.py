@@ -24,6 +24,6 @@ def todo(actor) -> dict | None:
 
 
 def register() -> None:
-    menu.register("mediation-cases", _("Mediation"), "mediation:todo", order=56, visible=_reaches, icon="scale")
+    menu.register("mediation-cases", _("Mediation"), "mediation:todo", order=62, visible=_reaches, icon="scale")
     home_panels.register("mediation-todo", "mediation/panels/todo.html", todo, roles=[*OFFICERS, NO_ROLE],
                          order=40)

@@ -38,7 +38,7 @@ class PartyInput(serializers.Serializer):
     phone = serializers.CharField(required=False, max_length=20, allow_blank=True)
 
 
-class RegisterSerializer(serializers.Serializer):
+class CaseRegisterSerializer(serializers.Serializer):
     node = serializers.IntegerField()
     channel = serializers.ChoiceField(choices=Channel.choices)
     dispute_type = serializers.IntegerField()

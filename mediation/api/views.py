@@ -5,10 +5,10 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from audit import services as audit
+from yaohai.core.pagination import CursorPagination  # an unreadable ?cursor= is a 400 naming it
 
 from .. import selectors, services
 from ..choices import Step
@@ -36,11 +36,11 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         audit.record("mediation.read", case, kind=audit.Kind.READ, actor=request.user)
         return Response(s.CaseDetailSerializer(case).data)
 
-    @extend_schema(request=s.RegisterSerializer, responses={201: s.CaseDetailSerializer})
+    @extend_schema(request=s.CaseRegisterSerializer, responses={201: s.CaseDetailSerializer})
     @action(detail=False, methods=["post"])
     def register(self, request):
         """Register a dispute (parties from the registry by id, or entered on the spot; their data sealed)."""
-        data = s.RegisterSerializer(data=request.data)
+        data = s.CaseRegisterSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         case = services.register_case(actor=request.user, **data.validated_data)
         return Response(s.CaseDetailSerializer(case).data, status=status.HTTP_201_CREATED)

@@ -17,7 +17,7 @@ class PartyOrgSerializer(serializers.ModelSerializer):
         return [row.node_id for row in obj.led_grids.all()]
 
 
-class MemberSerializer(serializers.ModelSerializer):
+class PartyMemberSerializer(serializers.ModelSerializer):
     name = serializers.CharField(read_only=True)
     org_name = serializers.CharField(source="org.name", read_only=True)
 
@@ -49,7 +49,7 @@ class NoticeSerializer(serializers.ModelSerializer):
         fields = ["id", "topic", "title", "body", "published_at", "ends_on"]
 
 
-class NoteSerializer(serializers.Serializer):
+class TopicNoteSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
 
 

@@ -5,12 +5,12 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from grids.api.base import ScopedReadOnlyViewSet, as_drf_error
 from grids.models import User
 from registry.models import Resident
+from yaohai.core.pagination import CursorPagination  # an unreadable ?cursor= is a 400 naming it
 
 from .. import services
 from ..models import Activity, Member, Notice, PartyOrg, Topic
@@ -49,7 +49,7 @@ class MemberViewSet(PartiesViewSet):
     """Current and former party members of the caller's subtree (names only; no personal numbers)."""
 
     model = Member
-    serializer_class = s.MemberSerializer
+    serializer_class = s.PartyMemberSerializer
     related = ("org", "resident", "user")
 
 
@@ -59,20 +59,20 @@ class TopicViewSet(PartiesViewSet):
     model = Topic
     serializer_class = s.TopicSerializer
 
-    @extend_schema(request=s.NoteSerializer, responses=s.TopicSerializer)
+    @extend_schema(request=s.TopicNoteSerializer, responses=s.TopicSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         topic = self.get_object()
-        body = s.NoteSerializer(data=request.data)
+        body = s.TopicNoteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         topic = _call(services.accept_topic, actor=request.user, topic=topic, note=body.validated_data["note"])
         return Response(s.TopicSerializer(topic).data)
 
-    @extend_schema(request=s.NoteSerializer, responses=s.TopicSerializer)
+    @extend_schema(request=s.TopicNoteSerializer, responses=s.TopicSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         topic = self.get_object()
-        body = s.NoteSerializer(data=request.data)
+        body = s.TopicNoteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         topic = _call(services.withdraw_topic, actor=request.user, topic=topic, note=body.validated_data["note"])
         return Response(s.TopicSerializer(topic).data)

@@ -8,3 +8,12 @@ document.addEventListener("click", function (event) {
   var el = event.target.closest && event.target.closest("[data-print]");
   if (el) { event.preventDefault(); window.print(); }
 });
+
+// A form marked data-bootstrap-fields gets Bootstrap's classes on its plain fields (a Django form rendered as is).
+document.querySelectorAll("form[data-bootstrap-fields]").forEach(function (form) {
+  form.querySelectorAll("input:not([type=checkbox]):not([type=radio]):not([type=hidden]), textarea").forEach(function (el) {
+    el.classList.add("form-control");
+  });
+  form.querySelectorAll("select").forEach(function (el) { el.classList.add("form-select"); });
+});
+

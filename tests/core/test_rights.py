@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def test_each_app_declares_its_own_rights_with_labels():
     owners = {right.code: right.app for right in rights.registered()}
     assert owners.items() >= {
-        "view": "grids", "manage_roster": "grids", "mediate": "grids",
+        "view": "grids", "manage_roster": "grids", "mediate": "mediation",
         "report": "events", "dispatch": "events", "handle": "events", "verify": "events",
         "assess": "assessment",
     }.items()
