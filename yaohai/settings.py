@@ -321,6 +321,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 PERMISSIONS_POLICY_PAGES = {
     "events:report": ("geolocation", "camera"),
     "registry:patrol": ("geolocation", "camera"),
+    "residents:report": ("geolocation", "camera"),  # 随手拍
     "events:detail": ("camera",),  # the steps' photos
 }
 X_FRAME_OPTIONS = "DENY"
