@@ -10,6 +10,8 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from audit import services as audit
+from audit.models import Kind
 from yaohai.core.errors import DomainError
 from yaohai.core.xlsx import XLSX_TYPE, xlsx_response
 
@@ -45,6 +47,8 @@ def job_file(jobs, pk) -> FileResponse:
         handle = job.file.open("rb")
     except (FileNotFoundError, ValueError):
         raise Http404 from None
+    # A sheet may carry personal data: handing it out is a read on the audit trail (who, which job, its kind).
+    audit.record("exports.download", job, kind=Kind.READ, summary={"kind": job.kind, "rows": job.row_count})
     response = FileResponse(handle, as_attachment=True, filename=job.filename or f"{job.pk}.xlsx",
                             content_type=XLSX_TYPE)
     response["Cache-Control"] = "private, no-store"

@@ -37,3 +37,27 @@ def test_another_tenants_admin_leaves_no_row(world, client_for):
         response = client.post(reverse("admin:grids_gridnode_change", args=[grid.pk]),
                                               _form(grid, "越权"))
     assert response.status_code == 404 and rows == []
+
+
+def test_a_bulk_delete_in_the_admin_leaves_a_row_per_object(world, client_for):
+    """Django logs a delete of two or more objects with bulk_create (no signal): each still reaches the trail."""
+    from django.urls import reverse
+
+    from events.models import HandlingUnit
+    from tests.audit.trail import new_rows
+
+    tenant = world.tenants["A"]
+    units = [HandlingUnit.objects.create(tenant=tenant, name=f"待删单位{n}", kind="department") for n in range(2)]
+    from tests.world import make_user
+
+    world.users["root"] = make_user("root_bulk", None, is_superuser=True, is_staff=True)
+    client = client_for("root")
+    with new_rows() as rows:
+        response = client.post(
+            reverse("admin:events_handlingunit_changelist"),
+            {"action": "delete_selected", "_selected_action": [u.pk for u in units], "post": "yes"},
+        )
+    assert response.status_code == 302
+    assert not HandlingUnit.objects.filter(pk__in=[u.pk for u in units]).exists()
+    deletes = [r for r in rows if r.action == "admin.delete"]
+    assert sorted(r.object_id for r in deletes) == sorted(str(u.pk) for u in units)

@@ -41,3 +41,21 @@ def test_a_refused_export_leaves_no_row(filed, private_media):
     with new_rows() as rows, pytest.raises(ValidationError):
         exports.request_export(actor=filed.world.user(VIEWER), kind=EVENT_LIST, parameters={"status": "nonsense"})
     assert rows == []
+
+
+def test_downloading_a_finished_export_leaves_one_read_row(filed, settings, private_media, client_for):
+    """A sheet fetched later from 我的导出 is a read too (it may carry personal data)."""
+    from django.urls import reverse
+
+    settings.EXPORT_SYNC_MAX_ROWS = 1
+    filed.report(G1, 2)
+    viewer = filed.world.user(VIEWER)
+    job = exports.request_export(actor=viewer, kind=EVENT_LIST, parameters={}).job
+    exports.run_job(job_id=job.pk)
+    client = client_for(VIEWER)
+    with new_rows() as rows:
+        response = client.get(reverse("exports:download", args=[job.pk]))
+    assert response.status_code == 200
+    row = only(rows)
+    assert (row.action, row.kind, row.actor_id) == ("exports.download", Kind.READ, viewer.pk)
+    assert (row.object_type, row.object_id) == ("exports.ExportJob", str(job.pk))
