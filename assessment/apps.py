@@ -12,6 +12,9 @@ class AssessmentConfig(AppConfig):
         from grids.signals import tenant_created
 
         from . import rights  # noqa: F401  (declares assess)
+        from .shell import register
+
+        register()  # 考核 in the menu (yaohai.core.shell)
 
         tenant_created.connect(_install_assessment_scheme, dispatch_uid="assessment.install_assessment_scheme")
 

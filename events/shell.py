@@ -8,7 +8,6 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from grids import selectors as grid_selectors
-from grids.scope import scope_for
 from yaohai.core.shell import EVERYONE, GRID_WORKER, NO_ROLE, OFFICERS, for_roles, home_panels, menu
 
 from . import selectors
@@ -20,11 +19,6 @@ def _dashboard_href(user) -> str | None:
     """The dashboard of the user's first top node (the workbench lists each of them)."""
     nodes = grid_selectors.home_nodes(actor=user)
     return reverse("dashboards:node", args=[nodes[0].pk]) if nodes else None
-
-
-def _may_assess(user) -> bool:
-    # "assess" is the assessment's right (its rights.py); the assessment app registers its own menu entry later.
-    return for_roles(*OFFICERS)(user) and not scope_for(user, "assess").is_empty
 
 
 def todo(actor) -> dict:
@@ -54,8 +48,6 @@ def register() -> None:
     menu.register("todo", _("To do"), "events:todo", order=30, phone_tab=True, icon="check")
     menu.register("dashboards", _("Dashboard"), href=_dashboard_href, order=40, visible=officers, icon="chart",
                   active_on=["dashboards:*"])
-    menu.register("assessment", _("Assessment"), "assessment:index", order=50, visible=_may_assess,
-                  icon="award", active_on=["assessment:*"])
     menu.register("notifications", _("Notifications"), "events:notifications", order=70, icon="bell", side=True,
                   badge=lambda user: selectors.unread_count(actor=user))
     # A handling unit's member holds no post on the tree (role "none") but has a 待办 and notifications.
