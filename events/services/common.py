@@ -49,7 +49,7 @@ def _pk(value):
 
 def _stage_due(start: dt.datetime, category: Category, stage: str) -> dt.datetime:
     """The deadline of a stage (accept, handle, verify) started now, from the subcategory's time limit."""
-    return add_working_time(start, getattr(category, f"{stage}_limit"), getattr(category, f"{stage}_unit"))
+    return add_working_time(start, getattr(category, f"{stage}_limit"), getattr(category, f"{stage}_time_unit"))
 
 
 def _set_due(event: Event, due: dt.datetime | None) -> None:
