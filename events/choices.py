@@ -1,8 +1,8 @@
 """Event statuses, the workflow transition table (data), and the other choice lists of the events app.
 
-The workflow, as a table: (status, action) → (new status, who may do it).
+The workflow, as a table: (status, step) → (new status, who may do it).
 
-    from          action       to            who
+    from          step         to            who
     ------------  -----------  ------------  -------------------------------------------------------------
     reported      accept       accepted      dispatcher: a post granting `dispatch` over the event's node
     reported      reject       rejected      dispatcher (reason: duplicate of another event / out of scope /
@@ -69,7 +69,7 @@ FINAL_STATUSES = (Status.REJECTED, Status.CLOSED)
 
 
 class Transition(models.TextChoices):
-    """The actions a user takes on an event; each is one service in events.services."""
+    """The steps a user takes on an event; each is one service in events.services."""
 
     ACCEPT = "accept", _("Accept")
     REJECT = "reject", _("Reject")

@@ -64,9 +64,9 @@ def _cast(tenant: Tenant) -> Cast:
     workers, dispatchers = defaultdict(list), defaultdict(list)
     rows = Assignment.objects.current(today).filter(tenant=tenant, node__is_archived=False).select_related("user", "post")
     for a in rows:
-        if a.node.kind == NodeKind.GRID and REPORT in a.post.actions and VERIFY in a.post.actions:
+        if a.node.kind == NodeKind.GRID and REPORT in a.post.rights and VERIFY in a.post.rights:
             workers[a.node_id].append(a.user)
-        if a.node.kind == NodeKind.COMMUNITY and DISPATCH in a.post.actions:
+        if a.node.kind == NodeKind.COMMUNITY and DISPATCH in a.post.rights:
             dispatchers[a.node_id].append(a.user)
     grids = list(GridNode.objects.filter(tenant=tenant, kind=NodeKind.GRID, is_archived=False).order_by("code"))
     fallback = User.objects.filter(tenant=tenant, is_tenant_admin=True, is_active=True).order_by("id").first()

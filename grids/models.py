@@ -205,14 +205,14 @@ class GridNode(MPTTModel, ScopeStamps):
 
 
 class Post(models.Model):
-    """An entry of a tenant's post catalogue (1+4+N): its written duties and the actions it grants."""
+    """An entry of a tenant's post catalogue (1+4+N): its written duties and the rights it grants."""
 
     tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="posts", verbose_name=_("tenant"))
     code = models.SlugField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=50)
     tier = models.CharField(_("tier"), max_length=10, choices=PostTier.choices, default=PostTier.SUPPORT)
     duties = models.TextField(_("duty list"), blank=True, max_length=2000)
-    actions = models.JSONField(_("granted actions"), default=list, blank=True)
+    rights = models.JSONField(_("granted rights"), default=list, blank=True)
     required_on = models.JSONField(
         _("required on levels"),
         default=list,
