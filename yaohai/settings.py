@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "yaohai.core.security_headers.SecurityHeadersMiddleware",  # CSP without inline script; Permissions-Policy
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Inside the session's: a session touched on the way out is not a write of the page (yaohai.core.replica).
+    "yaohai.core.replica.ReplicaPinMiddleware",
     "yaohai.core.sessions.IdleTimeoutMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -127,6 +129,21 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
     )
+# A read replica (PostgreSQL streaming replication), off by default: with DATABASE_REPLICA_URL set, the dashboards,
+# the sheets (exports) and the assessment's pages read from it; writes, and the reads of a request or task after it
+# wrote, stay on the primary; a browser that wrote reads from the primary for REPLICA_PIN_SECONDS more
+# (yaohai.core.replica, docs/deployment.md). Without the URL the alias is a second name of the primary, never used;
+# its TEST mirror lets the tests route to it on the test database.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+READ_REPLICA = bool(DATABASE_REPLICA_URL)
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=15)
+DATABASES["replica"] = {
+    **(env.db_url_config(DATABASE_REPLICA_URL) if READ_REPLICA else DATABASES["default"]),
+    **{key: DATABASES["default"][key] for key in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS", "OPTIONS")
+       if key in DATABASES["default"]},
+    "TEST": {"MIRROR": "default"},
+}
+DATABASE_ROUTERS = ["yaohai.core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "grids.User"
