@@ -11,6 +11,7 @@ from events.celery_schedule import BEAT as EVENTS_BEAT
 from exports.celery_schedule import BEAT as EXPORTS_BEAT
 from mediation.celery_schedule import BEAT as MEDIATION_BEAT
 from points.celery_schedule import BEAT as POINTS_BEAT
+from yaohai import queues
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -299,12 +300,16 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_ACKS_LATE = True
+# Queues by kind — sweeps, exports, assessment, notifications — each task routed by name (yaohai/queues.py), so a
+# worker (make worker-sweeps …) takes only its kind; `make worker` takes them all.
+CELERY_TASK_DEFAULT_QUEUE = queues.queue_names()[0]
+CELERY_TASK_ROUTES = queues.routes()
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {**AUDIT_BEAT, **EXPORTS_BEAT, **EVENTS_BEAT, **MEDIATION_BEAT, **POINTS_BEAT, **ASSESSMENT_BEAT}
 
 # Exports (台账, exports): a ledger of fewer than EXPORT_SYNC_MAX_ROWS rows (a capped COUNT decides) is built
-# inside the request; a larger one, up to EXPORT_MAX_ROWS, by a Celery task (on EXPORT_QUEUE, default: Celery's
-# default queue), and is downloaded from 我的导出 until EXPORT_KEEP_HOURS after it was asked for.
+# inside the request; a larger one, up to EXPORT_MAX_ROWS, by a Celery task (on EXPORT_QUEUE, default: the
+# exports queue of CELERY_TASK_ROUTES), and is downloaded from 我的导出 until EXPORT_KEEP_HOURS after it was asked for.
 EXPORT_SYNC_MAX_ROWS = env.int("EXPORT_SYNC_MAX_ROWS", default=5000)
 EXPORT_MAX_ROWS = env.int("EXPORT_MAX_ROWS", default=200000)
 EXPORT_KEEP_HOURS = env.int("EXPORT_KEEP_HOURS", default=72)
