@@ -19,20 +19,21 @@ list shrinks as models are fixed and never hides a new break.
 
 from __future__ import annotations
 
-from pathlib import Path
-
+import pytest
 from django.apps import apps
-from django.conf import settings
-from django.db import models
+from django.db import connection, models
 
-# The tenant column of tables that carry it under another name.
-TENANT_COLUMN = {"audit.Entry": "chain"}
-
-# Reference tables that carry a tenant column but are copied to every node rather than split by it.
-REFERENCE = {
-    "grids.User": "accounts: platform administrators have no tenant; every table points at them (actor, reporter), "
-                  "and a province's ~10^5 accounts are small enough to copy to every node",
-}
+from yaohai.core.tenant_key import (
+    REFERENCE,
+    conversion_ddl,
+    distributed_parents,
+    foreign_keys,
+    is_distributed,
+    label,
+    project_models,
+    tenant_field,
+    unique_sets,
+)
 
 # (model, rule, what) → why it is allowed. Rules: "tenant" (points at a distributed table, carries no tenant),
 # "nullable" (tenant column may be NULL), "unique" (a unique constraint without the tenant), "unique-column"
@@ -86,47 +87,8 @@ EXCEPTIONS: dict[tuple[str, str, str], str] = {
 }
 
 
-def project_models() -> list[type[models.Model]]:
-    """Every model of the project's own apps (not Django's nor a library's), with auto-created M2M tables."""
-    root = Path(settings.BASE_DIR).resolve()
-    ours = [
-        config for config in apps.get_app_configs()
-        if root in Path(config.path).resolve().parents and ".venv" not in Path(config.path).parts
-    ]
-    return [model for config in ours for model in config.get_models(include_auto_created=True)]
-
-
-def label(model) -> str:
-    return model._meta.label  # a many-to-many table: "app.Owner_field"
-
-
-def tenant_field(model):
-    name = TENANT_COLUMN.get(label(model), "tenant")
-    try:
-        return model._meta.get_field(name)
-    except Exception:
-        return None
-
-
-def is_distributed(model) -> bool:
-    return tenant_field(model) is not None and label(model) not in REFERENCE
-
-
-def foreign_keys(model):
-    return [f for f in model._meta.concrete_fields if f.is_relation and (f.many_to_one or f.one_to_one)]
-
-
 def points_at_distributed(model) -> list[str]:
-    return [f.name for f in foreign_keys(model) if f.name != "tenant" and is_distributed(f.related_model)]
-
-
-def unique_sets(model) -> list[tuple[str, tuple[str, ...]]]:
-    found = [(c.name, tuple(c.fields)) for c in model._meta.constraints
-             if isinstance(c, models.UniqueConstraint) and c.fields]
-    found += [("_".join(fields), tuple(fields)) for fields in model._meta.unique_together]
-    expressions = [c.name for c in model._meta.constraints if isinstance(c, models.UniqueConstraint) and not c.fields]
-    found += [(name, ("<expression>",)) for name in expressions]
-    return found
+    return [f.name for f in distributed_parents(model)]
 
 
 def breaks() -> dict[tuple[str, str, str], str]:
@@ -207,3 +169,25 @@ def test_the_rules_catch_a_break():
         for model in (Stray, Scoped):
             del apps.all_models["events"][model._meta.model_name]
         apps.clear_cache()
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
+def test_the_citus_calls_cover_every_table(db):
+    statements = conversion_ddl(citus=True)
+    distributed = [s for s in statements if s.startswith("SELECT create_distributed_table")]
+    assert distributed[0] == "SELECT create_distributed_table('grids_gridnode', 'tenant_id')"
+    assert "SELECT create_distributed_table('audit_entry', 'chain', colocate_with => 'grids_gridnode')" in statements
+    assert "SELECT create_reference_table('grids_tenant')" in statements
+    assert "SELECT create_reference_table('grids_user')" in statements
+    tables = {s.split("'")[1] for s in statements if s.startswith("SELECT create_")}
+    assert tables == {m._meta.db_table for m in project_models()}
+    # A table is distributed after every table it points at.
+    seen = set()
+    for statement in distributed:
+        table = statement.split("'")[1]
+        model = next(m for m in project_models() if m._meta.db_table == table)
+        targets = {f.related_model._meta.db_table for f in foreign_keys(model)} - {table}
+        split = {s.split("'")[1] for s in distributed}
+        assert targets & split <= seen, table
+        seen.add(table)
