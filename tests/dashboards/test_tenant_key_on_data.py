@@ -32,8 +32,23 @@ def names_the_tenant(sql: str) -> bool:
     return bool(re.search(r'"?\b(tenant_id|chain)"? (= |IN \()', sql))
 
 
+def shape(sql: str) -> str:
+    """A statement as "VERB table by col, col": the columns its WHERE compares, without the values."""
+    verb = sql.split()[0].upper()
+    table = sorted(_tables(sql))[0] if verb != "SELECT" else re.search(r'FROM\s+"(\w+)"', sql).group(1)
+    where = sql.partition(" WHERE ")[2]
+    columns = sorted(set(re.findall(r'"\w+"\."(\w+)"\s*(?:=|IN|<|>|IS)', where)) | set(re.findall(r'\b(\w+) = ', where)))
+    return f"{verb} {table} by {', '.join(columns) or '-'}"
+
+
+# Statements of the hot paths that do not name the tenant, by shape, each with the reason. On Citus each would be
+# sent to every node. None now: the three there were (the home nodes by id, the reported grid by id, the
+# dispatchers' assignments by node) name the tenant the caller knows. A new one is fixed or listed here.
+FAN_OUT: dict[str, str] = {}
+
+
 def fan_out(statements: list[str]) -> list[str]:
-    return [sql for sql in statements if _tables(sql) and not names_the_tenant(sql)]
+    return sorted({shape(sql) for sql in statements if _tables(sql) and not names_the_tenant(sql)} - set(FAN_OUT))
 
 
 def _statements(call) -> list[str]:
@@ -49,15 +64,17 @@ def test_the_dashboard_computed(board, client_for):
         dashboard_cache.retire_all()
         url = reverse("dashboards:node", args=[board.world.nodes[path].pk])
         shown = _statements(lambda url=url: client.get(url))
-        assert not fan_out(shown), fan_out(shown)
+        assert not fan_out(shown), (path, fan_out(shown))
 
 
 def test_the_event_list_and_the_work_queue(board, client_for):
+    found = {}
     for key in ("A:admin", "A/S1/C1:grid_head", "A/S1/C1/G1:grid_worker"):
         client = client_for(key)
         for url in (reverse("events:list"), reverse("events:todo")):
             shown = _statements(lambda url=url, client=client: client.get(url))
-            assert not fan_out(shown), (key, url, fan_out(shown))
+            found.update({shape: (key, url) for shape in fan_out(shown)})
+    assert not found, found
 
 
 def test_a_filing(board, client_for, settings, tmp_path):
@@ -75,6 +92,8 @@ def test_the_conversion_ddl_holds_on_the_data(board):
     through every step, the rollups, the audit trail: each composite foreign key (tenant, x_id) → (tenant, id) is
     checked against the rows, so a row pointing at another tenant's row fails here. Rolled back."""
     statements = conversion_ddl(citus=False)
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the fixture's deferred checks first: ALTER needs none pending
     assert any("PRIMARY KEY (\"tenant_id\", \"id\")" in s and '"events_event"' in s for s in statements)
     assert any('FOREIGN KEY ("tenant_id", "event_id") REFERENCES "events_event"' in s for s in statements)
     assert any('ALTER TABLE "events_eventlog" ADD COLUMN tenant_id' in s for s in statements)
