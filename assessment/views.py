@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from grids.models import GridNode
 from yaohai.core.errors import DomainError
+from yaohai.core.replica import replica_reads
 from yaohai.core.xlsx import xlsx_response
 
 from . import selectors, services, tasks
@@ -59,6 +60,7 @@ def _query(run) -> str:
 
 
 @login_required
+@replica_reads()
 def index(request):
     """考核: the top nodes of the officer's assess jurisdiction, each opening its month; a link to 我的考核."""
     nodes = selectors.assessable_top_nodes(actor=request.user)
@@ -66,6 +68,7 @@ def index(request):
 
 
 @login_required
+@replica_reads()
 def me(request):
     """我的考核: the grid worker's score, ranks and breakdown in the newest published month (or the one asked)."""
     month, _version, error = _month_and_version(request)
@@ -120,6 +123,7 @@ def _path(request, node) -> list[tuple[GridNode, bool]]:
 
 
 @login_required
+@replica_reads()
 def node_page(request, pk):
     """A node's month: its own score, its children's and its grid workers' ranking; compute and publish."""
     node = _node_or_404(request, pk)
@@ -128,6 +132,7 @@ def node_page(request, pk):
 
 
 @login_required
+@replica_reads()
 def sheet(request, pk):
     """The month's sheet to print on A4 (print CSS; the browser's print dialog makes the PDF)."""
     node = _node_or_404(request, pk)
@@ -138,6 +143,7 @@ def sheet(request, pk):
 
 
 @login_required
+@replica_reads()
 def export(request, pk):
     """The month's sheet as a formatted .xlsx: a title row, 序号, merged headers; workers and nodes."""
     node = _node_or_404(request, pk)

@@ -17,6 +17,10 @@ A version is a random token. It is replaced once at the write, and again when th
 a reader that computed between the two saw the data before the commit and keyed its entry with the first token,
 which the commit retires. A hit is exactly what a fresh computation would show.
 
+With a read replica (yaohai.core.replica) the page is computed from the replica, which may lag the commit by a
+moment: a token also carries the time it was set, and a page computed from the replica within REPLICA_PIN_SECONDS
+of its newest token is kept only until that window ends, so the write shows once the replica has replayed it.
+
 The cache must be one for all processes (Redis): without Redis, DASHBOARD_CACHE_SECONDS defaults to 0 and every
 dashboard is computed (a process-local cache would miss the writes of the other processes). If the cache is down,
 dashboards are computed and writes go on; a write made while it was down is seen once its entries expire
@@ -29,6 +33,7 @@ import datetime as dt
 import hashlib
 import logging
 import math
+import time
 import uuid
 from dataclasses import dataclass
 
@@ -38,6 +43,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from grids.scope import scope_for
+from yaohai.core import replica
 
 from . import registry
 
@@ -57,9 +63,28 @@ def _tenant_key(pk: int | None) -> str:
     return f"{PREFIX}:tenant:{'all' if pk is None else pk}"
 
 
+def _token(at: float | None = None) -> str:
+    return f"{uuid.uuid4().hex}@{time.time() if at is None else at:.3f}"
+
+
+def _set_at(token: str) -> float:
+    """When a version was set (0 for a token without its time)."""
+    try:
+        return float(token.rpartition("@")[2])
+    except ValueError:
+        return 0.0
+
+
+def replica_window(versions: list[str], *, at: float | None = None) -> float | None:
+    """Seconds left until the replica has surely replayed the newest of these versions' writes (the window is
+    REPLICA_PIN_SECONDS after it); None when it has."""
+    left = max(map(_set_at, versions), default=0.0) + settings.REPLICA_PIN_SECONDS - (time.time() if at is None else at)
+    return left if left > 0 else None
+
+
 def _retire(keys: list[str]) -> None:
     try:
-        cache.set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)
+        cache.set_many({key: _token() for key in keys}, timeout=None)
     except Exception:  # the cache is down: a write must not fail for it (entries expire on their own)
         logger.warning("dashboard cache: could not retire %s", keys, exc_info=True)
 
@@ -98,7 +123,7 @@ def _versions(keys: list[str]) -> list[str]:
     for key in keys:
         if key not in found:
             # Never set, or evicted: start a new version (not "none", which an older entry may carry).
-            cache.add(key, uuid.uuid4().hex, timeout=None)
+            cache.add(key, _token(at=0), timeout=None)  # no write behind it: no replica window
             found[key] = cache.get(key)
     return [found[key] for key in keys]
 
@@ -131,7 +156,7 @@ def page(*, actor, node, filters, now: dt.datetime | None = None):
             str(part)
             for part in (
                 PREFIX, node.pk, filters.date_from, filters.date_to, filters.period, scope_fingerprint(actor),
-                *versions,
+                *(version.partition("@")[0] for version in versions),  # the random part names the version
             )
         )
         entry = cache.get(key)
@@ -140,10 +165,14 @@ def page(*, actor, node, filters, now: dt.datetime | None = None):
         return build_page(actor=actor, node=node, filters=filters, now=now)
     if entry is not None and (entry.valid_until is None or now < entry.valid_until):
         return entry.page
+    from_replica = replica.reads_from() == replica.REPLICA
     built = build_page(actor=actor, node=node, filters=filters, now=now)
     seconds = settings.DASHBOARD_CACHE_SECONDS
     if built.valid_until is not None:
         seconds = min(seconds, math.ceil((built.valid_until - now).total_seconds()))
+    window = replica_window(versions) if from_replica else None
+    if window is not None:
+        seconds = min(seconds, math.ceil(window))
     if seconds > 0:
         try:
             cache.set(key, Entry(built, built.valid_until), timeout=seconds)

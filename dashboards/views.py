@@ -19,6 +19,7 @@ from exports.responses import answer as export_answer
 from grids.models import GridNode
 from grids.scope import scope_for
 from yaohai.core.query import strict_query
+from yaohai.core.replica import replica_reads
 
 from . import cache, registry
 from .filters import PERIODS, DashboardFilters
@@ -95,6 +96,7 @@ def _context(request, node: GridNode, url_name: str = "dashboards:node", *, scre
 
 @login_required
 @dashboard_query
+@replica_reads()
 def node_dashboard(request, pk):
     """A node's dashboard: the registered panels (the events': KPI cards, trend, breakdowns, the children's
     ranking and map, the overdue list)."""
@@ -104,6 +106,7 @@ def node_dashboard(request, pk):
 
 @login_required
 @dashboard_query
+@replica_reads()
 def screen(request, pk):
     """The same dashboard for the command-centre wall: 1920×1080, dark, reloading itself every minute."""
     node = _node_or_404(request, pk)

@@ -625,7 +625,7 @@ class EventRollup(ScopeStamps):
         verbose_name = _("event rollup")
         verbose_name_plural = _("event rollups")
         constraints = [
-            models.UniqueConstraint(fields=["node", "main_category", "span", "day"], name="eventrollup_key"),
+            models.UniqueConstraint(fields=["tenant", "node", "main_category", "span", "day"], name="eventrollup_key"),
             models.CheckConstraint(condition=Q(level__in=ROLLUP_LEVELS), name="eventrollup_level_valid"),
             models.CheckConstraint(condition=Q(span__in=ROLLUP_SPANS), name="eventrollup_span_valid"),
         ]

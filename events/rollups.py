@@ -181,7 +181,7 @@ def _upsert(rows: list[tuple], using: str) -> None:
     updates = ", ".join(f"{qn(c)} = {table}.{qn(c)} + EXCLUDED.{qn(c)}" for c in COLUMNS)
     sql = (
         f"INSERT INTO {table} ({', '.join(qn(c) for c in columns)}) VALUES {', '.join([placeholder] * len(rows))} "
-        f"ON CONFLICT ({qn('node_id')}, {qn('main_category_id')}, {qn('span')}, {qn('day')}) DO UPDATE SET {updates}"
+        f"ON CONFLICT ({qn('tenant_id')}, {qn('node_id')}, {qn('main_category_id')}, {qn('span')}, {qn('day')}) DO UPDATE SET {updates}"
     )
     params = [connection.ops.adapt_datefield_value(v) if isinstance(v, dt.date) else v
               for row in rows for v in row]

@@ -360,7 +360,7 @@ def dispatch_targets(*, event: Event) -> tuple[list[HandlingUnit], list[User]]:
     """Handling units of the event's tenant, and the people an event may be given to in person."""
     units = list(HandlingUnit.objects.filter(tenant_id=event.tenant_id, is_active=True).order_by("kind", "name"))
     holders = Assignment.objects.current(timezone.localdate()).filter(
-        node_id__in=[n for n in (event.grid_id, event.community_id) if n]
+        tenant_id=event.tenant_id, node_id__in=[n for n in (event.grid_id, event.community_id) if n]
     )
     people = (
         User.objects.filter(tenant_id=event.tenant_id, is_active=True)

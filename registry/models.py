@@ -133,7 +133,7 @@ class Building(ScopedModel, Point):
                 fields=["tenant", "compound", "number"], name="building_number_unique_in_compound"
             ),
             models.UniqueConstraint(
-                fields=["node", "number"], condition=Q(compound__isnull=True), name="building_number_unique_in_grid"
+                fields=["tenant", "node", "number"], condition=Q(compound__isnull=True), name="building_number_unique_in_grid"
             ),
             models.CheckConstraint(condition=Q(floors__gte=1, units__gte=1), name="building_floors_units_positive"),
             models.CheckConstraint(
@@ -162,7 +162,7 @@ class House(ScopedModel):
         verbose_name_plural = _("houses")
         ordering = ["building", "unit", "floor", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["building", "unit", "number"], name="house_number_unique_in_building"),
+            models.UniqueConstraint(fields=["tenant", "building", "unit", "number"], name="house_number_unique_in_building"),
             models.CheckConstraint(**check("use", HouseUse)),
         ]
 
@@ -363,7 +363,7 @@ class CareListMember(ScopedModel):
         ordering = ["care_list", "since", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["care_list", "resident"], condition=Q(until__isnull=True), name="care_member_once_at_a_time"
+                fields=["tenant", "care_list", "resident"], condition=Q(until__isnull=True), name="care_member_once_at_a_time"
             ),
             models.CheckConstraint(
                 condition=Q(until__isnull=True) | Q(until__gte=F("since")), name="care_member_ends_after_start"
@@ -480,7 +480,7 @@ class Patrol(ScopedModel):
             models.CheckConstraint(
                 condition=Q(ended_at__isnull=True) | Q(ended_at__gte=F("started_at")), name="patrol_ends_after_start"
             ),
-            models.UniqueConstraint(fields=["worker"], condition=Q(ended_at__isnull=True), name="one_open_patrol"),
+            models.UniqueConstraint(fields=["tenant", "worker"], condition=Q(ended_at__isnull=True), name="one_open_patrol"),
         ]
         indexes = [models.Index(fields=["grid", "-started_at"], name="patrol_grid_recent")]
 

@@ -97,9 +97,15 @@ def _notify(user_ids: Iterable[int], event: Event, kind: str, *, skip: int | Non
     return len(users)
 
 
-def _current_holders(node_ids: Iterable[int], *, right: str | None = None, tier: str | None = None) -> set[int]:
-    """Users holding, today, a post on these nodes that grants `right` (or is of `tier`)."""
-    rows = Assignment.objects.current(timezone.localdate()).filter(node_id__in=[n for n in node_ids if n]).order_by()
+def _current_holders(
+    node_ids: Iterable[int], *, tenant_id: int, right: str | None = None, tier: str | None = None
+) -> set[int]:
+    """Users holding, today, a post on these nodes (of the tenant) that grants `right` (or is of `tier`)."""
+    rows = (
+        Assignment.objects.current(timezone.localdate())
+        .filter(tenant_id=tenant_id, node_id__in=[n for n in node_ids if n])
+        .order_by()
+    )
     if tier is not None:
         rows = rows.filter(post__tier=tier)
     found = set()
@@ -118,7 +124,7 @@ def _handlers_of(event: Event) -> set[int]:
 
 
 def _dispatchers_of(event: Event) -> set[int]:
-    return _current_holders([event.grid_id, event.community_id], right=DISPATCH)
+    return _current_holders([event.grid_id, event.community_id], tenant_id=event.tenant_id, right=DISPATCH)
 
 
 def _waiting_on(event: Event) -> set[int]:

@@ -164,7 +164,9 @@ def _grid_to_file_in(actor: User, node: GridNode | int | None) -> GridNode | Non
     if node is None:
         return None
     try:
-        grid = GridNode.objects.get(pk=node, kind=NodeKind.GRID, is_archived=False)
+        # The actor's tenant named (a superuser has none): one node of a database split by tenant (docs/scale.md).
+        tenant = {"tenant_id": actor.tenant_id} if actor.tenant_id else {}
+        grid = GridNode.objects.get(pk=node, kind=NodeKind.GRID, is_archived=False, **tenant)
     except (GridNode.DoesNotExist, TypeError, ValueError):
         return None
     return grid if scope_for(actor, REPORT).covers(grid) else None

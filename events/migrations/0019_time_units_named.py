@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("events", "0017_satisfaction")]
+    dependencies = [("events", "0018_tenant_key")]
 
     operations = [
         migrations.RemoveConstraint(model_name="category", name="category_accept_unit_valid"),
