@@ -16,11 +16,11 @@ from django.db import transaction
 
 from grids.demo import data as grid_data
 from grids.models import GridNode, Tenant
+from yaohai.core.personal import fields as personal
+from yaohai.core.personal.identity import check_digit, mask_id
 
-from . import personal
 from .catalogue import install_registry_catalogue
 from .choices import DocumentType, HouseholdChangeKind, HouseUse, Registration, Relation, ResidentStatus, Sex
-from .identity import check_digit, mask_id
 from .models import (
     Building,
     CareList,

@@ -184,7 +184,7 @@ def run(*, actor, kind: str, data: bytes, commit: bool) -> Outcome:
 
 def _masked_row(kind: str, cells: dict) -> list[str]:
     """A preview line: identity numbers and phones masked like everywhere else."""
-    from .identity import mask_id, mask_phone, normalise_id, normalise_phone
+    from yaohai.core.personal.identity import mask_id, mask_phone, normalise_id, normalise_phone
 
     row = []
     for column in COLUMNS[kind]:
@@ -359,7 +359,7 @@ def _residents(ctx: _Context, c: dict) -> None:
 
 
 def _care(ctx: _Context, c: dict) -> None:
-    from .identity import normalise_id
+    from yaohai.core.personal.identity import normalise_id
 
     number = normalise_id(c["证件号码"])
     index = services.personal.index_of(number, services.ID_PURPOSE)
@@ -379,7 +379,7 @@ IMPORTERS = {"buildings": _buildings, "houses": _houses, "residents": _residents
 
 
 # ---- the uploaded sheet between preview and import ---------------------------------------------------------------
-# It holds personal data: kept encrypted (registry.crypto) under MEDIA_ROOT, never served, removed after import
+# It holds personal data: kept encrypted (yaohai.core.personal.crypto) under MEDIA_ROOT, never served, removed after import
 # and after a day at the latest.
 
 STASH_PURPOSE = "registry.import"
@@ -401,7 +401,7 @@ def stash(data: bytes) -> str:
     import time
     import uuid
 
-    from . import crypto
+    from yaohai.core.personal import crypto
 
     folder = _stash_dir()
     for old in folder.glob("*.sealed"):
@@ -415,7 +415,7 @@ def stash(data: bytes) -> str:
 def unstash(token: str, *, remove: bool = False) -> bytes | None:
     import base64
 
-    from . import crypto
+    from yaohai.core.personal import crypto
 
     if not token or not token.isalnum():
         return None
