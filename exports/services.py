@@ -26,6 +26,7 @@ from audit import services as audit
 from audit.models import Kind
 from grids.models import User
 
+from . import progress
 from .choices import EXPORT_WORKFLOW, ExportStatus, ExportStep
 from .models import ExportJob
 from .registry import ExportRefused, Ledger, kind_of
@@ -113,7 +114,8 @@ def run_job(*, job_id: int, now: dt.datetime | None = None) -> str:
     job = ExportJob.objects.select_related("owner").get(pk=job_id)
     with translation.override(job.language):
         try:
-            ledger = _build(job)
+            with progress.running(job.pk):  # the kind's build may tell how far it has got (exports.progress)
+                ledger = _build(job)
         except (ValidationError, ExportRefused) as exc:
             return _fail(job, " ".join(exc.messages))
         except SoftTimeLimitExceeded:

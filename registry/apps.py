@@ -24,7 +24,10 @@ class RegistryConfig(AppConfig):
         fields.register("registry.Resident", "phone", PHONE_PURPOSE)
         fields.register("registry.Organisation", "contact_phone", CONTACT_PURPOSE)
 
+        from .exports import register_kinds
         from .panels import register_indicators, register_panels
+
+        register_kinds()  # large sheets imported by a background job (exports.ExportJob)
 
         register_panels()  # patrol coverage and care visits on time, for dashboards
         register_indicators()  # the same two as indicators of the monthly assessment

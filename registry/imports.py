@@ -28,7 +28,9 @@ from . import services
 from .choices import DocumentType, HouseUse, Registration, Relation, Sex
 from .models import Building, CareList, Compound, House, Household, Organisation, Resident
 
-MAX_ROWS = 5000
+SYNC_MAX_ROWS = 5000  # up to this many rows a sheet is previewed and imported inside the request
+MAX_ROWS = 50000  # beyond SYNC_MAX_ROWS and up to this, it is imported by a background job (registry.exports)
+PROGRESS_EVERY = 250
 HEADER_SEARCH_ROWS = 5
 
 # The columns of each template; required ones first. Values in closed lists are written in Chinese.
@@ -98,7 +100,7 @@ def template(kind: str) -> bytes:
     return build_ledger(TITLES[kind], COLUMNS[kind], EXAMPLES[kind], numbered=False)
 
 
-def read_sheet(data: bytes, kind: str) -> tuple[list[tuple[int, dict]], list[RowError]]:
+def read_sheet(data: bytes, kind: str, max_rows: int = MAX_ROWS) -> tuple[list[tuple[int, dict]], list[RowError]]:
     """The rows below the header, as {column: text}, with their Excel row numbers; or why the file is unreadable."""
     try:
         workbook = load_workbook(BytesIO(data), read_only=True, data_only=True)
@@ -127,8 +129,8 @@ def read_sheet(data: bytes, kind: str) -> tuple[list[tuple[int, dict]], list[Row
             raw = {c: values[i] if values and i < len(values) else None for c, i in columns.items()}
             if not any(cells.values()):
                 continue
-            if len(rows) >= MAX_ROWS:
-                errors.append(RowError(None, _("The sheet has more than %(max)d rows; split it.") % {"max": MAX_ROWS}))
+            if len(rows) >= max_rows:
+                errors.append(RowError(None, _("The sheet has more than %(max)d rows; split it.") % {"max": max_rows}))
                 break
             cells["_raw"] = raw
             rows.append((number, cells))
@@ -151,17 +153,20 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-def run(*, actor, kind: str, data: bytes, commit: bool) -> Outcome:
-    """Check (and with `commit`, write) a whole sheet; every bad row is reported and nothing half-imported."""
+def run(*, actor, kind: str, data: bytes, commit: bool, max_rows: int = MAX_ROWS, progress=None) -> Outcome:
+    """Check (and with `commit`, write) a whole sheet; every bad row is reported and nothing half-imported.
+    `progress(done, total)` is told every PROGRESS_EVERY rows (the background job's progress bar)."""
     outcome = Outcome(kind=kind)
-    rows, errors = read_sheet(data, kind)
+    rows, errors = read_sheet(data, kind, max_rows)
     outcome.rows, outcome.errors = len(rows), errors
     if errors:
         return outcome
     context = _Context(actor)
     importer = IMPORTERS[kind]
     with transaction.atomic():
-        for number, cells in rows:
+        for done, (number, cells) in enumerate(rows):
+            if progress is not None and done % PROGRESS_EVERY == 0:
+                progress(done, len(rows))
             try:
                 with transaction.atomic():
                     importer(context, cells)

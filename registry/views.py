@@ -312,7 +312,7 @@ def import_template(request, kind):
 def import_sheet(request):
     """Upload a sheet → preview (every bad row with its reason, nothing written) → import all or nothing."""
     from .forms import IMPORT_KINDS, ImportForm
-    from .imports import run, stash, unstash
+    from .imports import SYNC_MAX_ROWS, read_sheet, run, stash, unstash
 
     context = {**_common(request), "kinds": IMPORT_KINDS}
     if request.method == "POST" and request.POST.get("token"):
@@ -328,12 +328,32 @@ def import_sheet(request):
     context["form"] = form
     if request.method == "POST" and form.is_valid():
         data = b"".join(form.cleaned_data["sheet"].chunks())
+        rows, problems = read_sheet(data, form.cleaned_data["kind"])
+        if not problems and len(rows) > SYNC_MAX_ROWS:  # too large for a request: a background job, with progress
+            return _queue_import(request, kind=form.cleaned_data["kind"], data=data, rows=len(rows))
         outcome = run(actor=request.user, kind=form.cleaned_data["kind"], data=data, commit=False)
         context["outcome"] = outcome
         if not outcome.errors:
             context["token"] = stash(data)
             context["kind"] = form.cleaned_data["kind"]
     return render(request, "registry/import.html", context)
+
+
+def _queue_import(request, *, kind: str, data: bytes, rows: int):
+    """A sheet of more than SYNC_MAX_ROWS rows: kept encrypted and imported by an export job (all or nothing, every
+    row checked there); the user follows it on the job's page in 我的导出."""
+    from django.shortcuts import redirect
+
+    from exports.registry import kind_of
+    from exports.services import queue_job
+
+    from .exports import IMPORT_KIND
+    from .imports import stash
+
+    parameters = kind_of(IMPORT_KIND).clean(actor=request.user, parameters={"sheet": kind, "upload": stash(data),
+                                                                            "rows": rows})
+    job = queue_job(actor=request.user, kind=IMPORT_KIND, parameters=parameters)
+    return redirect("exports:detail", pk=job.pk)
 
 
 # ---- patrols and visits (the grid worker's phone) --------------------------------------------------------------
