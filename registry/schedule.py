@@ -57,18 +57,19 @@ def on_time_threshold(cutoff: dt.date, calendar: WorkingCalendar | None = None) 
     return day + dt.timedelta(days=1)
 
 
+def member_visits():
+    """Visits that count for a care-list member (OuterRef): to a household she belonged to on the visit's day,
+    since she joined the list."""
+    return Visit.objects.filter(
+        Q(household__members__left_on__isnull=True) | Q(household__members__left_on__gte=F("visited_on")),
+        household__members__resident_id=OuterRef("resident_id"),
+        household__members__joined_on__lte=F("visited_on"),
+    ).filter(visited_on__gte=OuterRef("since"))
+
+
 def visited_since(start: dt.date, cutoff: dt.date) -> Exists:
-    """A visit to a household the member (OuterRef) belonged to on the visit's day, between `start` and `cutoff`
-    and on or after she joined the list."""
-    return Exists(
-        Visit.objects.filter(
-            Q(household__members__left_on__isnull=True) | Q(household__members__left_on__gte=F("visited_on")),
-            household__members__resident_id=OuterRef("resident_id"),
-            household__members__joined_on__lte=F("visited_on"),
-            visited_on__gte=start,
-            visited_on__lte=cutoff,
-        ).filter(visited_on__gte=OuterRef("since"))
-    )
+    """The member (OuterRef) had a visit that counts between `start` and `cutoff`."""
+    return Exists(member_visits().filter(visited_on__gte=start, visited_on__lte=cutoff))
 
 
 def on_list_at(cutoff: dt.date) -> Q:

@@ -13,15 +13,15 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import F, Q, Subquery
 from django.utils import timezone
 
 from events.calendar import WorkingCalendar, shared_calendar
 from grids.models import Assignment
 
 from . import rights as registry_rights
-from .models import CareListMember, Visit, VisitReminder
-from .schedule import due_date
+from .models import CareListMember, VisitReminder
+from .schedule import due_date, member_visits
 
 BATCH = 1000
 
@@ -36,17 +36,8 @@ class SweepResult:
 
 
 def last_visit() -> Subquery:
-    """The member's (OuterRef) last visit to a household she belonged to that day, since she joined the list."""
-    visits = Visit.objects.filter(
-        Q(household__members__left_on__isnull=True) | Q(household__members__left_on__gte=F("visited_on")),
-        household__members__resident_id=OuterRef("resident_id"),
-        household__members__joined_on__lte=F("visited_on"),
-    ).filter(visited_on__gte=OuterRef("since"))
-    return Subquery(visits.order_by("-visited_on").values("visited_on")[:1])
-
-
-def current_members():
-    return CareListMember.objects.filter(until__isnull=True, resident__status="living")
+    """The member's (OuterRef) last visit that counts (registry.schedule.member_visits)."""
+    return Subquery(member_visits().order_by("-visited_on").values("visited_on")[:1])
 
 
 def _workers_of(grid_ids: set[int], today: dt.date) -> dict[int, set[int]]:
