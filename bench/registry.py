@@ -167,8 +167,6 @@ def generate(residents: int) -> None:
         for model in ids:
             table = model._meta.db_table
             cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")
-        for model in ids:
-            cur.execute(f"VACUUM ANALYZE {model._meta.db_table}")
     raw.commit()
     log(f"  {Resident.objects.count():,} residents, {Household.objects.count():,} households, "
         f"{Building.objects.count():,} buildings, {CareListMember.objects.count():,} on care lists "
@@ -261,10 +259,13 @@ def _import(actor, count: int) -> float:
 
     houses = list(House.objects.filter(community_id=actor.assignments.first().node_id).select_related("building")
                   .order_by("id")[:count])
+    from registry.models import Resident
+
     wb = Workbook(write_only=True)
     ws = wb.create_sheet()
     ws.append(imports.COLUMNS["residents"])
-    for n in range(count):
+    first = Resident.objects.filter(id_number_masked__startswith="340103").count()  # a run again: new numbers
+    for n in range(first, first + count):
         body = f"340103{dt.date(1960, 1, 1) + dt.timedelta(days=n % 20000):%Y%m%d}{(n // 20000) * 2 + 1:03d}"
         house = houses[n % len(houses)]
         ws.append(["导入" + str(n), "居民身份证", body + check_digit(body), "", "", f"138{n:08d}", "户籍", "",
@@ -303,7 +304,11 @@ def main(argv=None) -> int:
         try:
             generate(args.residents)
         finally:
+            connection.commit()  # the generator's last counts opened a transaction of their own
             connection.set_autocommit(True)
+        with connection.cursor() as cur:  # outside the generator's transaction
+            for table in ("building", "house", "household", "householdmember", "resident", "carelistmember", "visit"):
+                cur.execute(f"VACUUM ANALYZE registry_{table}")
     with connection.cursor() as cur:
         cur.execute("SELECT version()")
         version = cur.fetchone()[0].split(",")[0]
