@@ -4,10 +4,11 @@ indicators of the monthly assessment (yaohai.core.indicators).
 - Patrol coverage: the share of a node's buildings checked in on a patrol this week (from Monday) and this month
   (from the 1st), in Asia/Shanghai.
 - Visits on time: the share of the care-list members who are not overdue for a visit (registry.schedule: the
-  working calendar's rule).
+  working calendar's rule; the panel reads the due day the care sweep and the services keep on each member, the
+  indicator recomputes it at the month's end).
 
 The panel shows them for the node and for each of its children (a grid: itself), read through the actor's scope
-with two GROUP BY queries, whatever the number of buildings.
+in one query (a correlated count per figure and child), whatever the number of buildings.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ import datetime as dt
 from collections import defaultdict
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from grids.choices import LEVELS, NodeKind
@@ -42,49 +44,46 @@ def checked_between(start: dt.datetime, end: dt.datetime) -> Exists:
     return Exists(PatrolCheckIn.objects.filter(building=OuterRef("pk"), at__gte=start, at__lt=end))
 
 
-def figures(buildings, members, *, group: str, tenant_id: int, now: dt.datetime) -> dict[int, dict]:
-    """Per value of `group` (a stamp: "community_id" …): buildings, checked this week and this month, care-list
-    members and those on time, at `now`. Two GROUP BY queries (and one for the tenant's care lists)."""
-    today = now.astimezone(SHANGHAI).date()
-    week, month, tomorrow = (_midnight(today - dt.timedelta(days=today.weekday())), _midnight(today.replace(day=1)),
-                             _midnight(today + dt.timedelta(days=1)))
-    rows: dict[int, dict] = defaultdict(lambda: {"buildings": 0, "week": 0, "month": 0, "members": 0, "on_time": 0})
-    checked = (
-        buildings.annotate(in_week=checked_between(week, tomorrow), in_month=checked_between(month, tomorrow))
-        .order_by()
-        .values(group)
-        .annotate(n=Count("pk"), w=Count("pk", filter=Q(in_week=True)), m=Count("pk", filter=Q(in_month=True)))
-    )
-    for row in checked:
-        rows[row[group]].update(buildings=row["n"], week=row["w"], month=row["m"])
-    cared = (
-        members.filter(on_list_at(today))
-        .order_by()
-        .values(group)
-        .annotate(n=Count("pk"), t=Count("pk", filter=on_time_q(tenant_id, today)))
-    )
-    for row in cared:
-        rows[row[group]].update(members=row["n"], on_time=row["t"])
-    return dict(rows)
-
-
 def _child_level(kind: str) -> str | None:
     index = LEVELS.index(kind)
     return LEVELS[index + 1] if index + 1 < len(LEVELS) else None
 
 
+def _count(rows, level: str):
+    """The number of `rows` under the outer node (a correlated COUNT, 0 for none)."""
+    counted = rows.filter(**{f"{level}_id": OuterRef("pk")}).order_by().values(f"{level}_id").annotate(n=Count("pk"))
+    return Coalesce(Subquery(counted.values("n")[:1]), 0)
+
+
+def figures(*, actor, node, now: dt.datetime) -> list[dict]:
+    """For each child of `node` (a grid: itself), through the actor's scope: buildings, those checked this week
+    and this month, care-list members and those on time (their due day, as the care sweep keeps it, not passed).
+    One query, whatever the number of buildings."""
+    today = now.astimezone(SHANGHAI).date()
+    week, month, tomorrow = (_midnight(today - dt.timedelta(days=today.weekday())), _midnight(today.replace(day=1)),
+                             _midnight(today + dt.timedelta(days=1)))
+    level = _child_level(node.kind)
+    nodes = GridNode.objects.filter(parent_id=node.pk, is_archived=False) if level else GridNode.objects.filter(
+        pk=node.pk)
+    level = level or node.kind
+    buildings = Building.objects.visible_to(actor)
+    members = CareListMember.objects.visible_to(actor).filter(on_list_at(today))
+    rows = nodes.annotate(
+        buildings=_count(buildings, level),
+        week=_count(buildings.filter(checked_between(week, tomorrow)), level),
+        month=_count(buildings.filter(checked_between(month, tomorrow)), level),
+        members=_count(members, level),
+        on_time=_count(members.filter(due_on__gte=today), level),
+    ).order_by("code").values("pk", "name", "buildings", "week", "month", "members", "on_time")
+    return [row for row in rows if row["buildings"] or row["members"]]
+
+
 def build(request):
     """The node's coverage and its children's, through the actor's scope."""
     node = request.node
-    under = {"tenant_id": node.tenant_id, f"{node.kind}_id": node.pk}
-    buildings = Building.objects.visible_to(request.actor).filter(**under)
-    members = CareListMember.objects.visible_to(request.actor).filter(**under)
-    level = _child_level(node.kind) or node.kind
-    rows = figures(buildings, members, group=f"{level}_id", tenant_id=node.tenant_id, now=request.now)
-    if not rows:
+    children = figures(actor=request.actor, node=node, now=request.now)
+    if not children:
         return None
-    names = dict(GridNode.objects.filter(pk__in=[pk for pk in rows if pk]).values_list("pk", "name"))
-    children = [{"node": pk, "name": names.get(pk, "—"), **counts} for pk, counts in rows.items()]
     children.sort(key=lambda r: (rate(r["month"], r["buildings"]) or 0, r["name"]))
     total = {key: sum(r[key] for r in children) for key in ("buildings", "week", "month", "members", "on_time")}
     tomorrow = request.now.astimezone(SHANGHAI).date() + dt.timedelta(days=1)

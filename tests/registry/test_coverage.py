@@ -121,20 +121,23 @@ def _patrolled(world, at: dt.datetime):
     return checked, unchecked
 
 
-def test_the_figures_count_buildings_checked_and_visits_on_time(world):
+def test_the_figures_count_buildings_checked_and_visits_on_time(world, django_assert_num_queries):
     now = timezone.now()
     _patrolled(world, now - dt.timedelta(minutes=10))
     _cared(world, since=timezone.localdate() - dt.timedelta(days=60))  # overdue
     _cared(world, since=timezone.localdate(), name="按时")  # on time
-    community = world.node("A/S1/C1")
-    from registry.models import Building
-
-    rows = panels.figures(Building.objects.filter(community=community), CareListMember.objects.all(),
-                          group="grid_id", tenant_id=community.tenant_id, now=now)
+    community, head = world.node("A/S1/C1"), world.user("A/S1/C1:grid_head")
+    panels.figures(actor=head, node=community, now=now)
+    with django_assert_num_queries(1):
+        rows = {r["pk"]: r for r in panels.figures(actor=head, node=community, now=now)}
     g1, g2 = world.node(GRID).pk, world.node("A/S1/C1/G2").pk
     # the factory puts each cared-for person's house in a building of its own: two more in G1
-    assert rows[g1] == {"buildings": 4, "week": 1, "month": 1, "members": 2, "on_time": 1}
-    assert rows[g2] == {"buildings": 1, "week": 0, "month": 0, "members": 0, "on_time": 0}
+    assert {k: rows[g1][k] for k in ("buildings", "week", "month", "members", "on_time")} == {
+        "buildings": 4, "week": 1, "month": 1, "members": 2, "on_time": 1}
+    assert (rows[g2]["buildings"], rows[g2]["week"], rows[g2]["members"]) == (1, 0, 0)
+    # the sibling community's head sees none of it, even asked about this community
+    sibling = world.user("A/S1/C2:grid_head")
+    assert panels.figures(actor=sibling, node=community, now=now) == []
 
 
 def test_the_community_head_sees_the_coverage_on_the_dashboard(world, client_for):
