@@ -69,3 +69,24 @@ def test_the_api_masks_and_reveals(ev, client_for):
     assert client_for(POLICE).post(url, {"reason": "回访"}, content_type="application/json").status_code == 403
     assert client_for("B/S1/C1:grid_head").post(url, {"reason": "回访"},
                                                 content_type="application/json").status_code == 404
+
+
+def test_the_key_rotation_re_seals_the_callers_phone_too(ev):
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    from tests.registry.test_personal_data import INDEX, KEY_1, KEY_2
+    from yaohai.core.personal import crypto, fields
+
+    assert {(c.model, c.field) for c in fields.columns()} >= {
+        ("events.Event", "resident_phone"), ("registry.Resident", "id_number"), ("registry.Resident", "phone"),
+        ("registry.Organisation", "contact_phone"), ("mediation.CaseParty", "phone"),
+        ("residents.ResidentAccount", "phone")}
+    with override_settings(PERSONAL_DATA_KEYS=KEY_1, PERSONAL_DATA_INDEX_KEY=INDEX):
+        event = ev.report(source="hotline", resident_name="王女士", resident_phone=PHONE)
+    with override_settings(PERSONAL_DATA_KEYS=f"{KEY_2},{KEY_1}", PERSONAL_DATA_INDEX_KEY=INDEX):
+        call_command("rotate_personal_data_key", stdout=open("/dev/null", "w"))
+    stored = Event.objects.get(pk=event.pk)
+    assert crypto.key_id_of(stored.resident_phone_encrypted) == "k2"
+    with override_settings(PERSONAL_DATA_KEYS=KEY_2, PERSONAL_DATA_INDEX_KEY=INDEX):  # the old key is gone
+        assert services.reveal_resident_phone(actor=ev.user(HEAD), event=stored, reason="回访") == PHONE
