@@ -15,6 +15,12 @@ class EventsConfig(AppConfig):
 
         tenant_created.connect(_install_categories, dispatch_uid="events.install_categories")
 
+        from yaohai.core.personal import fields
+
+        from .choices import RESIDENT_PHONE_PURPOSE
+
+        fields.register("events.Event", "resident_phone", RESIDENT_PHONE_PURPOSE)  # re-sealed by the key rotation
+
         from .exports import register_kinds
         from .indicators import register_indicators
         from .panels import register_panels

@@ -283,3 +283,7 @@ class NotificationKind(models.TextChoices):
     PAUSE_APPROVED = "pause_approved", _("Pause approved")
     PAUSE_DENIED = "pause_denied", _("Pause denied")
     CLOSED = "closed", _("Closed")
+
+
+# The purpose the hotline caller's phone is sealed under (bound into the token and its blind index).
+RESIDENT_PHONE_PURPOSE = "event.resident_phone"

@@ -156,7 +156,11 @@ class Event(ScopedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("reporter")
     )
     resident_name = models.CharField(_("resident's name"), max_length=50, blank=True)
-    resident_phone = models.CharField(_("resident's phone"), max_length=30, blank=True)
+    # The caller's phone, sealed like the registry's (yaohai.core.personal): pages and the API show the mask;
+    # a reveal (events.services.contact) decrypts it for those who may call back, and leaves an audit row.
+    resident_phone_encrypted = models.TextField(blank=True, editable=False)
+    resident_phone_index = models.CharField(max_length=64, blank=True, editable=False)
+    resident_phone_masked = models.CharField(_("resident's phone"), max_length=20, blank=True, editable=False)
     handled_on_spot = models.BooleanField(_("handled on the spot"), default=False)
     needs_recheck = models.BooleanField(
         _("sampled for a re-check"), default=False, help_text=_("A 自处置 event picked for a check by someone else.")

@@ -27,6 +27,7 @@ from audit.models import Kind
 from grids.models import User
 from yaohai.core.replica import replica_reads
 
+from . import progress
 from .choices import EXPORT_WORKFLOW, ExportStatus, ExportStep
 from .models import ExportJob
 from .registry import ExportRefused, Sheet, kind_of
@@ -116,7 +117,9 @@ def run_job(*, job_id: int, now: dt.datetime | None = None) -> str:
     job = ExportJob.objects.select_related("owner").get(pk=job_id)
     with translation.override(job.language):
         try:
-            with replica_reads():  # the job's own row was written here, the sheet's data was not
+            # the job's own row was written here, the sheet's data was not (replica); the kind's build may tell how
+            # far it has got (exports.progress)
+            with replica_reads(), progress.running(job.pk):
                 sheet = _build(job)
         except (ValidationError, ExportRefused) as exc:
             return _fail(job, " ".join(exc.messages))

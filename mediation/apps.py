@@ -16,6 +16,13 @@ class MediationConfig(AppConfig):
         from .shell import register
 
         register()  # the menu entry and the workbench panel (yaohai.core.shell)
+
+        from yaohai.core.personal import fields
+
+        from .services import ID_PURPOSE, PHONE_PURPOSE
+
+        fields.register("mediation.CaseParty", "id_number", ID_PURPOSE)  # re-sealed by rotate_personal_data_key
+        fields.register("mediation.CaseParty", "phone", PHONE_PURPOSE)
         register_panels()  # dashboards.registry
         register_indicators()  # yaohai.core.indicators
 

@@ -16,10 +16,10 @@ from dashboards import cache as dashboard_cache
 from events.calendar import shared_calendar
 from events.models import Event
 from grids.models import Assignment, GridNode
-from registry import personal
-from registry.identity import normalise_document, validate_phone
 from registry.models import Organisation, Resident
 from yaohai.core.errors import Invalid, NotAllowed, NotFound
+from yaohai.core.personal import fields as personal
+from yaohai.core.personal.identity import normalise_document, validate_phone
 from yaohai.core.workflow import Runner
 
 from . import selectors

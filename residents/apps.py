@@ -12,3 +12,9 @@ class ResidentsConfig(AppConfig):
         from . import rights, shell, signals  # noqa: F401  (rights declared, menu registered, receivers connected)
 
         shell.register()
+
+        from yaohai.core.personal import fields
+
+        from .choices import PHONE_PURPOSE
+
+        fields.register("residents.ResidentAccount", "phone", PHONE_PURPOSE)  # re-sealed by rotate_personal_data_key

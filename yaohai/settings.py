@@ -12,6 +12,7 @@ from exports.celery_schedule import BEAT as EXPORTS_BEAT
 from mediation.celery_schedule import BEAT as MEDIATION_BEAT
 from points.celery_schedule import BEAT as POINTS_BEAT
 from yaohai import queues
+from registry.celery_schedule import BEAT as REGISTRY_BEAT
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -305,7 +306,7 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_DEFAULT_QUEUE = queues.queue_names()[0]
 CELERY_TASK_ROUTES = queues.routes()
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE = {**AUDIT_BEAT, **EXPORTS_BEAT, **EVENTS_BEAT, **MEDIATION_BEAT, **POINTS_BEAT, **ASSESSMENT_BEAT}
+CELERY_BEAT_SCHEDULE = {**AUDIT_BEAT, **EXPORTS_BEAT, **EVENTS_BEAT, **MEDIATION_BEAT, **POINTS_BEAT, **REGISTRY_BEAT, **ASSESSMENT_BEAT}
 
 # Exports (台账, exports): a sheet of fewer than EXPORT_SYNC_MAX_ROWS rows (a capped COUNT decides) is built
 # inside the request; a larger one, up to EXPORT_MAX_ROWS, by a Celery task (on EXPORT_QUEUE, default: the

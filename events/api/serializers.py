@@ -94,7 +94,7 @@ class EventDetailSerializer(EventSerializer):
         return obj.resident_name if self.context.get("show_contact") else ""
 
     def get_resident_phone(self, obj) -> str:
-        return obj.resident_phone if self.context.get("show_contact") else ""
+        return obj.resident_phone_masked if self.context.get("show_contact") else ""  # the mask; `reveal-phone` for more
 
     def get_allowed_transitions(self, obj) -> list[str]:
         return self.context.get("allowed", [])
@@ -121,6 +121,14 @@ class ReportSerializer(serializers.Serializer):
 
 class NoteSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=NOTE_MAX_LENGTH)
+
+
+class RevealPhoneSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200)
+
+
+class RevealedPhoneSerializer(serializers.Serializer):
+    resident_phone = serializers.CharField()
 
 
 class RejectSerializer(NoteSerializer):

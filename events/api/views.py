@@ -41,6 +41,8 @@ from .serializers import (
     RecheckSerializer,
     RejectSerializer,
     ReportSerializer,
+    RevealedPhoneSerializer,
+    RevealPhoneSerializer,
     VerifySerializer,
 )
 
@@ -212,6 +214,19 @@ class EventViewSet(ScopedReadOnlyViewSet):
         except DjangoValidationError as exc:
             raise as_drf_error(exc) from exc
         return self._detail(event.pk)  # a refusal (DomainError) is answered by yaohai.core.errors
+
+    @extend_schema(request=RevealPhoneSerializer, responses=RevealedPhoneSerializer)
+    @action(detail=True, methods=["post"], url_path="reveal-phone", url_name="reveal-phone")
+    def reveal_phone(self, request, pk=None):
+        """The caller's phone in full, for those who may call back (reporter, dispatchers, handlers); the reveal
+        is recorded with its reason in the audit trail."""
+        event = self.get_object()
+        data = RevealPhoneSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        phone = services.reveal_resident_phone(actor=request.user, event=event, **data.validated_data)
+        response = Response({"resident_phone": phone})
+        response["Cache-Control"] = "no-store"
+        return response
 
     @extend_schema(request=NoteSerializer, responses=EventDetailSerializer)
     @action(detail=True, methods=["post"])

@@ -10,6 +10,7 @@ transaction.on_commit: events.signals.notifications_created carries their ids on
 """
 
 from .common import NotAllowed, TransitionError, actor_may, allowed_transitions, can_see_contact
+from .contact import reveal_resident_phone
 from .extensions import decide_extension, pending_extension, request_extension
 from .filing import report_event, sampled_for_recheck
 from .pauses import decide_pause, pending_pause, request_pause, resume
@@ -56,6 +57,7 @@ __all__ = [
     "request_pause",
     "resume",
     "return_event",
+    "reveal_resident_phone",
     "sampled_for_recheck",
     "save_event",
     "sign",

@@ -9,8 +9,8 @@ from events import services as event_services
 from events.models import Category
 from mediation import selectors, services
 from mediation.models import Case, CaseParty, Notice
-from registry import crypto
 from yaohai.core.errors import Invalid, NotFound
+from yaohai.core.personal import crypto
 
 from .conftest import HEAD, NOW
 

@@ -13,7 +13,7 @@ COMMUNITIES = {"inside": "A/S1/C1", "sibling": "A/S1/C2", "foreign": "B/S1/C1"}
 
 def accounts(w):
     from grids.models import User
-    from registry import crypto
+    from yaohai.core.personal import crypto
 
     found = {}
     for which, path in COMMUNITIES.items():
