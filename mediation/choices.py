@@ -87,13 +87,6 @@ class Who(models.TextChoices):
     MEDIATOR = "mediator", _("mediator")
 
 
-class NoticeKind(models.TextChoices):
-    HIGH_RISK = "high_risk", _("High-risk dispute")
-    ASSIGNED = "assigned", _("Case assigned")
-    DUE_SOON = "due_soon", _("Time limit near")
-    OVERDUE = "overdue", _("Time limit passed")
-
-
 OPEN_STATUSES = (Status.REGISTERED, Status.ACCEPTED, Status.ASSIGNED, Status.IN_MEDIATION)
 # The statuses in which the time limit of people's mediation runs.
 RUNNING_STATUSES = (Status.ACCEPTED, Status.ASSIGNED, Status.IN_MEDIATION)

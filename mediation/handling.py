@@ -12,12 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import services as audit
+from events import notifications
+from events.choices import NotificationKind
 from events.images import clean_image
 from yaohai.core.errors import Invalid, NotAllowed
 
 from . import selectors
-from .choices import RUNNING_STATUSES, Confirmation, NoticeKind, Status
-from .models import Agreement, Case, Evidence, FollowUp, Notice, Session
+from .choices import RUNNING_STATUSES, Confirmation, Status
+from .models import Agreement, Case, Evidence, FollowUp, Session
 from .services import CONFIRMATION_DAYS, RUNNER, TIME_LIMIT_DAYS, due_date
 
 DUE_SOON_DAYS = 3  # a warning this many days before the time limit
@@ -88,7 +90,8 @@ def extend(*, actor, case, days: int, parties_agreed: bool, note: str = "") -> C
     obj.extended_days += days
     obj.due_on = due_date(obj.accepted_on, TIME_LIMIT_DAYS + obj.extended_days)
     obj.save(update_fields=["extended_days", "due_on", "updated_at"])
-    Notice.objects.filter(case=obj, kind__in=(NoticeKind.DUE_SOON, NoticeKind.OVERDUE)).delete()
+    # the warnings of the old time limit are no longer true; the sweep warns again of the new one
+    notifications.withdraw(subject=obj, kinds=(NotificationKind.NEAR_DEADLINE, NotificationKind.OVERDUE))
     RUNNER.log(obj, actor=actor, action="extend", before=obj.status,
                note=_("extended by %(days)d days with the parties' agreement: %(note)s") % {"days": days, "note": note})
     audit.record("mediation.extend", obj, before={"due_on": str(before)}, after={"due_on": str(obj.due_on)})
@@ -129,9 +132,7 @@ class SweepResult:
 def _tell(case: Case, kind: str) -> int:
     users = {u for u in (case.body.head_id if case.body_id else None,
                          case.mediator.user_id if case.mediator_id else None) if u}
-    made = Notice.objects.bulk_create([Notice(user_id=u, case=case, kind=kind) for u in users],
-                                      ignore_conflicts=True)
-    return len(made)
+    return notifications.notify(users=users, subject=case, kind=kind, once=True)
 
 
 def sweep(*, now: dt.datetime | None = None) -> SweepResult:
@@ -141,10 +142,10 @@ def sweep(*, now: dt.datetime | None = None) -> SweepResult:
     running = Case.objects.filter(status__in=RUNNING_STATUSES, due_on__isnull=False).select_related("body", "mediator")
     for case in running.filter(due_on__lt=today):
         result.overdue += 1
-        _tell(case, NoticeKind.OVERDUE)
+        _tell(case, NotificationKind.OVERDUE)
     for case in running.filter(due_on__gte=today, due_on__lte=today + dt.timedelta(days=DUE_SOON_DAYS)):
         result.due_soon += 1
-        _tell(case, NoticeKind.DUE_SOON)
+        _tell(case, NotificationKind.NEAR_DEADLINE)
     due = FollowUp.objects.filter(visited_on__isnull=True, due_on__lte=today,
                                   case__status__in=(Status.AGREEMENT, Status.CONFIRMED))
     result.follow_ups = due.count()

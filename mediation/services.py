@@ -13,7 +13,9 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from audit import services as audit
 from dashboards import cache as dashboard_cache
+from events import notifications
 from events.calendar import shared_calendar
+from events.choices import NotificationKind
 from events.models import Event
 from grids.models import Assignment, GridNode
 from registry import personal
@@ -27,7 +29,6 @@ from .choices import (
     AgreementForm,
     Channel,
     Confirmation,
-    NoticeKind,
     PartyKind,
     PartyRole,
     Performance,
@@ -46,7 +47,6 @@ from .models import (
     DisputeType,
     FollowUp,
     Mediator,
-    Notice,
     Transfer,
 )
 from .rights import MEDIATE
@@ -219,11 +219,8 @@ def recipients_of_high_risk(case: Case):
 
 def notify_high_risk(case: Case) -> int:
     """Tell the street and the police post at once of a dispute that may turn violent or into a group incident."""
-    users = recipients_of_high_risk(case)
-    Notice.objects.bulk_create(
-        [Notice(user_id=u, case=case, kind=NoticeKind.HIGH_RISK) for u in users], ignore_conflicts=True
-    )
-    return len(users)
+    return notifications.notify(users=recipients_of_high_risk(case), subject=case, kind=NotificationKind.HIGH_RISK,
+                                once=True)
 
 
 # --- the steps -------------------------------------------------------------------------------------------------
@@ -283,7 +280,7 @@ def assign(*, actor, case, mediator: Mediator | int, now=None) -> Case:
     obj.mediator, obj.body = chosen, chosen.body
     if chosen.user_id:
         assign_perm(selectors.VIEW_CASE, chosen.user, obj)
-        Notice.objects.get_or_create(user_id=chosen.user_id, case=obj, kind=NoticeKind.ASSIGNED)
+        notifications.notify(users=[chosen.user_id], subject=obj, kind=NotificationKind.ASSIGNED, once=True)
     return _finish(step, note=chosen.name, mediator=chosen.pk)[0]
 
 
