@@ -265,8 +265,9 @@ def refuse(*, actor, case, reason: str, now=None) -> Case:
 
 
 @transaction.atomic
-def assign(*, actor, case, mediator: Mediator | int, now=None) -> Case:
-    """分派: the body's head gives the case to a mediator of its roster (an outside one gets the object permission)."""
+def assign(*, actor, case, mediator: Mediator | int, chosen_by_parties: bool = False, now=None) -> Case:
+    """分派: the body's head gives the case to a mediator of its roster (an outside one gets the object permission):
+    designated by the head, or chosen by the parties themselves (当事人选定, 人民调解法 第十九条), which is recorded."""
     step = RUNNER.begin(actor=actor, obj=case, step=Step.ASSIGN, now=now)
     obj = step.obj
     chosen = Mediator.objects.filter(
@@ -277,11 +278,12 @@ def assign(*, actor, case, mediator: Mediator | int, now=None) -> Case:
     previous = obj.mediator
     if previous is not None and previous.user_id and previous.pk != chosen.pk:
         remove_perm(selectors.VIEW_CASE, previous.user, obj)
-    obj.mediator, obj.body = chosen, chosen.body
+    obj.mediator, obj.body, obj.chosen_by_parties = chosen, chosen.body, bool(chosen_by_parties)
     if chosen.user_id:
         assign_perm(selectors.VIEW_CASE, chosen.user, obj)
         notifications.notify(users=[chosen.user_id], subject=obj, kind=NotificationKind.ASSIGNED, once=True)
-    return _finish(step, note=chosen.name, mediator=chosen.pk)[0]
+    how = _("chosen by the parties") if chosen_by_parties else _("designated by the body")
+    return _finish(step, note=f"{chosen.name} ({how})", mediator=chosen.pk, chosen_by_parties=bool(chosen_by_parties))[0]
 
 
 @transaction.atomic

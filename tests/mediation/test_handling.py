@@ -6,8 +6,8 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from mediation import handling, services
 from events.notifications import about
+from mediation import handling, services
 from mediation.models import Agreement, Case, FollowUp
 from tests.events.images import jpeg_bytes
 from yaohai.core.errors import Invalid, NotFound
