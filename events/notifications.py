@@ -1,7 +1,7 @@
 """The one notification mechanism (the bell, 通知) for every app: events writes its own rows through
 events.services.common._notify; an app right of events (mediation) calls `notify` here about a record of its own
 (the notification's `subject`) and registers, once, how such a record is shown on the 通知 page: its link and its
-title. ADR 0019 says why the model stays in events rather than moving to a tier of its own."""
+title. ADR 0016 says why the model stays in events rather than moving to a tier of its own."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The 人民调解协议书 as a PDF (A4), drawn with fpdf2 in a CJK font (ADR 0020): the same contents as the printable
+"""The 人民调解协议书 as a PDF (A4), drawn with fpdf2 in a CJK font (ADR 0017): the same contents as the printable
 page (templates/mediation/agreement.html) — number, parties (masked), facts, terms, performance, the judicial
 confirmation notice, signatures and the committee's seal area."""
 

@@ -84,6 +84,7 @@ def _detail_context(request, case, bound=None):
     return {
         "acts": [(act, forms[act.value]) for act in acts],
         "evidence": case.evidence.order_by("id"),
+        "follow_ups": case.follow_ups.order_by("due_on", "id"),
         "case": case,
         "parties": case.parties.all(),
         "logs": case.logs.select_related("actor").order_by("id"),
@@ -198,7 +199,4 @@ def case_file(request, pk):
     the log), printable; reading it writes an audit access row."""
     case = _case_or_404(request, pk)
     audit.record("mediation.read_file", case, kind=audit.Kind.READ, actor=request.user)
-    return render(request, "mediation/file.html", {
-        **_detail_context(request, case),
-        "follow_ups": case.follow_ups.order_by("due_on", "id"),
-    })
+    return render(request, "mediation/file.html", _detail_context(request, case))
