@@ -166,14 +166,20 @@ def step(request, pk, name):
     return render(request, "mediation/detail.html", context, status=400)
 
 
-@login_required
-def agreement(request, pk):
-    """The 人民调解协议书 as an A4 page that prints (parties, facts, terms, performance, signatures, the seal)."""
+def _read_agreement(request, pk) -> tuple[Case, Agreement]:
+    """The case and its agreement (404 without one, or out of reach); the read is audited."""
     case = _case_or_404(request, pk)
     found = Agreement.objects.filter(case=case).first()
     if found is None:
         raise Http404
     audit.record("mediation.read_agreement", case, kind=audit.Kind.READ, actor=request.user)
+    return case, found
+
+
+@login_required
+def agreement(request, pk):
+    """The 人民调解协议书 as an A4 page that prints (parties, facts, terms, performance, signatures, the seal)."""
+    case, found = _read_agreement(request, pk)
     return render(request, "mediation/agreement.html", {
         "case": case, "agreement": found, "parties": case.parties.all(),
     })
@@ -182,11 +188,7 @@ def agreement(request, pk):
 @login_required
 def agreement_pdf(request, pk):
     """The 人民调解协议书 as an A4 PDF (parties masked), for saving or sending; reading it is audited."""
-    case = _case_or_404(request, pk)
-    found = Agreement.objects.filter(case=case).first()
-    if found is None:
-        raise Http404
-    audit.record("mediation.read_agreement", case, kind=audit.Kind.READ, actor=request.user)
+    case, found = _read_agreement(request, pk)
     response = HttpResponse(pdf.agreement_pdf(case, found), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="agreement-{case.number}.pdf"'
     response["Cache-Control"] = "private, no-store"
