@@ -1,6 +1,7 @@
 """Mediation API serializers: cases with their parties masked, and the inputs of the named actions."""
 
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..choices import AgreementForm, Channel, PartyKind, PartyRole, Performance, ReferralTarget, Risk, Step
@@ -74,7 +75,8 @@ class CaseDetailSerializer(CaseSerializer):
         fields = [*CaseSerializer.Meta.fields, "facts", "amount", "reason", "referred_to", "extended_days",
                   "chosen_by_parties", "parties", "sessions", "evidence", "agreement", "follow_ups"]
 
-    def get_agreement(self, case) -> AgreementSerializer | None:
+    @extend_schema_field(AgreementSerializer(allow_null=True))
+    def get_agreement(self, case):
         found = Agreement.objects.filter(case=case).first()
         return AgreementSerializer(found).data if found else None
 
