@@ -283,6 +283,8 @@ class NotificationKind(models.TextChoices):
     PAUSE_APPROVED = "pause_approved", _("Pause approved")
     PAUSE_DENIED = "pause_denied", _("Pause denied")
     CLOSED = "closed", _("Closed")
+    # Of a record of another app (events.notifications.notify): a mediation case that may turn violent.
+    HIGH_RISK = "high_risk", _("High risk")
 
 
 # The purpose the hotline caller's phone is sealed under (bound into the token and its blind index).

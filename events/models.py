@@ -4,6 +4,7 @@ the working calendar and in-app notifications. Written only by events.services (
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
@@ -543,10 +544,17 @@ class CalendarDay(models.Model):
 
 
 class Notification(models.Model):
-    """An in-app message to one user about one event (assignment, return, overdue, escalation …)."""
+    """An in-app message to one user (the bell, 通知): about an event (assignment, return, overdue, escalation …)
+    or about a record of an app right of events (a mediation case), its `subject`; events.notifications writes
+    and presents them, so there is one notification mechanism for every app."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+")
+    event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    subject_type = models.ForeignKey(
+        "contenttypes.ContentType", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    subject = GenericForeignKey("subject_type", "subject_id")
     kind = models.CharField(_("kind"), max_length=16, choices=NotificationKind.choices)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -556,12 +564,30 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
         ordering = ["-id"]
         constraints = [
-            models.CheckConstraint(condition=_in("kind", NotificationKind), name="notification_kind_valid")
+            models.CheckConstraint(condition=_in("kind", NotificationKind), name="notification_kind_valid"),
+            models.CheckConstraint(
+                condition=(Q(event__isnull=False) & Q(subject_type__isnull=True) & Q(subject_id__isnull=True))
+                | (Q(event__isnull=True) & Q(subject_type__isnull=False) & Q(subject_id__isnull=False)),
+                name="notification_one_subject",
+            ),
         ]
         indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
 
     def __str__(self):
-        return f"{self.user_id} {self.kind} {self.event_id}"
+        return f"{self.user_id} {self.kind} {self.event_id or self.subject_id}"
+
+    @property
+    def link(self) -> str:
+        """The page it leads to (its event's, or its subject's as the subject's app registered it)."""
+        from .notifications import link_of
+
+        return link_of(self)
+
+    @property
+    def title(self) -> str:
+        from .notifications import title_of
+
+        return title_of(self)
 
 
 ROLLUP_LEVELS = ("street", "community", "grid")

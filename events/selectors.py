@@ -381,7 +381,10 @@ def unread_count(*, actor: User, fresh: bool = False) -> int:
 
 def notifications(*, actor: User, limit: int = 100):
     return list(
-        Notification.objects.filter(user=actor).select_related("event", "event__duplicate_of").order_by("-id")[:limit]
+        Notification.objects.filter(user=actor)
+        .select_related("event", "event__duplicate_of", "subject_type")
+        .prefetch_related("subject")
+        .order_by("-id")[:limit]
     )
 
 
@@ -419,5 +422,8 @@ def my_recent_events(*, actor: User, limit: int = 5) -> list[ListRow]:
 
 def unread_notifications(*, actor: User, limit: int = 3) -> list[Notification]:
     return list(
-        Notification.objects.filter(user=actor, read_at__isnull=True).select_related("event").order_by("-id")[:limit]
+        Notification.objects.filter(user=actor, read_at__isnull=True)
+        .select_related("event", "subject_type")
+        .prefetch_related("subject")
+        .order_by("-id")[:limit]
     )

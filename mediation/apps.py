@@ -26,6 +26,8 @@ class MediationConfig(AppConfig):
         register_panels()  # dashboards.registry
         register_indicators()  # yaohai.core.indicators
 
+        register_notification_subject()  # events.notifications: the 通知 page shows cases beside events
+
         tenant_created.connect(_install_catalogue, dispatch_uid="mediation.install_catalogue")
 
 
@@ -34,3 +36,14 @@ def _install_catalogue(sender, tenant, **kwargs):
     from .catalogue import install_dispute_types
 
     install_dispute_types(tenant)
+
+
+def register_notification_subject():
+    from django.urls import reverse
+
+    from events.notifications import register_subject
+
+    from .models import Case
+
+    register_subject(Case, link=lambda case: reverse("mediation:detail", args=[case.pk]),
+                     title=lambda case: f"{case.number} {case.dispute_type.name}")

@@ -13,7 +13,9 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from audit import services as audit
 from dashboards import cache as dashboard_cache
+from events import notifications
 from events.calendar import shared_calendar
+from events.choices import NotificationKind
 from events.models import Event
 from grids.models import Assignment, GridNode
 from registry.models import Organisation, Resident
@@ -27,7 +29,6 @@ from .choices import (
     AgreementForm,
     Channel,
     Confirmation,
-    NoticeKind,
     PartyKind,
     PartyRole,
     Performance,
@@ -46,7 +47,6 @@ from .models import (
     DisputeType,
     FollowUp,
     Mediator,
-    Notice,
     Transfer,
 )
 from .rights import MEDIATE
@@ -219,11 +219,8 @@ def recipients_of_high_risk(case: Case):
 
 def notify_high_risk(case: Case) -> int:
     """Tell the street and the police post at once of a dispute that may turn violent or into a group incident."""
-    users = recipients_of_high_risk(case)
-    Notice.objects.bulk_create(
-        [Notice(user_id=u, case=case, kind=NoticeKind.HIGH_RISK) for u in users], ignore_conflicts=True
-    )
-    return len(users)
+    return notifications.notify(users=recipients_of_high_risk(case), subject=case, kind=NotificationKind.HIGH_RISK,
+                                once=True)
 
 
 # --- the steps -------------------------------------------------------------------------------------------------
@@ -268,8 +265,9 @@ def refuse(*, actor, case, reason: str, now=None) -> Case:
 
 
 @transaction.atomic
-def assign(*, actor, case, mediator: Mediator | int, now=None) -> Case:
-    """分派: the body's head gives the case to a mediator of its roster (an outside one gets the object permission)."""
+def assign(*, actor, case, mediator: Mediator | int, chosen_by_parties: bool = False, now=None) -> Case:
+    """分派: the body's head gives the case to a mediator of its roster (an outside one gets the object permission):
+    designated by the head, or chosen by the parties themselves (当事人选定, 人民调解法 第十九条), which is recorded."""
     step = RUNNER.begin(actor=actor, obj=case, step=Step.ASSIGN, now=now)
     obj = step.obj
     chosen = Mediator.objects.filter(
@@ -280,11 +278,12 @@ def assign(*, actor, case, mediator: Mediator | int, now=None) -> Case:
     previous = obj.mediator
     if previous is not None and previous.user_id and previous.pk != chosen.pk:
         remove_perm(selectors.VIEW_CASE, previous.user, obj)
-    obj.mediator, obj.body = chosen, chosen.body
+    obj.mediator, obj.body, obj.chosen_by_parties = chosen, chosen.body, bool(chosen_by_parties)
     if chosen.user_id:
         assign_perm(selectors.VIEW_CASE, chosen.user, obj)
-        Notice.objects.get_or_create(user_id=chosen.user_id, case=obj, kind=NoticeKind.ASSIGNED)
-    return _finish(step, note=chosen.name, mediator=chosen.pk)[0]
+        notifications.notify(users=[chosen.user_id], subject=obj, kind=NotificationKind.ASSIGNED, once=True)
+    how = _("chosen by the parties") if chosen_by_parties else _("designated by the body")
+    return _finish(step, note=f"{chosen.name} ({how})", mediator=chosen.pk, chosen_by_parties=bool(chosen_by_parties))[0]
 
 
 @transaction.atomic

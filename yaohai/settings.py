@@ -356,6 +356,8 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 12
 # The pixels all the photos of one request may hold together, read from their headers before any is decoded
 # (events.images): re-encoding costs time in proportion to pixels, not bytes.
 PHOTO_REQUEST_MAX_PIXELS = env.int("PHOTO_REQUEST_MAX_PIXELS", default=80_000_000)
+# The CJK font the agreement PDF is drawn in (mediation/pdf.py; Debian package fonts-wqy-microhei).
+PDF_FONT_PATH = env.str("PDF_FONT_PATH", default="/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 
 # Personal data (registry, docs/adr/0005): identity numbers and phones are encrypted field by field. Keys are
 # "id=base64(32 random bytes)", comma-separated, the first one current (older ones still open what they sealed until

@@ -187,10 +187,17 @@ class HandlingUnitSerializer(serializers.ModelSerializer):
 
 
 class NotificationSerializer(serializers.ModelSerializer):
-    reference = serializers.CharField(source="event.reference", read_only=True)
-    title = serializers.CharField(source="event.title", read_only=True)
+    reference = serializers.CharField(source="event.reference", read_only=True, default=None)
+    title = serializers.CharField(read_only=True)
+    link = serializers.CharField(read_only=True)
+    subject_type = serializers.SerializerMethodField()
     kind = serializers.CharField(read_only=True)
 
     class Meta:
         model = Notification
-        fields = ["id", "kind", "event", "reference", "title", "created_at", "read_at"]
+        fields = ["id", "kind", "event", "subject_type", "subject_id", "reference", "title", "link", "created_at",
+                  "read_at"]
+
+    def get_subject_type(self, row) -> str | None:
+        """The subject's model (e.g. "mediation.case") when the notification is not about an event."""
+        return f"{row.subject_type.app_label}.{row.subject_type.model}" if row.subject_type_id else None

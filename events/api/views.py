@@ -339,7 +339,11 @@ class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Notification.objects.none()
-        return Notification.objects.filter(user=self.request.user).select_related("event")
+        return (
+            Notification.objects.filter(user=self.request.user)
+            .select_related("event", "subject_type")
+            .prefetch_related("subject")
+        )
 
     @extend_schema(request=None, responses={200: None})
     @action(detail=False, methods=["post"], url_path="read", url_name="read-all")
