@@ -55,16 +55,24 @@ def openable_path(actor, path: list[GridNode]) -> list[tuple[GridNode, bool]]:
     return crumbs
 
 
-def _context(request, node: GridNode, url_name: str = "dashboards:node", *, screen: bool = False) -> dict:
+def page_context(
+    request, node: GridNode, url_name: str = "dashboards:node", *, screen: bool = False, actor=None,
+    only_aggregates: bool = False,
+) -> dict:
+    """What a node's page shows: each registered panel presented, the charts' JSON, the breadcrumbs, the filters.
+
+    `actor` reads the page (the signed-in user by default); `only_aggregates` keeps the panels that show counts
+    only (`Panel.aggregate`) and no ledger: the city level's read-only view of a district (cities/)."""
+    actor = actor or request.user
     filters = DashboardFilters.from_query(request.GET)
-    page = cache.page(actor=request.user, node=node, filters=filters)
+    page = cache.page(actor=actor, node=node, filters=filters)
+    allowed = registry.aggregate_keys() if only_aggregates else frozenset(page.panels)
+    present = frozenset(page.panels) & allowed
     query = urlencode(filters.as_query())
-    view = registry.PageView(
-        node=node, filters=filters, query=query, url_name=url_name, shown=frozenset(page.panels)
-    )
+    view = registry.PageView(node=node, filters=filters, query=query, url_name=url_name, shown=present)
     shown, chart_data, exports = [], {"period": filters.period, "labels": {"no_data": _("No data in this range.")}}, []
     for panel in registry.panels():
-        if panel.key not in page.panels:
+        if panel.key not in present:
             continue
         context = panel.present(page.panels[panel.key], view)
         for key, value in context.pop("chart", {}).items():
@@ -75,12 +83,14 @@ def _context(request, node: GridNode, url_name: str = "dashboards:node", *, scre
         template = panel.screen_template if screen else panel.template
         if template:
             shown.append({"key": panel.key, "template": template, "context": context})
-        exports.extend(panel.exports)
+        if not only_aggregates:
+            exports.extend(panel.exports)
     return {
         "node": node,
         "page": page,
         "path": page.path,
-        "crumbs": openable_path(request.user, page.path),
+        "crumbs": openable_path(actor, page.path),
+        "crumb_url": url_name,
         "filters": filters,
         "panels": shown,
         "exports": exports,
@@ -99,7 +109,7 @@ def node_dashboard(request, pk):
     """A node's dashboard: the registered panels (the events': KPI cards, trend, breakdowns, the children's
     ranking and map, the overdue list)."""
     node = _node_or_404(request, pk)
-    return render(request, "dashboards/node.html", _context(request, node))
+    return render(request, "dashboards/node.html", page_context(request, node))
 
 
 @login_required
@@ -107,7 +117,7 @@ def node_dashboard(request, pk):
 def screen(request, pk):
     """The same dashboard for the command-centre wall: 1920×1080, dark, reloading itself every minute."""
     node = _node_or_404(request, pk)
-    context = _context(request, node, "dashboards:screen", screen=True)
+    context = page_context(request, node, "dashboards:screen", screen=True)
     context["refresh_seconds"] = 60
     return render(request, "dashboards/screen.html", context)
 

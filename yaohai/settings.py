@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "points",
     "residents",
     "assessment",
+    "cities",
 ]
 
 MIDDLEWARE = [
