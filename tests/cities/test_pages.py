@@ -19,9 +19,7 @@ from dashboards.page import build_page
 from events import rollups
 from grids import services as grid_services
 from tests.cities.world import city_world
-from tests.dashboards.conftest import board  # noqa: F401  (the dashboards' events, filed through the services)
 from tests.test_scope import CASES, _kwargs, _request
-from tests.world import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -38,18 +36,6 @@ def _card(response, key) -> str:
         rf'data-testid="kpi-{key}">.*?<div class="kpi-value">([^<]*)</div>'.encode(), response.content, re.S
     )
     return match.group(1).decode()
-
-
-@pytest.fixture
-def hefei(world):
-    """合肥 over both districts of the world, with one officer."""
-    city = City.objects.create(name="合肥", code="340100")
-    for key in ("A", "B"):
-        CityDistrict.objects.create(city=city, tenant=world.tenants[key])
-    officer = make_user("hefei_officer", None)
-    CityAssignment.objects.create(city=city, user=officer, title="主任", start_date=dt.date(2024, 1, 1))
-    world.users["hefei:officer"] = officer
-    return city
 
 
 def _district_page(world, key):
