@@ -35,9 +35,6 @@ from grids.models import GridNode
 
 from .models import City
 
-# The panels the city page shows, in the events panels' shapes (the districts are the children).
-CITY_PANELS = ("events.kpis", "events.trend", "events.statuses", "events.map", "events.categories", "events.ranking")
-
 
 @dataclass
 class CityPage:

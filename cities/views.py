@@ -14,12 +14,11 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.translation import gettext as _
 
 from assessment.months import MonthError, current_month, label, parse_month, previous_month
 from dashboards import registry
 from dashboards.filters import DashboardFilters
-from dashboards.views import dashboard_query, page_context
+from dashboards.views import dashboard_query, page_context, period_links, present_panels
 from exports.responses import answer as export_answer
 from grids.models import GridNode
 from yaohai.core.query import bad_query, strict_query
@@ -28,7 +27,7 @@ from . import selectors
 from .exports import CITY_ROLLUP
 from .models import City
 from .ranking import rank_districts
-from .rollup import CITY_PANELS, city_page
+from .rollup import city_page
 
 MONTHS_SHOWN = 12
 
@@ -52,25 +51,10 @@ def _city_context(request, city: City) -> dict:
     page = city_page(city=city, districts=districts, filters=filters)
     query = urlencode(filters.as_query())
     view = registry.PageView(node=city, filters=filters, query=query, url_name="cities:node", shown=frozenset(page.panels))
-    shown, chart_data = [], {"period": filters.period, "labels": {"no_data": _("No data in this range.")}}
-    for key in CITY_PANELS:
-        panel = registry.panel(key)
-        if panel is None or key not in page.panels:
-            continue
-        context = panel.present(page.panels[key], view)
-        for name, value in context.pop("chart", {}).items():
-            if isinstance(value, dict) and isinstance(chart_data.get(name), dict):
-                chart_data[name] = {**chart_data[name], **value}
-            else:
-                chart_data[name] = value
-        shown.append({"key": key, "template": panel.template, "context": context})
+    shown, chart_data, _ledgers = present_panels(page.panels, view)  # the city's sheet is its own (exports.py)
     return {
         "city": city, "page": page, "districts": districts, "filters": filters, "query": query, "panels": shown,
-        "chart_data": chart_data,
-        "periods": [
-            {"label": text, "active": key == filters.period, "query": urlencode(filters.as_query(period=key))}
-            for key, text in (("day", _("day")), ("week", _("week")), ("month", _("month")))
-        ],
+        "chart_data": chart_data, "periods": period_links(filters),
     }
 
 

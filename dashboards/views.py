@@ -55,6 +55,35 @@ def openable_path(actor, path: list[GridNode]) -> list[tuple[GridNode, bool]]:
     return crumbs
 
 
+def present_panels(data: dict, view: registry.PageView, *, screen: bool = False) -> tuple[list, dict, list]:
+    """Each registered panel whose data is in `data` (by key), presented for `view` in page order: the templates
+    with their context, the charts' JSON (with the page's period and labels), the ledgers."""
+    filters = view.filters
+    shown, chart_data, exports = [], {"period": filters.period, "labels": {"no_data": _("No data in this range.")}}, []
+    for panel in registry.panels():
+        if panel.key not in data:
+            continue
+        context = panel.present(data[panel.key], view)
+        for key, value in context.pop("chart", {}).items():
+            if isinstance(value, dict) and isinstance(chart_data.get(key), dict):
+                chart_data[key] = {**chart_data[key], **value}
+            else:
+                chart_data[key] = value
+        template = panel.screen_template if screen else panel.template
+        if template:
+            shown.append({"key": panel.key, "template": template, "context": context})
+        exports.extend(panel.exports)
+    return shown, chart_data, exports
+
+
+def period_links(filters: DashboardFilters) -> list[dict]:
+    """The trend's period switch: day, week, month, each keeping the page's range."""
+    return [
+        {"label": label, "active": key == filters.period, "query": urlencode(filters.as_query(period=key))}
+        for key, label in (("day", _("day")), ("week", _("week")), ("month", _("month")))
+    ]
+
+
 def page_context(
     request, node: GridNode, url_name: str = "dashboards:node", *, screen: bool = False, actor=None,
     only_aggregates: bool = False,
@@ -67,24 +96,10 @@ def page_context(
     filters = DashboardFilters.from_query(request.GET)
     page = cache.page(actor=actor, node=node, filters=filters)
     allowed = registry.aggregate_keys() if only_aggregates else frozenset(page.panels)
-    present = frozenset(page.panels) & allowed
+    data = {key: value for key, value in page.panels.items() if key in allowed}
     query = urlencode(filters.as_query())
-    view = registry.PageView(node=node, filters=filters, query=query, url_name=url_name, shown=present)
-    shown, chart_data, exports = [], {"period": filters.period, "labels": {"no_data": _("No data in this range.")}}, []
-    for panel in registry.panels():
-        if panel.key not in present:
-            continue
-        context = panel.present(page.panels[panel.key], view)
-        for key, value in context.pop("chart", {}).items():
-            if isinstance(value, dict) and isinstance(chart_data.get(key), dict):
-                chart_data[key] = {**chart_data[key], **value}
-            else:
-                chart_data[key] = value
-        template = panel.screen_template if screen else panel.template
-        if template:
-            shown.append({"key": panel.key, "template": template, "context": context})
-        if not only_aggregates:
-            exports.extend(panel.exports)
+    view = registry.PageView(node=node, filters=filters, query=query, url_name=url_name, shown=frozenset(data))
+    shown, chart_data, exports = present_panels(data, view, screen=screen)
     return {
         "node": node,
         "page": page,
@@ -93,12 +108,9 @@ def page_context(
         "crumb_url": url_name,
         "filters": filters,
         "panels": shown,
-        "exports": exports,
+        "exports": [] if only_aggregates else exports,
         "chart_data": chart_data,
-        "periods": [
-            {"label": label, "active": key == filters.period, "query": urlencode(filters.as_query(period=key))}
-            for key, label in (("day", _("day")), ("week", _("week")), ("month", _("month")))
-        ],
+        "periods": period_links(filters),
         "query": query,
     }
 

@@ -4,8 +4,6 @@ another city, the districts' records answering 404 as a missing id, bounded quer
 from __future__ import annotations
 
 import datetime as dt
-import json
-import re
 from io import BytesIO
 
 import pytest
@@ -19,23 +17,12 @@ from dashboards.page import build_page
 from events import rollups
 from grids import services as grid_services
 from tests.cities.world import city_world
+from tests.dashboards.test_pages import _card, _data
 from tests.test_scope import CASES, _kwargs, _request
 
 pytestmark = pytest.mark.django_db
 
 DISTRICT_ROUTES = sorted(n for n, c in CASES.items() if c["kind"] in ("object", "list") and not n.startswith("cities:"))
-
-
-def _data(response) -> dict:
-    match = re.search(rb'<script id="dashboard-data" type="application/json">(.*?)</script>', response.content, re.S)
-    return json.loads(match.group(1))
-
-
-def _card(response, key) -> str:
-    match = re.search(
-        rf'data-testid="kpi-{key}">.*?<div class="kpi-value">([^<]*)</div>'.encode(), response.content, re.S
-    )
-    return match.group(1).decode()
 
 
 def _district_page(world, key):
