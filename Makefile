@@ -121,6 +121,8 @@ demo: install
 	env -u REDIS_URL DJANGO_DEBUG=1 DATABASE_URL=$(DEMO_DATABASE_URL) $(MANAGE) load_demo_mediation
 	@echo "==> the demo resident (mobile 13800000001; sign-in codes go to var/resident_codes.jsonl)"
 	env -u REDIS_URL DJANGO_DEBUG=1 DATABASE_URL=$(DEMO_DATABASE_URL) $(MANAGE) load_demo_residents
+	@echo "==> the demo city: 合肥市 over 瑶海区 and 庐阳区, its account hefei_officer"
+	env -u REDIS_URL DJANGO_DEBUG=1 DATABASE_URL=$(DEMO_DATABASE_URL) $(MANAGE) load_demo_city
 	@echo "==> http://localhost:$(PORT)/  (Ctrl-C stops)"
 	env -u REDIS_URL DJANGO_DEBUG=1 DATABASE_URL=$(DEMO_DATABASE_URL) RESIDENT_CODE_SENDER=residents.senders.FileSender $(MANAGE) runserver $(HOST):$(PORT)
 

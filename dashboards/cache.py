@@ -146,27 +146,37 @@ def page(*, actor, node, filters, now: dt.datetime | None = None):
     """`page.build_page`, from the cache when nothing it shows has changed since it was computed."""
     from .page import build_page
 
+    return cached(
+        parts=(node.pk, filters.date_from, filters.date_to, filters.period, scope_fingerprint(actor)),
+        nodes=[node],
+        build=lambda moment: build_page(actor=actor, node=node, filters=filters, now=moment),
+        now=now,
+    )
+
+
+def cached(*, parts: tuple, nodes: list, build, now: dt.datetime | None = None):
+    """`build(now)` — anything with a `valid_until` — from the cache, keyed by `parts` and the versions of every
+    topic of the registered panels under each of `nodes` and of their tenants: a node's page (`page`), or a page
+    that adds up several districts' roots (the city level, cities/), retired by a write under any of them."""
     now = now or timezone.now()
     if not enabled():
-        return build_page(actor=actor, node=node, filters=filters, now=now)
+        return build(now)
     try:
-        keys = [*(_node_key(topic, node.pk) for topic in registry.topics()), _tenant_key(node.tenant_id), _tenant_key(None)]
-        versions = _versions(keys)
-        key = ":".join(
-            str(part)
-            for part in (
-                PREFIX, node.pk, filters.date_from, filters.date_to, filters.period, scope_fingerprint(actor),
-                *(version.partition("@")[0] for version in versions),  # the random part names the version
-            )
-        )
+        keys = [_node_key(topic, node.pk) for node in nodes for topic in registry.topics()]
+        keys += [_tenant_key(tenant_id) for tenant_id in sorted({node.tenant_id for node in nodes})]
+        versions = _versions([*keys, _tenant_key(None)])
+        # Many nodes make a long key (a city of districts): hashed, so every cache backend takes it; the random
+        # part of a version names it (after "@": when it was written, for the replica's window).
+        text = ":".join(str(part) for part in (*parts, *(version.partition("@")[0] for version in versions)))
+        key = f"{PREFIX}:{hashlib.blake2b(text.encode(), digest_size=16).hexdigest()}"
         entry = cache.get(key)
     except Exception:  # the cache is down: compute, as without it
         logger.warning("dashboard cache: unavailable", exc_info=True)
-        return build_page(actor=actor, node=node, filters=filters, now=now)
+        return build(now)
     if entry is not None and (entry.valid_until is None or now < entry.valid_until):
         return entry.page
     from_replica = replica.reads_from() == replica.REPLICA
-    built = build_page(actor=actor, node=node, filters=filters, now=now)
+    built = build(now)
     seconds = settings.DASHBOARD_CACHE_SECONDS
     if built.valid_until is not None:
         seconds = min(seconds, math.ceil((built.valid_until - now).total_seconds()))

@@ -16,6 +16,9 @@ A domain registers each of its panels once, from its AppConfig.ready() (the even
 - `valid_until(data)`: when the data changes with the clock alone (an open event's deadline passing), or None.
 - `exports`: the .xlsx sheets of the panel, each (table, export kind of exports.registry, label): the page links
   them as /dashboards/<node>/export.xlsx?table=<table>.
+- `aggregate`: the panel shows counts only, never a record, a name of a person or a link to one: it may be shown
+  read-only to a reader above the district (the city level, cities/). False by default: a panel is held back from
+  the city until its app says so.
 
 `dashboards` imports no domain: the domains import it.
 """
@@ -52,6 +55,7 @@ class Panel:
     invalidated_by: tuple[str, ...] = ()
     valid_until: Callable[[Any], dt.datetime | None] | None = None
     exports: tuple[PanelExport, ...] = ()
+    aggregate: bool = False
 
 
 @dataclass
@@ -98,6 +102,11 @@ def panels() -> list[Panel]:
 
 def panel(key: str) -> Panel | None:
     return _PANELS.get(key)
+
+
+def aggregate_keys() -> frozenset[str]:
+    """The keys of the panels that show counts only (`Panel.aggregate`)."""
+    return frozenset(p.key for p in _PANELS.values() if p.aggregate)
 
 
 def topics() -> tuple[str, ...]:

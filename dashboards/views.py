@@ -56,18 +56,15 @@ def openable_path(actor, path: list[GridNode]) -> list[tuple[GridNode, bool]]:
     return crumbs
 
 
-def _context(request, node: GridNode, url_name: str = "dashboards:node", *, screen: bool = False) -> dict:
-    filters = DashboardFilters.from_query(request.GET)
-    page = cache.page(actor=request.user, node=node, filters=filters)
-    query = urlencode(filters.as_query())
-    view = registry.PageView(
-        node=node, filters=filters, query=query, url_name=url_name, shown=frozenset(page.panels)
-    )
+def present_panels(data: dict, view: registry.PageView, *, screen: bool = False) -> tuple[list, dict, list]:
+    """Each registered panel whose data is in `data` (by key), presented for `view` in page order: the templates
+    with their context, the charts' JSON (with the page's period and labels), the ledgers."""
+    filters = view.filters
     shown, chart_data, exports = [], {"period": filters.period, "labels": {"no_data": _("No data in this range.")}}, []
     for panel in registry.panels():
-        if panel.key not in page.panels:
+        if panel.key not in data:
             continue
-        context = panel.present(page.panels[panel.key], view)
+        context = panel.present(data[panel.key], view)
         for key, value in context.pop("chart", {}).items():
             if isinstance(value, dict) and isinstance(chart_data.get(key), dict):
                 chart_data[key] = {**chart_data[key], **value}
@@ -77,19 +74,44 @@ def _context(request, node: GridNode, url_name: str = "dashboards:node", *, scre
         if template:
             shown.append({"key": panel.key, "template": template, "context": context})
         exports.extend(panel.exports)
+    return shown, chart_data, exports
+
+
+def period_links(filters: DashboardFilters) -> list[dict]:
+    """The trend's period switch: day, week, month, each keeping the page's range."""
+    return [
+        {"label": label, "active": key == filters.period, "query": urlencode(filters.as_query(period=key))}
+        for key, label in (("day", _("day")), ("week", _("week")), ("month", _("month")))
+    ]
+
+
+def page_context(
+    request, node: GridNode, url_name: str = "dashboards:node", *, screen: bool = False, actor=None,
+    only_aggregates: bool = False,
+) -> dict:
+    """What a node's page shows: each registered panel presented, the charts' JSON, the breadcrumbs, the filters.
+
+    `actor` reads the page (the signed-in user by default); `only_aggregates` keeps the panels that show counts
+    only (`Panel.aggregate`) and no ledger: the city level's read-only view of a district (cities/)."""
+    actor = actor or request.user
+    filters = DashboardFilters.from_query(request.GET)
+    page = cache.page(actor=actor, node=node, filters=filters)
+    allowed = registry.aggregate_keys() if only_aggregates else frozenset(page.panels)
+    data = {key: value for key, value in page.panels.items() if key in allowed}
+    query = urlencode(filters.as_query())
+    view = registry.PageView(node=node, filters=filters, query=query, url_name=url_name, shown=frozenset(data))
+    shown, chart_data, exports = present_panels(data, view, screen=screen)
     return {
         "node": node,
         "page": page,
         "path": page.path,
-        "crumbs": openable_path(request.user, page.path),
+        "crumbs": openable_path(actor, page.path),
+        "crumb_url": url_name,
         "filters": filters,
         "panels": shown,
-        "exports": exports,
+        "exports": [] if only_aggregates else exports,
         "chart_data": chart_data,
-        "periods": [
-            {"label": label, "active": key == filters.period, "query": urlencode(filters.as_query(period=key))}
-            for key, label in (("day", _("day")), ("week", _("week")), ("month", _("month")))
-        ],
+        "periods": period_links(filters),
         "query": query,
     }
 
@@ -101,7 +123,7 @@ def node_dashboard(request, pk):
     """A node's dashboard: the registered panels (the events': KPI cards, trend, breakdowns, the children's
     ranking and map, the overdue list)."""
     node = _node_or_404(request, pk)
-    return render(request, "dashboards/node.html", _context(request, node))
+    return render(request, "dashboards/node.html", page_context(request, node))
 
 
 @login_required
@@ -110,7 +132,7 @@ def node_dashboard(request, pk):
 def screen(request, pk):
     """The same dashboard for the command-centre wall: 1920×1080, dark, reloading itself every minute."""
     node = _node_or_404(request, pk)
-    context = _context(request, node, "dashboards:screen", screen=True)
+    context = page_context(request, node, "dashboards:screen", screen=True)
     context["refresh_seconds"] = 60
     return render(request, "dashboards/screen.html", context)
 

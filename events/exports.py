@@ -214,11 +214,11 @@ KPI_GROUPS = (("count", gettext_lazy("Counts")), ("percent", gettext_lazy("Rates
               ("hours", gettext_lazy("Time (hours)")))
 
 
-def _kpi_columns() -> list:
+def kpi_columns() -> list:
     return [k for measure, _label in KPI_GROUPS for k in kpis.RANKABLE if k.measure == measure]
 
 
-def _kpi_groups() -> list[tuple[str, int]]:
+def kpi_groups() -> list[tuple[str, int]]:
     groups = []
     for measure, label in KPI_GROUPS:
         n = sum(1 for k in kpis.RANKABLE if k.measure == measure)
@@ -227,8 +227,8 @@ def _kpi_groups() -> list[tuple[str, int]]:
     return groups
 
 
-def _kpi_values(row: dict) -> list:
-    return ["" if row.get(k.key) is None else row.get(k.key) for k in _kpi_columns()]
+def kpi_values(row: dict) -> list:
+    return ["" if row.get(k.key) is None else row.get(k.key) for k in kpi_columns()]
 
 
 def build_dashboard(*, actor: User, parameters: dict) -> Sheet:
@@ -237,20 +237,20 @@ def build_dashboard(*, actor: User, parameters: dict) -> Sheet:
     table = parameters["table"]
     now = timezone.now()
     rows = panels.rollup_rows(actor=actor, node=node, filters=filters)
-    kpi_headers = [str(k.label) for k in _kpi_columns()]
+    kpi_headers = [str(k.label) for k in kpi_columns()]
     groups = None
     if table == "children":
         found = panels.children_kpis(
             actor=actor, node=node, sums=panels.rollup_sums(rows, node), live=panels.live_counts(events, node, now)
         )
         headers = [_("Name"), _("Code"), *kpi_headers]
-        data = [[r.node.name, r.node.code, *_kpi_values(r.kpis)] for r in found]
-        groups = [(_("Node"), 2), *_kpi_groups()]
+        data = [[r.node.name, r.node.code, *kpi_values(r.kpis)] for r in found]
+        groups = [(_("Node"), 2), *kpi_groups()]
     elif table == "categories":
         found = panels.category_kpis(panels.rollup_sums(rows, node), panels.live_counts(events, node, now))
         headers = [_("Category"), *kpi_headers]
-        data = [[r["category__parent__name"] or "", *_kpi_values(r)] for r in found]
-        groups = [(None, 1), *_kpi_groups()]
+        data = [[r["category__parent__name"] or "", *kpi_values(r)] for r in found]
+        groups = [(None, 1), *kpi_groups()]
     else:
         found = panels.overdue_events(events, now=now, limit=None)
         headers = [_("Reference"), _("Title"), _("Category"), _("Grid"), _("Status"), _("Reported at"),

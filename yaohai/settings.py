@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "points",
     "residents",
     "assessment",
+    "cities",
 ]
 
 MIDDLEWARE = [
