@@ -40,7 +40,7 @@ def assessable_node(*, actor, pk: int) -> GridNode:
 
 def assessable_top_nodes(*, actor) -> list[GridNode]:
     """The top nodes of the actor's `assess` jurisdiction, where their assessment pages start."""
-    return grid_selectors.home_nodes(actor=actor, action=ASSESS)
+    return grid_selectors.home_nodes(actor=actor, right=ASSESS)
 
 
 def runs_of(*, tenant_id: int, published_only: bool = False) -> list[AssessmentRun]:

@@ -1,5 +1,5 @@
 """The month's sheet as .xlsx: a title row, 序号, and two header rows — each indicator's name merged over its
-value and points, the ranks under one merged heading. The same look as yaohai.core.xlsx's ledgers, which are
+value and points, the ranks under one merged heading. The same look as yaohai.core.xlsx's sheets, which are
 one sheet per file; this workbook has two (grid workers, nodes) and an A4 landscape page set-up."""
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ A domain registers each of its panels once, from its AppConfig.ready() (the even
 - `template` draws the panel on the page, `screen_template` on the large screen ("" : not there).
 - `invalidated_by`: the topics whose writes under the node retire a cached page (`dashboards.cache.changed`).
 - `valid_until(data)`: when the data changes with the clock alone (an open event's deadline passing), or None.
-- `exports`: the .xlsx ledgers of the panel, each (table, export kind of exports.registry, label): the page links
+- `exports`: the .xlsx sheets of the panel, each (table, export kind of exports.registry, label): the page links
   them as /dashboards/<node>/export.xlsx?table=<table>.
 
 `dashboards` imports no domain: the domains import it.
@@ -32,7 +32,7 @@ from django.utils.functional import Promise
 
 @dataclass(frozen=True)
 class PanelExport:
-    """A ledger (台账) of a panel: the `table` parameter the page sends, the export kind that builds it."""
+    """A sheet (台账) of a panel: the `table` parameter the page sends, the export kind that builds it."""
 
     table: str
     kind: str
@@ -106,7 +106,7 @@ def topics() -> tuple[str, ...]:
 
 
 def export_for(table: str) -> PanelExport | None:
-    """The registered ledger answering ?table=<table>, if any."""
+    """The registered sheet answering ?table=<table>, if any."""
     for p in panels():
         for export in p.exports:
             if export.table == table:

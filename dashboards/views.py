@@ -1,4 +1,4 @@
-"""The dashboard pages (驾驶舱): a node's page, its large-screen mode and its panels' .xlsx ledgers.
+"""The dashboard pages (驾驶舱): a node's page, its large-screen mode and its panels' .xlsx sheets.
 
 Thin: the node comes from `GridNode.objects.visible_to` (out of scope or archived is 404), the page's data from
 dashboards.cache (each registered panel's build), its display from each panel's `present`; the charts read one
@@ -114,7 +114,7 @@ def screen(request, pk):
 
 @login_required
 def export(request, pk):
-    """One table of the dashboard as a formatted ledger (台账), with the page's date range: at once when small,
+    """One table of the dashboard as a formatted sheet (台账), with the page's date range: at once when small,
     else built in the background and downloaded from 我的导出 (exports; the panel names the export kind)."""
     node = _node_or_404(request, pk)
     table = request.GET.get("table", "children")

@@ -19,7 +19,7 @@ class EventsConfig(AppConfig):
         from .indicators import register_indicators
         from .panels import register_panels
 
-        register_kinds()  # the event list and the dashboard ledgers, for exports
+        register_kinds()  # the event list and the dashboard sheets, for exports
         register_panels()  # the KPI cards, trend, breakdowns, map, ranking and overdue list, for dashboards
         register_indicators()  # the monthly assessment's six indicators and how the month's events are counted
 

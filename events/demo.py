@@ -74,9 +74,9 @@ def _cast(tenant: Tenant) -> Cast:
         .select_related("user", "post", "node")
     )
     for a in rows:
-        if a.node.kind == NodeKind.GRID and REPORT in a.post.actions and VERIFY in a.post.actions:
+        if a.node.kind == NodeKind.GRID and REPORT in a.post.rights and VERIFY in a.post.rights:
             workers[a.node_id].append(a.user)
-        if a.node.kind == NodeKind.COMMUNITY and DISPATCH in a.post.actions:
+        if a.node.kind == NodeKind.COMMUNITY and DISPATCH in a.post.rights:
             dispatchers[a.node_id].append(a.user)
     grids = list(GridNode.objects.filter(tenant=tenant, kind=NodeKind.GRID, is_archived=False).order_by("code"))
     weight = focus_weight(tenant)

@@ -16,7 +16,7 @@ from . import rollups
 from .choices import (
     OPEN_STATUSES,
     CloseReason,
-    ExtensionStatus,
+    RequestStatus,
     LogAction,
     NotificationKind,
     PhotoKind,
@@ -64,16 +64,16 @@ class Category(models.Model):
     sort_order = models.PositiveSmallIntegerField(_("order"), default=100)
     is_active = models.BooleanField(_("active"), default=True)
     accept_limit = models.PositiveIntegerField(_("acceptance limit"), default=2)
-    accept_unit = models.CharField(
-        _("acceptance unit"), max_length=14, choices=TimeUnit.choices, default=TimeUnit.WORKING_HOURS
+    accept_time_unit = models.CharField(
+        _("acceptance time unit"), max_length=14, choices=TimeUnit.choices, default=TimeUnit.WORKING_HOURS
     )
     handle_limit = models.PositiveIntegerField(_("handling limit"), default=3)
-    handle_unit = models.CharField(
-        _("handling unit of time"), max_length=14, choices=TimeUnit.choices, default=TimeUnit.WORKING_DAYS
+    handle_time_unit = models.CharField(
+        _("handling time unit"), max_length=14, choices=TimeUnit.choices, default=TimeUnit.WORKING_DAYS
     )
     verify_limit = models.PositiveIntegerField(_("verification limit"), default=1)
-    verify_unit = models.CharField(
-        _("verification unit"), max_length=14, choices=TimeUnit.choices, default=TimeUnit.WORKING_DAYS
+    verify_time_unit = models.CharField(
+        _("verification time unit"), max_length=14, choices=TimeUnit.choices, default=TimeUnit.WORKING_DAYS
     )
 
     objects = TenantQuerySet.as_manager()
@@ -87,9 +87,9 @@ class Category(models.Model):
                 fields=["tenant", "name"], condition=Q(parent__isnull=True), name="event_main_category_unique"
             ),
             models.UniqueConstraint(fields=["parent", "name"], name="event_subcategory_unique"),
-            models.CheckConstraint(condition=_in("accept_unit", TimeUnit), name="category_accept_unit_valid"),
-            models.CheckConstraint(condition=_in("handle_unit", TimeUnit), name="category_handle_unit_valid"),
-            models.CheckConstraint(condition=_in("verify_unit", TimeUnit), name="category_verify_unit_valid"),
+            models.CheckConstraint(condition=_in("accept_time_unit", TimeUnit), name="category_accept_time_unit_valid"),
+            models.CheckConstraint(condition=_in("handle_time_unit", TimeUnit), name="category_handle_time_unit_valid"),
+            models.CheckConstraint(condition=_in("verify_time_unit", TimeUnit), name="category_verify_time_unit_valid"),
             models.CheckConstraint(
                 condition=Q(accept_limit__gt=0, handle_limit__gt=0, verify_limit__gt=0),
                 name="category_limits_positive",
@@ -466,7 +466,7 @@ class DecidedRequest(models.Model):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reason = models.TextField(_("reason"), max_length=NOTE_MAX_LENGTH)
     status = models.CharField(
-        _("status"), max_length=10, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING
+        _("status"), max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING
     )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -485,22 +485,22 @@ class ExtensionRequest(DecidedRequest):
 
     event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="extension_requests")
     amount = models.PositiveIntegerField(_("how much"))
-    unit = models.CharField(_("unit"), max_length=14, choices=TimeUnit.choices)
+    time_unit = models.CharField(_("time unit"), max_length=14, choices=TimeUnit.choices)
 
     class Meta(DecidedRequest.Meta):
         verbose_name = _("extension request")
         verbose_name_plural = _("extension requests")
         constraints = [
             models.UniqueConstraint(
-                fields=["event"], condition=Q(status=ExtensionStatus.PENDING), name="one_pending_extension"
+                fields=["event"], condition=Q(status=RequestStatus.PENDING), name="one_pending_extension"
             ),
-            models.CheckConstraint(condition=_in("status", ExtensionStatus), name="extension_status_valid"),
-            models.CheckConstraint(condition=_in("unit", TimeUnit), name="extension_unit_valid"),
+            models.CheckConstraint(condition=_in("status", RequestStatus), name="extension_status_valid"),
+            models.CheckConstraint(condition=_in("time_unit", TimeUnit), name="extension_time_unit_valid"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="extension_amount_positive"),
         ]
 
     def __str__(self):
-        return f"{self.event_id} +{self.amount} {self.unit} ({self.status})"
+        return f"{self.event_id} +{self.amount} {self.time_unit} ({self.status})"
 
 
 class PauseRequest(DecidedRequest):
@@ -513,9 +513,9 @@ class PauseRequest(DecidedRequest):
         verbose_name_plural = _("pause requests")
         constraints = [
             models.UniqueConstraint(
-                fields=["event"], condition=Q(status=ExtensionStatus.PENDING), name="one_pending_pause"
+                fields=["event"], condition=Q(status=RequestStatus.PENDING), name="one_pending_pause"
             ),
-            models.CheckConstraint(condition=_in("status", ExtensionStatus), name="pause_status_valid"),
+            models.CheckConstraint(condition=_in("status", RequestStatus), name="pause_status_valid"),
         ]
 
     def __str__(self):

@@ -23,8 +23,8 @@ from .rights import DISPATCH, HANDLE, REPORT, VERIFY
 LIST_RELATED = ("category", "category__parent", "node", "node__parent", "current_unit", "current_handler", "reporter")
 
 
-def visible_events(*, actor: User, action: str = VIEW):
-    return Event.objects.visible_to(actor, action)
+def visible_events(*, actor: User, right: str = VIEW):
+    return Event.objects.visible_to(actor, right)
 
 
 # Soonest deadline first; none last.

@@ -134,7 +134,7 @@ def event_list(request):
 
 @login_required
 def export(request):
-    """The filtered list as an .xlsx ledger: at once when small, else built in the background and downloaded from
+    """The filtered list as an .xlsx sheet: at once when small, else built in the background and downloaded from
     我的导出 (exports; the builder is events.exports)."""
     query = request.GET.copy()
     query.pop("after", None)

@@ -28,7 +28,7 @@ from grids.models import User
 
 from .choices import EXPORT_WORKFLOW, ExportStatus, ExportStep
 from .models import ExportJob
-from .registry import ExportRefused, Ledger, kind_of
+from .registry import ExportRefused, Sheet, kind_of
 
 logger = logging.getLogger(__name__)
 
@@ -41,9 +41,9 @@ REQUEUE_AFTER = dt.timedelta(minutes=10)
 
 @dataclass(frozen=True)
 class ExportAnswer:
-    """What a request for an export gets: the ledger itself, or the job that will build it."""
+    """What a request for an export gets: the sheet itself, or the job that will build it."""
 
-    ledger: Ledger | None = None
+    sheet: Sheet | None = None
     job: ExportJob | None = None
 
 
@@ -55,11 +55,11 @@ def request_export(
     cleaned = spec.clean(actor=actor, parameters=parameters)
     threshold = settings.EXPORT_SYNC_MAX_ROWS
     if spec.count(actor=actor, parameters=cleaned, limit=threshold) < threshold:
-        ledger = spec.build(actor=actor, parameters=cleaned)
+        sheet = spec.build(actor=actor, parameters=cleaned)
         # A sheet handed out at once is a read of what it holds: one access row (kind, filters, rows).
         audit.record("exports.sheet", None, kind=Kind.READ, actor=actor, tenant_id=actor.tenant_id,
-                     summary={"kind": kind, "parameters": cleaned, "rows": ledger.rows})
-        return ExportAnswer(ledger=ledger)
+                     summary={"kind": kind, "parameters": cleaned, "rows": sheet.rows})
+        return ExportAnswer(sheet=sheet)
     most = settings.EXPORT_MAX_ROWS
     if spec.count(actor=actor, parameters=cleaned, limit=most + 1) > most:
         raise ExportRefused(
@@ -113,7 +113,7 @@ def run_job(*, job_id: int, now: dt.datetime | None = None) -> str:
     job = ExportJob.objects.select_related("owner").get(pk=job_id)
     with translation.override(job.language):
         try:
-            ledger = _build(job)
+            sheet = _build(job)
         except (ValidationError, ExportRefused) as exc:
             return _fail(job, " ".join(exc.messages))
         except SoftTimeLimitExceeded:
@@ -121,17 +121,17 @@ def run_job(*, job_id: int, now: dt.datetime | None = None) -> str:
         except Exception:
             logger.exception("export job %s failed", job.pk)
             return _fail(job, _("The export failed. Please try again; if it fails again, tell your administrator."))
-    job.file.save(f"{job.pk}.xlsx", ContentFile(ledger.content), save=False)
-    job.filename = ledger.filename[:200]
-    job.size = len(ledger.content)
-    job.row_count = ledger.rows
+    job.file.save(f"{job.pk}.xlsx", ContentFile(sheet.content), save=False)
+    job.filename = sheet.filename[:200]
+    job.size = len(sheet.content)
+    job.row_count = sheet.rows
     EXPORT_WORKFLOW.move(job, ExportStep.FINISH)
     job.finished_at = timezone.now()
     job.save(update_fields=["file", "filename", "size", "row_count", "status", "finished_at"])
     return job.status
 
 
-def _build(job: ExportJob) -> Ledger:
+def _build(job: ExportJob) -> Sheet:
     owner = User.objects.get(pk=job.owner_id)  # fresh: the scope is the owner's as it is now
     if not owner.is_active:
         raise ValidationError(_("The account that asked for this export is no longer active."))

@@ -13,23 +13,23 @@ from .rights import VIEW
 from .scope import held_kinds, scope_for
 
 
-def visible_nodes(*, actor: User, action: str = VIEW):
+def visible_nodes(*, actor: User, right: str = VIEW):
     """The live nodes the actor may see."""
-    return GridNode.objects.visible_to(actor, action).filter(is_archived=False)
+    return GridNode.objects.visible_to(actor, right).filter(is_archived=False)
 
 
-def home_nodes(*, actor: User, action: str = VIEW) -> list[GridNode]:
-    """The top nodes of the actor's jurisdiction for `action`: where their dashboards, rosters (and, for `assess`,
+def home_nodes(*, actor: User, right: str = VIEW) -> list[GridNode]:
+    """The top nodes of the actor's jurisdiction for `right`: where their dashboards, rosters (and, for `assess`,
     assessment pages) start. Kept on the user object beside its scope, for the life of the request (the menu and
     the workbench both ask)."""
     cache = actor.__dict__.setdefault("_home_nodes", {})
-    if action not in cache:
-        cache[action] = _home_nodes(actor, action)
-    return list(cache[action])
+    if right not in cache:
+        cache[right] = _home_nodes(actor, right)
+    return list(cache[right])
 
 
-def _home_nodes(actor: User, action: str) -> list[GridNode]:
-    scope = scope_for(actor, action)
+def _home_nodes(actor: User, right: str) -> list[GridNode]:
+    scope = scope_for(actor, right)
     if scope.everything or scope.whole_tenant:
         roots = GridNode.objects.filter(parent__isnull=True, is_archived=False)
         if not scope.everything:

@@ -210,7 +210,7 @@ def recipients_of_high_risk(case: Case):
     """The street's officers holding the mediation right, and the police of the case's community (信警联治)."""
     today = timezone.localdate()
     held = Assignment.objects.current(today).select_related("post").filter(post__is_active=True)
-    street = [a.user_id for a in held.filter(node_id=case.street_id) if MEDIATE in (a.post.actions or [])]
+    street = [a.user_id for a in held.filter(node_id=case.street_id) if MEDIATE in (a.post.rights or [])]
     police = list(
         held.filter(community_id=case.community_id, post__code="police").values_list("user_id", flat=True)
     ) if case.community_id else []

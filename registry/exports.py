@@ -9,7 +9,7 @@ from audit import services as audit
 from audit.models import Kind as AuditKind
 from grids.scope import scope_for
 from registry import rights as registry_rights
-from yaohai.core.xlsx import build_ledger
+from yaohai.core.xlsx import build_sheet
 
 from . import services
 from .choices import AccessKind, PersonalField
@@ -52,4 +52,4 @@ def residents_sheet(*, actor, rows, reason: str = "") -> tuple[bytes, int]:
         audit.record("registry.sheet", None, kind=AuditKind.READ, actor=actor, tenant_id=actor.tenant_id,
                      summary={"rows": len(rows), "unmasked": 0})
     title = "实有人口台账" if not unmasked else "实有人口台账（含完整个人信息，严禁外传）"
-    return build_ledger(title, HEADERS, lines), len(unmasked)
+    return build_sheet(title, HEADERS, lines), len(unmasked)

@@ -22,7 +22,7 @@ from openpyxl import load_workbook
 
 from grids.choices import NodeKind
 from grids.models import GridNode
-from yaohai.core.xlsx import build_ledger
+from yaohai.core.xlsx import build_sheet
 
 from . import services
 from .choices import DocumentType, HouseUse, Registration, Relation, Sex
@@ -95,7 +95,7 @@ class Outcome:
 
 def template(kind: str) -> bytes:
     """The empty sheet to fill in, with one example row."""
-    return build_ledger(TITLES[kind], COLUMNS[kind], EXAMPLES[kind], numbered=False)
+    return build_sheet(TITLES[kind], COLUMNS[kind], EXAMPLES[kind], numbered=False)
 
 
 def read_sheet(data: bytes, kind: str) -> tuple[list[tuple[int, dict]], list[RowError]]:

@@ -55,11 +55,11 @@ from .models import (
 ID_PURPOSE, PHONE_PURPOSE, CONTACT_PURPOSE = "resident.id_number", "resident.phone", "organisation.contact_phone"
 
 
-def check_right(actor, action: str, record) -> None:
-    """The actor holds `action` over the record's node (the system, `None`, always does)."""
+def check_right(actor, right: str, record) -> None:
+    """The actor holds `right` over the record's node (the system, `None`, always does)."""
     if actor is None:
         return
-    if not scope_for(actor, action).covers(record):
+    if not scope_for(actor, right).covers(record):
         raise PermissionDenied(_("You may not do this here."))
 
 

@@ -285,7 +285,7 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {**AUDIT_BEAT, **EXPORTS_BEAT, **EVENTS_BEAT, **MEDIATION_BEAT, **POINTS_BEAT, **ASSESSMENT_BEAT}
 
-# Exports (台账, exports): a ledger of fewer than EXPORT_SYNC_MAX_ROWS rows (a capped COUNT decides) is built
+# Exports (台账, exports): a sheet of fewer than EXPORT_SYNC_MAX_ROWS rows (a capped COUNT decides) is built
 # inside the request; a larger one, up to EXPORT_MAX_ROWS, by a Celery task (on EXPORT_QUEUE, default: Celery's
 # default queue), and is downloaded from 我的导出 until EXPORT_KEEP_HOURS after it was asked for.
 EXPORT_SYNC_MAX_ROWS = env.int("EXPORT_SYNC_MAX_ROWS", default=5000)

