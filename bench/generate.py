@@ -81,7 +81,7 @@ def _copy_events(tenant, count: int, *, now: dt.datetime, days: int, log) -> int
                     pending_logs.extend(logs)
                     pending_extensions.extend(extensions)
             with cur.copy(
-                "COPY events_extensionrequest (event_id, requested_by_id, amount, unit, reason, status, "
+                "COPY events_extensionrequest (event_id, requested_by_id, amount, time_unit, reason, status, "
                 "decided_by_id, decided_at, decision_note, created_at) FROM STDIN"
             ) as ext_copy:
                 for entry in pending_extensions:

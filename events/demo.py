@@ -244,7 +244,7 @@ def load_history(
             logs += [{"event_id": e, "actor_id": a, "action": act, "from_status": f, "to_status": t, "note": "",
                       "created_at": at} for e, a, act, f, t, at in log_rows]
             extensions += [
-                {"event_id": e, "requested_by_id": by, "amount": n, "unit": unit, "reason": reason, "status": status,
+                {"event_id": e, "requested_by_id": by, "amount": n, "time_unit": unit, "reason": reason, "status": status,
                  "decided_by_id": decider, "decided_at": at, "decision_note": note, "created_at": created}
                 for e, by, n, unit, reason, status, decider, at, note, created in extension_rows
             ]

@@ -85,6 +85,9 @@ def _insert_as_given(connection, model, rows: list[dict], *, with_pk: bool) -> N
     if not rows:
         return
     fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
+    unknown = set().union(*rows) - {f.attname for f in model._meta.concrete_fields}
+    if unknown:  # a misspelt column would otherwise be dropped for its default without a word
+        raise ValueError(f"{model.__name__} has no column {', '.join(sorted(unknown))}")
     columns = [
         (f.attname, f.get_default(),
          None if f.get_internal_type() in _AS_IS else (lambda value, f=f: f.get_db_prep_save(value, connection)))

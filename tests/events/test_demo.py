@@ -78,3 +78,11 @@ def test_command_refuses_nonsense_counts(world):
     with pytest.raises(CommandError):
         call_command("load_demo_events", world.tenants["B"].code, "--recent-days", "400")
     assert not Event.objects.filter(tenant=world.tenants["B"]).exists()
+
+
+def test_the_seam_refuses_a_column_the_model_does_not_have(world):
+    from events.services import insert_history
+
+    with pytest.raises(ValueError, match="unit"):
+        insert_history([], logs=[], extensions=[{"event_id": 1, "unit": "hours"}])
+    assert not Event.objects.exists()
