@@ -81,11 +81,12 @@ def me(request):
     return render(request, "assessment/me.html", context, status=400 if error else 200)
 
 
-def _node_context(request, node, *, compute_form=None, publish_form=None, error=None) -> dict:
+def _node_context(request, node, *, compute_form=None, publish_form=None, error=None, paged=False) -> dict:
     month, version, query_error = _month_and_version(request)
     runs = selectors.runs_of(tenant_id=node.tenant_id)
     run = None if query_error else selectors.pick_run(runs, month, version)
-    board = selectors.node_board(actor=request.user, node=node, run=run)
+    page = (request.GET.get("page") or 1) if paged else None
+    board = selectors.node_board(actor=request.user, node=node, run=run, page=page)
     months = []
     for r in runs:
         if not months or months[-1]["month"] != r.month:
@@ -127,7 +128,7 @@ def _path(request, node) -> list[tuple[GridNode, bool]]:
 def node_page(request, pk):
     """A node's month: its own score, its children's and its grid workers' ranking; compute and publish."""
     node = _node_or_404(request, pk)
-    context = _node_context(request, node)
+    context = _node_context(request, node, paged=True)
     return render(request, "assessment/node.html", context, status=400 if context["error"] else 200)
 
 
@@ -158,7 +159,8 @@ def export(request, pk):
 
 
 def _refused(request, node, status, error, **forms):
-    return render(request, "assessment/node.html", _node_context(request, node, error=error, **forms), status=status)
+    context = _node_context(request, node, error=error, paged=True, **forms)
+    return render(request, "assessment/node.html", context, status=status)
 
 
 @login_required

@@ -341,8 +341,9 @@ class Event(ScopedModel):
     # transaction — in the events services' one write seam (events.services.writes.save_event / delete_event), not
     # here: the row is loaded with what it counted for, and the seam moves it from the old counters to the new
     # ones and retires the dashboards of its nodes. A save or delete outside the seam would leave the counts wrong,
-    # so it raises UnseamedWrite. Bulk writes (QuerySet.update, bulk_create, COPY) bypass both and must be followed
-    # by `rollups.rebuild` — grids' subtree moves and the bench generator do so.
+    # so it raises UnseamedWrite. A generated history goes in through the seam's bulk door (services.insert_history);
+    # other bulk writes (QuerySet.update, bulk_create, COPY) bypass both and must be followed by `rollups.rebuild` —
+    # grids' subtree moves and the bench generator do so.
 
     @classmethod
     def from_db(cls, db, field_names, values):

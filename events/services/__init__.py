@@ -28,7 +28,7 @@ from .transitions import (
     sign,
     verify,
 )
-from .writes import delete_event, save_event
+from .writes import delete_event, insert_history, save_event
 
 __all__ = [
     "TRANSITION_SERVICES",
@@ -44,6 +44,7 @@ __all__ = [
     "delete_event",
     "dispatch",
     "handle",
+    "insert_history",
     "mark_notifications_read",
     "pending_extension",
     "pending_pause",

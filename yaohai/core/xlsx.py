@@ -49,11 +49,15 @@ def text_value(ws, value):
     return value
 
 
-def append_row(ws, values: Iterable) -> None:
-    """Append a row to an ordinary (not write-only) sheet with every string kept as text."""
-    ws.append(["" if v is None else (clean_text(v) if isinstance(v, str) else v) for v in values])
-    for cell in ws[ws.max_row]:
-        keep_text(cell)
+def append_row(ws, values: Iterable) -> int:
+    """Append a row to an ordinary (not write-only) sheet with every string kept as text; returns its number."""
+    values = ["" if v is None else (clean_text(v) if isinstance(v, str) else v) for v in values]
+    ws.append(values)
+    # openpyxl's own counter of appended rows: ws.max_row and ws[row] scan every cell of the sheet, once per row.
+    row = ws._current_row
+    for column in range(1, len(values) + 1):
+        keep_text(ws.cell(row=row, column=column))
+    return row
 
 
 def text_cell(ws, row: int, column: int, value):
