@@ -10,6 +10,7 @@ activity's attendance) through the same rules and caps, once per source.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Q, Sum
@@ -19,6 +20,8 @@ from django.utils.translation import gettext as _
 from audit import services as audit
 from grids.models import GridNode
 from grids.scope import scope_for
+from parties.models import Activity
+from registry.models import Resident
 from yaohai.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from yaohai.core.workflow import Runner
 
@@ -344,6 +347,32 @@ def credit_verified_report(*, event_id: int, reporter_id: int, tenant_id: int, c
 
 
 REPORT = "report"  # the service type a verified report earns, when the tenant keeps one with a published rule
+ATTENDANCE = "activity"  # the service type attending a party–mass activity earns (parties' attendance_recorded)
+
+
+def credit_attendance(*, activity_id: int, person_id: int | None, user_id: int | None, hours, **_kw):
+    """The receiver of parties' `attendance_recorded`: the attendee's passbook earns the tenant's "activity" service
+    for the activity's length (per hour) or once (per occasion), once per activity and person.
+
+    A registry person earns on her own passbook (opened if she has none); a staff user only through the passbook
+    linked to her sign-in. Nothing is credited when the tenant keeps no "activity" type."""
+    activity = Activity.objects.filter(pk=activity_id).only("pk", "tenant_id", "starts_at").first()
+    if activity is None:
+        return None
+    if person_id is not None:
+        person = Resident.objects.filter(pk=person_id, tenant_id=activity.tenant_id).first()
+    else:
+        account = Account.objects.filter(holder_id=user_id, tenant_id=activity.tenant_id, person__isnull=False).first()
+        person = account.person if account is not None else None
+    service_type = ServiceType.objects.filter(tenant_id=activity.tenant_id, code=ATTENDANCE, is_active=True).first()
+    if person is None or service_type is None:
+        return None
+    rule = rule_in_force(service_type, timezone.localdate(activity.starts_at))
+    quantity = max(1, int(Decimal(str(hours)) * 60)) if rule.basis == Basis.PER_HOUR else 1
+    return credit_from_source(
+        source="parties.attendance", source_id=activity.pk, person=person, service_type=service_type,
+        quantity=quantity, occurred_at=activity.starts_at,
+    )
 
 
 def queue(actor):
