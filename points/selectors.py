@@ -9,7 +9,8 @@ from django.db.models import Q
 from grids.scope import scope_for
 
 from .models import Account, Entry, Redemption, ServiceRecord, ServiceType
-from .rights import APPROVE, MANAGE, REDEEM, REGISTER, REPRESENT
+from . import representatives
+from .rights import APPROVE, MANAGE, REDEEM, REGISTER
 
 PAGE = 50
 
@@ -62,9 +63,9 @@ def registrable(*, actor):
 def service_records(*, actor):
     """Service records in reach of a registrar or an approver."""
     scope = Q(pk__in=[])
-    for right in (REGISTER, APPROVE, REPRESENT, MANAGE):
+    for right in (REGISTER, APPROVE, MANAGE):
         scope |= scope_for(actor, right).q()
-    return ServiceRecord.objects.filter(scope)
+    return ServiceRecord.objects.filter(scope | representatives.q(actor))
 
 
 def redemptions(*, actor):

@@ -27,7 +27,8 @@ from yaohai.core.workflow import Runner
 
 from ..choices import Basis, MovementKind, Registration, ServiceStatus, ServiceStep, ServiceWho
 from ..models import Account, RuleVersion, ServiceLog, ServiceRecord, ServiceRequest, ServiceType
-from ..rights import APPROVE, MANAGE, REGISTER, REPRESENT
+from .. import representatives
+from ..rights import APPROVE, MANAGE, REGISTER
 from ..workflows import SERVICE_WORKFLOW
 from . import ledger
 
@@ -39,14 +40,16 @@ def _rows(actor):
     """The service records an approver may act on: those under either approving right."""
     if actor is None:
         return ServiceRecord.objects.all()
-    return ServiceRecord.objects.filter(scope_for(actor, APPROVE).q() | scope_for(actor, REPRESENT).q())
+    return ServiceRecord.objects.filter(scope_for(actor, APPROVE).q() | representatives.q(actor))
 
 
 def _may(actor, obj, rule, now) -> bool:
     if actor is None:
         return True
     if rule.who == ServiceWho.EITHER:
-        return scope_for(actor, APPROVE).covers(obj) or scope_for(actor, REPRESENT).covers(obj)
+        return scope_for(actor, APPROVE).covers(obj) or representatives.covers(actor, obj)
+    if rule.who == ServiceWho.REPRESENTATIVE:
+        return representatives.covers(actor, obj)
     return scope_for(actor, rule.who).covers(obj)
 
 
@@ -204,7 +207,7 @@ def approve(*, actor, record, note: str = "", step: str | None = None) -> Servic
             raise Conflict(_("You have approved this service record already."))
         if locked.officer_id and scope_for(actor, APPROVE).covers(locked):
             raise Conflict(_("The community has approved this service record already."))
-        if locked.representative_id and scope_for(actor, REPRESENT).covers(locked):
+        if locked.representative_id and representatives.covers(actor, locked):
             raise Conflict(_("A resident representative has approved this service record already."))
         raise NotAllowed(_("Your approval is not the one this service record waits for."))
     step_name = steps[0]
@@ -382,8 +385,8 @@ def queue(actor):
         wanted |= Q(scope_for(actor, APPROVE).q()) & Q(
             status__in=[ServiceStatus.SUBMITTED, ServiceStatus.REPRESENTATIVE_APPROVED]
         )
-    if not scope_for(actor, REPRESENT).is_empty:
-        wanted |= Q(scope_for(actor, REPRESENT).q()) & Q(
+    if representatives.is_representative(actor):
+        wanted |= representatives.q(actor) & Q(
             status__in=[ServiceStatus.SUBMITTED, ServiceStatus.COMMUNITY_APPROVED]
         )
     return (
