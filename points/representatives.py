@@ -10,7 +10,8 @@ on it for the request, like grids.scope's cache.
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from grids.scope import scope_for
@@ -25,6 +26,15 @@ RESIDENT_SEATS = (Seat.OWNERS_COMMITTEE, Seat.OWNER, Seat.BUILDING_HEAD)
 CACHE = "_points_seat_grids"
 
 
+def _seats(user):
+    today = timezone.localdate()
+    person = Q(user_id=user.pk) | Q(resident__isnull=False, resident_id__in=_own_person(user))
+    return CommitteeSeat.objects.filter(
+        person, Q(term_end__isnull=True) | Q(term_end__gte=today), tenant_id=user.tenant_id,
+        seat__in=RESIDENT_SEATS, term_start__lte=today,
+    )
+
+
 def seat_grids(user) -> frozenset[int]:
     """The grids on whose committees the user holds a resident's seat today."""
     if user is None or not getattr(user, "pk", None):
@@ -32,13 +42,7 @@ def seat_grids(user) -> frozenset[int]:
     cached = getattr(user, CACHE, None)
     if cached is not None:
         return cached
-    today = timezone.localdate()
-    person = Q(user_id=user.pk) | Q(resident__isnull=False, resident_id__in=_own_person(user))
-    grids = frozenset(
-        CommitteeSeat.objects.filter(person, tenant_id=user.tenant_id, seat__in=RESIDENT_SEATS, term_start__lte=today)
-        .filter(Q(term_end__isnull=True) | Q(term_end__gte=today))
-        .values_list("grid_id", flat=True)
-    )
+    grids = frozenset(_seats(user).values_list("grid_id", flat=True))
     setattr(user, CACHE, grids)
     return grids
 
@@ -69,3 +73,15 @@ def covers(user, record) -> bool:
 
 def is_representative(user) -> bool:
     return not scope_for(user, REPRESENT).is_empty or bool(seat_grids(user))
+
+
+def holds_passbook_or_seat(user) -> bool:
+    """One query for the menu: the user holds a passbook or a resident's seat (the rights are read apart)."""
+    from .models import Account
+
+    if user is None or not getattr(user, "pk", None):
+        return False
+    found = get_user_model().objects.filter(pk=user.pk).annotate(
+        has_passbook=Exists(Account.objects.filter(holder_id=OuterRef("pk"))), has_seat=Exists(_seats(user))
+    ).values_list("has_passbook", "has_seat").first()
+    return bool(found and any(found))

@@ -16,12 +16,7 @@ RIGHTS = (MANAGE, REGISTER, APPROVE, REPRESENT, REDEEM)
 
 
 def _holds_any(user) -> bool:
-    from .selectors import own_passbook
-
-    return (
-        any(not scope_for(user, right).is_empty for right in RIGHTS) or own_passbook(actor=user) is not None
-        or representatives.is_representative(user)
-    )
+    return any(not scope_for(user, right).is_empty for right in RIGHTS) or representatives.holds_passbook_or_seat(user)
 
 
 def _href(user) -> str:
