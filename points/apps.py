@@ -23,9 +23,13 @@ class PointsConfig(AppConfig):
         from parties.signals import attendance_recorded
 
         attendance_recorded.connect(_credit_attendance, dispatch_uid="points.credit_attendance")
+        from .exports import register_kinds
+        from .panels import register_panels
         from .shell import register
 
         register()  # menu entry and workbench panel (yaohai.core.shell)
+        register_panels()  # points issued and spent, the most active, on every node's page (dashboards.registry)
+        register_kinds()  # the panel's sheets (exports.registry)
 
 
 def _install_posts(sender, tenant, **kwargs):
