@@ -71,3 +71,10 @@ def service_records(*, actor):
 def redemptions(*, actor):
     """Redemptions at the actor's desk, or of the actor's own passbook."""
     return Redemption.objects.filter(scope_for(actor, REDEEM).q() | Q(account__holder=actor))
+
+
+def household_passbook(*, household_id: int | None) -> Account | None:
+    """The passbook of a registry household (a confirmed resident's own, on her phone), if one is open."""
+    if not household_id:
+        return None
+    return Account.objects.filter(kind="household", household_id=household_id).first()

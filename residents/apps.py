@@ -12,3 +12,9 @@ class ResidentsConfig(AppConfig):
         from . import rights, shell, signals  # noqa: F401  (rights declared, menu registered, receivers connected)
 
         shell.register()
+        from .selectors import register_slot
+
+        # The slots of the resident's home this app fills itself from the domains to its left (tests/test_imports.py
+        # TIERS: points and parties may not import residents, so residents reads their selectors).
+        register_slot("passbook", _("My points"), "residents:passbook")
+        register_slot("activities", _("Activities"), "residents:activities")
