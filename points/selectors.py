@@ -78,3 +78,15 @@ def household_passbook(*, household_id: int | None) -> Account | None:
     if not household_id:
         return None
     return Account.objects.filter(kind="household", household_id=household_id).first()
+
+
+def evaluations(*, actor):
+    """文明户评选 of the communities in the actor's jurisdiction (reading needs the grids' view)."""
+    from .models import Evaluation
+
+    return Evaluation.objects.visible_to(actor).select_related("node")
+
+
+def evaluation_scores(evaluation, *, nominated_only: bool = False):
+    rows = evaluation.scores.select_related("household__house__building")
+    return rows.filter(nominated=True) if nominated_only else rows

@@ -155,3 +155,20 @@ def test_every_step_of_the_table_and_no_other(world, status, step):
         assert evaluation.status in rule.to
         last = EvaluationLog.objects.filter(evaluation=evaluation).last()
         assert (last.action, last.from_status, last.to_status) == (step, status, evaluation.status)
+
+
+def test_the_certificate_prints_for_a_household_on_the_final_list_only(world, client_for):
+    from django.urls import reverse
+
+    evaluation = _bring_to(world, S.NOTICED)
+    nominee = HouseholdScore.objects.get(evaluation=evaluation, nominated=True)
+    other = household(world, number="199", head_name="未提名")
+    client = client_for(HEAD)
+    url = reverse("points:certificate", args=[evaluation.pk, nominee.household_id])
+    assert client.get(url).status_code == 404  # not final yet
+    ev.finalise(actor=world.user(HEAD), evaluation=evaluation, now=LATER)
+    response = client.get(url)
+    assert response.status_code == 200 and 'data-testid="certificate"' in response.content.decode()
+    assert client.get(reverse("points:certificate", args=[evaluation.pk, other.pk])).status_code == 404
+    page = client.get(reverse("points:evaluation", args=[evaluation.pk])).content.decode()
+    assert url in page
