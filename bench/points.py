@@ -224,14 +224,14 @@ def main(argv=None) -> int:
         for which, query in pages:
             url = reverse("points:account", args=[book.pk])
 
-            def page(url=url, query=query):
+            def page(url=url, query=query, client=client):
                 assert client.get(url, query).status_code == 200
 
-            def reads(query=query):
+            def reads(query=query, head=head, book=book):
                 account = selectors.passbook(actor=head, pk=book.pk)
                 return selectors.history(account, before=query.get("before"))
 
-            def sql(query=query):
+            def sql(query=query, book=book):
                 with connection.cursor() as cursor:
                     cursor.execute("SELECT id, balance, number, name FROM points_account WHERE id = %s", [book.pk])
                     cursor.fetchall()

@@ -98,6 +98,9 @@ class Inspection(models.Model):
         ordering = ["on_date", "id"]
         indexes = [models.Index(fields=["evaluation", "household"], name="points_inspection_household")]
 
+    def __str__(self):
+        return f"{self.household_id} {self.item_id} {self.on_date}"
+
 
 class HouseholdScore(models.Model):
     """A household's score of the evaluation as last scored: items, participation, total, rank, nomination."""
@@ -118,6 +121,9 @@ class HouseholdScore(models.Model):
             models.UniqueConstraint(fields=["evaluation", "household"], name="points_score_once_per_household")
         ]
 
+    def __str__(self):
+        return f"{self.household_id}: {self.total} (#{self.rank})"
+
 
 class Objection(models.Model):
     """An objection raised during the notice's objection period (recorded by an officer)."""
@@ -135,6 +141,9 @@ class Objection(models.Model):
         verbose_name_plural = _("objections")
         ordering = ["recorded_at", "id"]
 
+    def __str__(self):
+        return self.text[:50]
+
 
 class EvaluationLog(models.Model):
     """One step of an evaluation's workflow: who, from which status to which, when, with a note."""
@@ -149,3 +158,6 @@ class EvaluationLog(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.evaluation_id}: {self.action}"

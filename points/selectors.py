@@ -8,8 +8,8 @@ from django.db.models import Q
 
 from grids.scope import scope_for
 
-from .models import Account, Entry, Redemption, ServiceRecord, ServiceType
 from . import representatives
+from .models import Account, Entry, Redemption, ServiceRecord, ServiceType
 from .rights import APPROVE, MANAGE, REDEEM, REGISTER
 
 PAGE = 50

@@ -17,14 +17,13 @@ from django.views.decorators.http import require_POST
 from events import duplicates
 from events.choices import Satisfaction
 from grids.models import Tenant
-from yaohai.core.client_ip import client_ip
-from yaohai.core.errors import DomainError
-
 from parties import selectors as party_selectors
 from parties import services as party_services
 from parties.models import Activity, SignUp
 from points import selectors as point_selectors
 from points.services import spending
+from yaohai.core.client_ip import client_ip
+from yaohai.core.errors import DomainError
 
 from . import reporting, satisfaction, selectors, services
 from .forms import CodeForm, PhoneForm

@@ -25,9 +25,9 @@ from registry.models import Resident
 from yaohai.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from yaohai.core.workflow import Runner
 
+from .. import representatives
 from ..choices import Basis, MovementKind, Registration, ServiceStatus, ServiceStep, ServiceWho
 from ..models import Account, RuleVersion, ServiceLog, ServiceRecord, ServiceRequest, ServiceType
-from .. import representatives
 from ..rights import APPROVE, MANAGE, REGISTER
 from ..workflows import SERVICE_WORKFLOW
 from . import ledger
