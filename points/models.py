@@ -479,3 +479,15 @@ class RedemptionLog(models.Model):
 
     def __str__(self):
         return f"{self.redemption_id} {self.action}"
+
+
+from .evaluation_models import (  # noqa: E402  (the civilised-household evaluation's models, in their own module)
+    Evaluation,
+    EvaluationItem,
+    EvaluationLog,
+    HouseholdScore,
+    Inspection,
+    Objection,
+)
+
+__all__ = ["Evaluation", "EvaluationItem", "EvaluationLog", "HouseholdScore", "Inspection", "Objection"]

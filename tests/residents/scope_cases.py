@@ -71,6 +71,8 @@ SCOPE_CASES = {
     "residents:my_report": {"kind": "public"},  # her own report (test_reports: another's is a 404)
     "residents:join": {"kind": "public"},  # an open report of her district only (test_reports)
     "residents:notices": {"kind": "public"},  # her own messages
+    "residents:passbook": {"kind": "public"},  # her household's passbook only (test_slots)
+    "residents:activities": {"kind": "public"},  # her community's activities only (test_slots: another's is a 404)
     "residents:rate": {"kind": "public"},  # her own report only (test_reports: another's is a 404)
     "residents:reopens": {"kind": "list", "objects": reopens, "marker": by_request},
     "residents:queue": {"kind": "list", "objects": accounts, "marker": by_link},
