@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from events import duplicates
+from events import services as event_services
 from events.choices import Satisfaction
 from grids.models import Tenant
 from yaohai.core.client_ip import client_ip
@@ -287,3 +288,30 @@ def notices(request):
     rows = list(request.resident.notices.select_related("event")[:100])
     request.resident.notices.filter(read_at__isnull=True).update(read_at=timezone.now())
     return _render(request, "residents/notices.html", {"rows": rows, "tab": "notices"})
+
+
+@login_required
+def callbacks(request):
+    """回访: the grid worker lists the closed hotline and walk-in events of her grids and records each call's
+    outcome (satisfied / basically satisfied / dissatisfied, with what the resident said)."""
+    rows = satisfaction.callbacks(actor=request.user)
+    if rows is None:
+        raise Http404
+    error = None
+    if request.method == "POST":
+        try:
+            event_services.record_callback(actor=request.user, event=request.POST.get("event"),
+                                           level=request.POST.get("level", ""),
+                                           comment=request.POST.get("comment", ""))
+        except DomainError as refusal:
+            if refusal.status == 404:
+                raise Http404 from None
+            error = refusal.message
+        else:
+            messages.success(request, _("The call's outcome is recorded."))
+            return redirect("residents:callbacks")
+    return render(request, "residents/callbacks.html", {
+        "rows": [(event, satisfaction.mask_phone(event.resident_phone)) for event in rows],
+        "done": satisfaction.callbacks(actor=request.user, done=True, limit=50),
+        "levels": Satisfaction.choices, "error": error,
+    }, status=400 if error else 200)
