@@ -51,6 +51,29 @@ def reopens(w):
     return found
 
 
+def callbacks(w):
+    """A closed hotline event waiting for its follow-up call in each community's first grid."""
+    from events.catalogue import install_event_catalogue
+    from events.choices import Source, Status
+    from events.models import Category, Event
+    from events.services import report_event
+
+    found = {}
+    for which, path in COMMUNITIES.items():
+        grid = w.node(path + "/G1")
+        install_event_catalogue(grid.tenant)
+        category = Category.objects.filter(tenant=grid.tenant, parent__isnull=False).first()
+        event = report_event(actor=w.user(path + "/G1:grid_worker"), node=grid, category=category, title="噪音扰民",
+                             source=Source.HOTLINE, resident_phone="13700001111")
+        Event.objects.filter(pk=event.pk).update(status=Status.CLOSED, close_reason="fixed")  # its handling is not walked here
+        found[which] = event
+    return found
+
+
+def by_event(obj):
+    return f'name="event" value="{obj.pk}"'
+
+
 def by_request(obj):
     return f'name="request" value="{obj.pk}"'
 
@@ -75,4 +98,12 @@ SCOPE_CASES = {
     "residents:reopens": {"kind": "list", "objects": reopens, "marker": by_request},
     "residents:queue": {"kind": "list", "objects": accounts, "marker": by_link},
     "residents:account": {"kind": "object", "objects": accounts},
+    "residents:callbacks": {"kind": "list", "objects": callbacks, "marker": by_event},
+    # Open311 (tests/residents/test_open311.py): public reads of the district named by jurisdiction_id, its
+    # residents' reports only, in a projection without personal data; another district's id is a 404.
+    "residents:open311_services": {"kind": "public"},
+    "residents:open311_service": {"kind": "public"},
+    "residents:open311_requests": {"kind": "public"},
+    "residents:open311_request": {"kind": "public"},
+    "residents:open311_token": {"kind": "public"},
 }
