@@ -96,6 +96,15 @@ def grid_at(tenant: Tenant, lon: float, lat: float) -> GridNode | None:
     return None
 
 
+def map_grids(account: ResidentAccount):
+    """The grids drawn on her 随手拍 map, to tap where the problem is: her community's once she has named it (a
+    map of a whole district's grids is too fine to tap on a phone), else the district's."""
+    grids = grids_of(account.tenant)
+    if account.has_community and grids.filter(parent_id=account.community_id).exists():
+        return grids.filter(parent_id=account.community_id)
+    return grids
+
+
 def _place(account: ResidentAccount, *, grid_id, lon, lat) -> GridNode:
     """The grid the report belongs to: the one holding her point, else the one she chose, else her community's."""
     tenant = account.tenant

@@ -18,6 +18,7 @@ from events import duplicates
 from events import services as event_services
 from events.choices import Satisfaction
 from grids.models import Tenant
+from grids.selectors import boundaries_geojson
 from yaohai.core.client_ip import client_ip
 from yaohai.core.errors import DomainError
 
@@ -198,6 +199,7 @@ def report(request):
             error = refusal.message
     return _render(request, "residents/report.html", {
         "account": account, "categories": reporting.categories(account.tenant),
+        "report_map": boundaries_geojson(reporting.map_grids(account)),
         "grids": reporting.grids_of(account.tenant).select_related("parent"), "values": values, "error": error,
         "offered": offered, "key": values.get("key") or uuid.uuid4().hex, "tab": "report",
     }, status=400 if error else 200)
