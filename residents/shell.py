@@ -2,8 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from grids.scope import scope_for
 from events.rights import VERIFY
+from grids.scope import scope_for
 from yaohai.core.shell import EVERYONE, OFFICERS, for_roles, menu
 
 from .rights import CONFIRM

@@ -262,24 +262,31 @@ def rate(request, pk):
     return redirect("residents:my_report", pk=pk)
 
 
+def _staff_post(request, act, success: str) -> tuple[bool, str | None]:
+    """A staff page's POST: run the service; (True, None) when it saved, (False, its reason) when it refused; a
+    refusal as not found is the page's 404 (out of scope and missing answer the same)."""
+    if request.method != "POST":
+        return False, None
+    try:
+        act()
+    except DomainError as refusal:
+        if refusal.status == 404:
+            raise Http404 from None
+        return False, refusal.message
+    messages.success(request, success)
+    return True, None
+
+
 @login_required
 def reopens(request):
     """The community's check of residents' requests to reopen: reopen, or decline saying why."""
     if selectors.confirmation_queue(actor=request.user) is None:
         raise Http404
-    error = None
-    if request.method == "POST":
-        try:
-            satisfaction.decide_reopen(actor=request.user, request_id=request.POST.get("request"),
-                                       reopen=request.POST.get("decision") == "reopen",
-                                       answer=request.POST.get("answer", ""))
-        except DomainError as refusal:
-            if refusal.status == 404:
-                raise Http404 from None
-            error = refusal.message
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("residents:reopens")
+    done, error = _staff_post(request, lambda: satisfaction.decide_reopen(
+        actor=request.user, request_id=request.POST.get("request"), reopen=request.POST.get("decision") == "reopen",
+        answer=request.POST.get("answer", "")), _("Saved."))
+    if done:
+        return redirect("residents:reopens")
     return render(request, "residents/reopens.html", {"rows": satisfaction.pending_reopens(actor=request.user),
                                                       "error": error}, status=400 if error else 200)
 
@@ -299,19 +306,11 @@ def callbacks(request):
     rows = satisfaction.callbacks(actor=request.user)
     if rows is None:
         raise Http404
-    error = None
-    if request.method == "POST":
-        try:
-            event_services.record_callback(actor=request.user, event=request.POST.get("event"),
-                                           level=request.POST.get("level", ""),
-                                           comment=request.POST.get("comment", ""))
-        except DomainError as refusal:
-            if refusal.status == 404:
-                raise Http404 from None
-            error = refusal.message
-        else:
-            messages.success(request, _("The call's outcome is recorded."))
-            return redirect("residents:callbacks")
+    done, error = _staff_post(request, lambda: event_services.record_callback(
+        actor=request.user, event=request.POST.get("event"), level=request.POST.get("level", ""),
+        comment=request.POST.get("comment", "")), _("The call's outcome is recorded."))
+    if done:
+        return redirect("residents:callbacks")
     return render(request, "residents/callbacks.html", {
         "rows": [(event, satisfaction.mask_phone(event.resident_phone)) for event in rows],
         "done": satisfaction.callbacks(actor=request.user, done=True, limit=50),

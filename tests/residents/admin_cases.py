@@ -4,21 +4,10 @@ from tests.grids.admin_cases import grid_of, tenant_of
 
 
 def _account(world, key):
-    """A resident account of the tenant's first community (as tests/residents/scope_cases.py makes them)."""
-    from grids.models import User
-    from registry import crypto
-    from residents.choices import PHONE_PURPOSE
-    from residents.models import ResidentAccount
+    from tests.residents.scope_cases import account_in
 
-    node = world.node(f"{key}/S1/C1")
     phone = {"A": "13900009001", "B": "13900009002"}[key]
-    user = User.objects.create(username=f"resident-admin-{key}", tenant=node.tenant)
-    account = ResidentAccount(user=user, phone_index=crypto.blind_index(phone, PHONE_PURPOSE),
-                              phone_masked=phone[:3] + "****" + phone[-4:], has_community=True, node=node)
-    account.phone_encrypted = crypto.encrypt(phone, PHONE_PURPOSE)
-    account.stamp_from(node)
-    account.save()
-    return account
+    return account_in(world.node(f"{key}/S1/C1"), phone, f"resident-admin-{key}")
 
 
 def _reopen(world, key):

@@ -11,21 +11,25 @@ from residents.models import ResidentAccount
 COMMUNITIES = {"inside": "A/S1/C1", "sibling": "A/S1/C2", "foreign": "B/S1/C1"}
 
 
-def accounts(w):
+def account_in(node, phone: str, username: str):
+    """A resident account of the community `node`, made as the sign-in makes it (phone encrypted, indexed, masked)."""
     from grids.models import User
     from registry import crypto
 
+    user = User.objects.create(username=username, tenant=node.tenant)
+    account = ResidentAccount(user=user, phone_index=crypto.blind_index(phone, PHONE_PURPOSE),
+                              phone_masked=phone[:3] + "****" + phone[-4:], has_community=True, node=node)
+    account.phone_encrypted = crypto.encrypt(phone, PHONE_PURPOSE)
+    account.stamp_from(node)
+    account.save()
+    return account
+
+
+def accounts(w):
     found = {}
     for which, path in COMMUNITIES.items():
         node = w.node(path)
-        phone = f"1390000{len(found):04d}"
-        user = User.objects.create(username=f"resident-scope-{which}-{node.pk}", tenant=node.tenant)
-        account = ResidentAccount(user=user, phone_index=crypto.blind_index(phone, PHONE_PURPOSE),
-                                  phone_masked=f"139****{len(found):04d}", has_community=True, node=node)
-        account.phone_encrypted = crypto.encrypt(phone, PHONE_PURPOSE)
-        account.stamp_from(node)
-        account.save()
-        found[which] = account
+        found[which] = account_in(node, f"1390000{len(found):04d}", f"resident-scope-{which}-{node.pk}")
     return found
 
 
