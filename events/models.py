@@ -317,6 +317,14 @@ class Event(ScopedModel):
                 )
                 for level in ("district", "street", "community")
             ),
+            # Candidate duplicates (events/duplicates.py, 这里已有人上报): the open events of one subcategory filed in
+            # the window; the bounding box is checked on the few rows left (bench/duplicates.py, docs/bench.md).
+            models.Index(
+                fields=["tenant", "category", "created_at"],
+                include=["lat", "lon"],
+                condition=_in_values("status", OPEN_STATUSES),
+                name="event_open_category",
+            ),
             # The monthly assessment reads a tenant's month of events, index-only, with every column it counts
             # (assessment/scoring.py, docs/assessment.md).
             models.Index(

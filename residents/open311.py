@@ -225,7 +225,10 @@ def requests(tenant: Tenant, params) -> list[Event]:
         end = _when(text(params, "end_date", 40), "end_date")
         start = _when(text(params, "start_date", 40), "start_date")
         if start is None:
-            start = (end or timezone.now()) - dt.timedelta(days=DEFAULT_DAYS)
+            try:
+                start = (end or timezone.now()) - dt.timedelta(days=DEFAULT_DAYS)
+            except OverflowError:  # an end_date in the first days of year 1
+                start = dt.datetime.min.replace(tzinfo=dt.UTC)
         if end is not None and end < start:
             raise Invalid(_("end_date is before start_date."))
         rows = rows.filter(created_at__gte=start)

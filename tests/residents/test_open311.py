@@ -205,6 +205,8 @@ def test_get_requests_filters_as_the_spec_says(ev, world, key):
     assert ids(service_request_id=f"{first},{second}", status="open") == [second, first]  # the others ignored
     assert ids(service_code=str(ev.category().pk)) == []
     assert ids(start_date="2000-01-01T00:00:00Z", end_date="2000-01-02T00:00:00Z") == []
+    assert ids(end_date="0001-01-02T00:00:00Z") == []  # 90 days before it is no date: from the first one
+    assert ids(start_date="0001-01-01T00:00:00", end_date="9999-12-31T23:59:59-12:00") == [second, first]
     closed = api().get(f"/open311/v2/requests/{first}.json", {"jurisdiction_id": a_code(world),
                                                                 "extensions": "true"}).json()[0]
     assert closed["status"] == "closed" and closed["expected_datetime"] is None
