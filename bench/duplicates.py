@@ -34,7 +34,7 @@ UPDATE events_event AS e
 
 def place_events(connection) -> int:
     with connection.cursor() as cursor:
-        cursor.execute(PLACE_SQL)
+        cursor.execute(PLACE_SQL, [])  # with parameters, so "%%" is the modulo
         placed = cursor.rowcount
         if placed:
             cursor.execute("ANALYZE events_event")
