@@ -17,12 +17,12 @@ from . import rollups
 from .choices import (
     OPEN_STATUSES,
     CloseReason,
-    RequestStatus,
     LogAction,
     NotificationKind,
     PhotoKind,
     RatingSource,
     RejectReason,
+    RequestStatus,
     Satisfaction,
     Source,
     Status,
@@ -321,6 +321,14 @@ class Event(ScopedModel):
                     name=f"event_open_{level}",
                 )
                 for level in ("district", "street", "community")
+            ),
+            # Candidate duplicates (events/duplicates.py, 这里已有人上报): the open events of one subcategory filed in
+            # the window; the bounding box is checked on the few rows left (bench/duplicates.py, docs/bench.md).
+            models.Index(
+                fields=["tenant", "category", "created_at"],
+                include=["lat", "lon"],
+                condition=_in_values("status", OPEN_STATUSES),
+                name="event_open_category",
             ),
             # The monthly assessment reads a tenant's month of events, index-only, with every column it counts
             # (assessment/scoring.py, docs/assessment.md).

@@ -19,6 +19,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from exports.responses import answer as export_answer
+from grids.selectors import boundaries_geojson
 from yaohai.core.errors import DomainError, render_refusal
 from yaohai.core.query import CursorField, strict_query
 
@@ -75,15 +76,7 @@ def report(request):
 def _report_map(form: ReportForm) -> dict | None:
     """The 上报 map's data: a GeoJSON FeatureCollection of the boundaries of the grids the reporter may report in
     (the form's own choices), keyed by id; None when none of them has a boundary, and then no map is drawn."""
-    features = []
-    for grid in form.fields["grid"].queryset.filter(boundary__isnull=False).values("pk", "name", "boundary"):
-        geometry = grid["boundary"]
-        if isinstance(geometry, dict) and geometry.get("type") == "Feature":
-            geometry = geometry.get("geometry")
-        if isinstance(geometry, dict) and geometry.get("type") in ("Polygon", "MultiPolygon"):
-            properties = {"key": str(grid["pk"]), "id": grid["pk"], "name": grid["name"]}
-            features.append({"type": "Feature", "properties": properties, "geometry": geometry})
-    return {"type": "FeatureCollection", "features": features} if features else None
+    return boundaries_geojson(form.fields["grid"].queryset)
 
 
 def _add_errors(form, exc: ValidationError) -> None:

@@ -64,6 +64,20 @@ def point_outside_district(*, tenant_id: int, lon: float, lat: float) -> bool:
     return any(grid.boundary and geo.contains_point(grid.boundary, lon, lat) for grid in others)
 
 
+def boundaries_geojson(grids) -> dict | None:
+    """A GeoJSON FeatureCollection of the grids' boundaries (properties: key, id, name), for the maps where a tap
+    places a report (the staff 上报 form, a resident's 随手拍); None when none of them has a boundary."""
+    features = []
+    for grid in grids.filter(boundary__isnull=False).values("pk", "name", "boundary"):
+        geometry = grid["boundary"]
+        if isinstance(geometry, dict) and geometry.get("type") == "Feature":
+            geometry = geometry.get("geometry")
+        if isinstance(geometry, dict) and geometry.get("type") in ("Polygon", "MultiPolygon"):
+            properties = {"key": str(grid["pk"]), "id": grid["pk"], "name": grid["name"]}
+            features.append({"type": "Feature", "properties": properties, "geometry": geometry})
+    return {"type": "FeatureCollection", "features": features} if features else None
+
+
 @dataclass
 class RosterRow:
     post: Post

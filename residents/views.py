@@ -15,8 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from events import duplicates
+from events import services as event_services
 from events.choices import Satisfaction
 from grids.models import Tenant
+from grids.selectors import boundaries_geojson
 from parties import selectors as party_selectors
 from parties import services as party_services
 from parties.models import Activity, SignUp
@@ -251,6 +253,7 @@ def report(request):
             error = refusal.message
     return _render(request, "residents/report.html", {
         "account": account, "categories": reporting.categories(account.tenant),
+        "report_map": boundaries_geojson(reporting.map_grids(account)),
         "grids": reporting.grids_of(account.tenant).select_related("parent"), "values": values, "error": error,
         "offered": offered, "key": values.get("key") or uuid.uuid4().hex, "tab": "report",
     }, status=400 if error else 200)
@@ -313,24 +316,31 @@ def rate(request, pk):
     return redirect("residents:my_report", pk=pk)
 
 
+def _staff_post(request, act, success: str) -> tuple[bool, str | None]:
+    """A staff page's POST: run the service; (True, None) when it saved, (False, its reason) when it refused; a
+    refusal as not found is the page's 404 (out of scope and missing answer the same)."""
+    if request.method != "POST":
+        return False, None
+    try:
+        act()
+    except DomainError as refusal:
+        if refusal.status == 404:
+            raise Http404 from None
+        return False, refusal.message
+    messages.success(request, success)
+    return True, None
+
+
 @login_required
 def reopens(request):
     """The community's check of residents' requests to reopen: reopen, or decline saying why."""
     if selectors.confirmation_queue(actor=request.user) is None:
         raise Http404
-    error = None
-    if request.method == "POST":
-        try:
-            satisfaction.decide_reopen(actor=request.user, request_id=request.POST.get("request"),
-                                       reopen=request.POST.get("decision") == "reopen",
-                                       answer=request.POST.get("answer", ""))
-        except DomainError as refusal:
-            if refusal.status == 404:
-                raise Http404 from None
-            error = refusal.message
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("residents:reopens")
+    done, error = _staff_post(request, lambda: satisfaction.decide_reopen(
+        actor=request.user, request_id=request.POST.get("request"), reopen=request.POST.get("decision") == "reopen",
+        answer=request.POST.get("answer", "")), _("Saved."))
+    if done:
+        return redirect("residents:reopens")
     return render(request, "residents/reopens.html", {"rows": satisfaction.pending_reopens(actor=request.user),
                                                       "error": error}, status=400 if error else 200)
 
@@ -341,3 +351,22 @@ def notices(request):
     rows = list(request.resident.notices.select_related("event")[:100])
     request.resident.notices.filter(read_at__isnull=True).update(read_at=timezone.now())
     return _render(request, "residents/notices.html", {"rows": rows, "tab": "notices"})
+
+
+@login_required
+def callbacks(request):
+    """回访: the grid worker lists the closed hotline and walk-in events of her grids and records each call's
+    outcome (satisfied / basically satisfied / dissatisfied, with what the resident said)."""
+    rows = satisfaction.callbacks(actor=request.user)
+    if rows is None:
+        raise Http404
+    done, error = _staff_post(request, lambda: event_services.record_callback(
+        actor=request.user, event=request.POST.get("event"), level=request.POST.get("level", ""),
+        comment=request.POST.get("comment", "")), _("The call's outcome is recorded."))
+    if done:
+        return redirect("residents:callbacks")
+    return render(request, "residents/callbacks.html", {
+        "rows": [(event, satisfaction.mask_phone(event.resident_phone)) for event in rows],
+        "done": satisfaction.callbacks(actor=request.user, done=True, limit=50),
+        "levels": Satisfaction.choices, "error": error,
+    }, status=400 if error else 200)

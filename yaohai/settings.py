@@ -11,8 +11,8 @@ from events.celery_schedule import BEAT as EVENTS_BEAT
 from exports.celery_schedule import BEAT as EXPORTS_BEAT
 from mediation.celery_schedule import BEAT as MEDIATION_BEAT
 from points.celery_schedule import BEAT as POINTS_BEAT
-from yaohai import queues
 from registry.celery_schedule import BEAT as REGISTRY_BEAT
+from yaohai import queues
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 

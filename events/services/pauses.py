@@ -16,9 +16,9 @@ from ..choices import (
     HANDLING_STATUSES,
     REQUEST_WORKFLOW,
     Decision,
-    RequestStatus,
     LogAction,
     NotificationKind,
+    RequestStatus,
     Status,
     Who,
 )
