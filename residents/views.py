@@ -366,7 +366,7 @@ def callbacks(request):
     if done:
         return redirect("residents:callbacks")
     return render(request, "residents/callbacks.html", {
-        "rows": [(event, satisfaction.mask_phone(event.resident_phone)) for event in rows],
+        "rows": [(event, event.resident_phone_masked) for event in rows],  # sealed at rest; revealed on the event page
         "done": satisfaction.callbacks(actor=request.user, done=True, limit=50),
         "levels": Satisfaction.choices, "error": error,
     }, status=400 if error else 200)
