@@ -117,6 +117,34 @@ class Entry:
     valid_until: dt.datetime | None
 
 
+def _entry_key(*, actor, node, filters) -> str:
+    """The key of the node's page for these filters and this jurisdiction, at the current versions (reads the
+    versions: raises when the cache is down)."""
+    keys = [*(_node_key(topic, node.pk) for topic in registry.topics()), _tenant_key(node.tenant_id), _tenant_key(None)]
+    versions = _versions(keys)
+    parts = (filters.date_from, filters.date_to, filters.period, scope_fingerprint(actor), *versions)
+    digest = hashlib.blake2b(":".join(str(part) for part in parts).encode(), digest_size=16).hexdigest()
+    return f"{PREFIX}:{node.pk}:{digest}"
+
+
+def _fresh(entry, now: dt.datetime):
+    """The entry's value if it is there and its data has not changed with the clock since, else None."""
+    if entry is not None and (entry.valid_until is None or now < entry.valid_until):
+        return entry.page
+    return None
+
+
+def _store(key: str, value, valid_until: dt.datetime | None, now: dt.datetime) -> None:
+    seconds = settings.DASHBOARD_CACHE_SECONDS
+    if valid_until is not None:
+        seconds = min(seconds, math.ceil((valid_until - now).total_seconds()))
+    if seconds > 0:
+        try:
+            cache.set(key, Entry(value, valid_until), timeout=seconds)
+        except Exception:
+            logger.warning("dashboard cache: could not store %s", key, exc_info=True)
+
+
 def page(*, actor, node, filters, now: dt.datetime | None = None):
     """`page.build_page`, from the cache when nothing it shows has changed since it was computed."""
     from .page import build_page
@@ -125,28 +153,39 @@ def page(*, actor, node, filters, now: dt.datetime | None = None):
     if not enabled():
         return build_page(actor=actor, node=node, filters=filters, now=now)
     try:
-        keys = [*(_node_key(topic, node.pk) for topic in registry.topics()), _tenant_key(node.tenant_id), _tenant_key(None)]
-        versions = _versions(keys)
-        key = ":".join(
-            str(part)
-            for part in (
-                PREFIX, node.pk, filters.date_from, filters.date_to, filters.period, scope_fingerprint(actor),
-                *versions,
-            )
-        )
-        entry = cache.get(key)
+        key = _entry_key(actor=actor, node=node, filters=filters)
+        found = _fresh(cache.get(key), now)
     except Exception:  # the cache is down: compute, as without it
         logger.warning("dashboard cache: unavailable", exc_info=True)
         return build_page(actor=actor, node=node, filters=filters, now=now)
-    if entry is not None and (entry.valid_until is None or now < entry.valid_until):
-        return entry.page
+    if found is not None:
+        return found
     built = build_page(actor=actor, node=node, filters=filters, now=now)
-    seconds = settings.DASHBOARD_CACHE_SECONDS
-    if built.valid_until is not None:
-        seconds = min(seconds, math.ceil((built.valid_until - now).total_seconds()))
-    if seconds > 0:
-        try:
-            cache.set(key, Entry(built, built.valid_until), timeout=seconds)
-        except Exception:
-            logger.warning("dashboard cache: could not store %s", key, exc_info=True)
+    _store(key, built, built.valid_until, now)
     return built
+
+
+def rendered(*, actor, node, filters, variant: str, render, now: dt.datetime | None = None):
+    """`render(page)` — what a view shows of the node's page, drawn for one `variant` (its language and route) —
+    kept beside the page under the same key and versions, so a view from the cache neither reads nor draws the
+    panels again. `render` must depend on nothing of the request but the variant (no user, no CSRF token)."""
+    from .page import build_page
+
+    now = now or timezone.now()
+    if not enabled():
+        return render(build_page(actor=actor, node=node, filters=filters, now=now))
+    try:
+        key = _entry_key(actor=actor, node=node, filters=filters)
+        drawn = _fresh(cache.get(f"{key}:{variant}"), now)
+        built = None if drawn is not None else _fresh(cache.get(key), now)
+    except Exception:  # the cache is down: compute, as without it
+        logger.warning("dashboard cache: unavailable", exc_info=True)
+        return render(build_page(actor=actor, node=node, filters=filters, now=now))
+    if drawn is not None:
+        return drawn
+    if built is None:
+        built = build_page(actor=actor, node=node, filters=filters, now=now)
+        _store(key, built, built.valid_until, now)
+    drawn = render(built)
+    _store(f"{key}:{variant}", drawn, built.valid_until, now)
+    return drawn

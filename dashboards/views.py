@@ -11,8 +11,11 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import json_script
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from exports.responses import answer as export_answer
@@ -22,7 +25,7 @@ from yaohai.core.query import strict_query
 
 from . import cache, registry
 from .filters import PERIODS, DashboardFilters
-from .nodes import dashboard_node
+from .nodes import dashboard_node, node_path
 
 
 def _node_or_404(request, pk) -> GridNode:
@@ -55,41 +58,59 @@ def openable_path(actor, path: list[GridNode]) -> list[tuple[GridNode, bool]]:
     return crumbs
 
 
-def _context(request, node: GridNode, url_name: str = "dashboards:node", *, screen: bool = False) -> dict:
-    filters = DashboardFilters.from_query(request.GET)
-    page = cache.page(actor=request.user, node=node, filters=filters)
-    query = urlencode(filters.as_query())
-    view = registry.PageView(
-        node=node, filters=filters, query=query, url_name=url_name, shown=frozenset(page.panels)
-    )
-    shown, chart_data, exports = [], {"period": filters.period, "labels": {"no_data": _("No data in this range.")}}, []
+def _draw(page, view: registry.PageView, context: dict, *, screen: bool) -> dict:
+    """The page's panels drawn for one route and language: their HTML, the JSON their charts read (as its script
+    element) and which panels are shown. Depends on the page's data, the view and the language only, so the
+    dashboard cache keeps it (dashboards.cache.rendered)."""
+    shown, chart_data = [], {"period": view.filters.period, "labels": {"no_data": _("No data in this range.")}}
     for panel in registry.panels():
         if panel.key not in page.panels:
             continue
-        context = panel.present(page.panels[panel.key], view)
-        for key, value in context.pop("chart", {}).items():
+        panel_context = panel.present(page.panels[panel.key], view)
+        for key, value in panel_context.pop("chart", {}).items():
             if isinstance(value, dict) and isinstance(chart_data.get(key), dict):
                 chart_data[key] = {**chart_data[key], **value}
             else:
                 chart_data[key] = value
         template = panel.screen_template if screen else panel.template
         if template:
-            shown.append({"key": panel.key, "template": template, "context": context})
-        exports.extend(panel.exports)
+            shown.append({"key": panel.key, "template": template, "context": panel_context})
     return {
+        "panels": render_to_string("dashboards/_panels.html", {**context, "panels": shown}),
+        "chart": json_script(chart_data, "dashboard-data"),
+        "keys": tuple(page.panels),
+    }
+
+
+def _context(request, node: GridNode, url_name: str = "dashboards:node", *, screen: bool = False) -> dict:
+    filters = DashboardFilters.from_query(request.GET)
+    query = urlencode(filters.as_query())
+    context = {
         "node": node,
-        "page": page,
-        "path": page.path,
-        "crumbs": openable_path(request.user, page.path),
         "filters": filters,
-        "panels": shown,
-        "exports": exports,
-        "chart_data": chart_data,
         "periods": [
             {"label": label, "active": key == filters.period, "query": urlencode(filters.as_query(period=key))}
             for key, label in (("day", _("day")), ("week", _("week")), ("month", _("month")))
         ],
         "query": query,
+    }
+
+    def draw(page):
+        view = registry.PageView(
+            node=node, filters=filters, query=query, url_name=url_name, shown=frozenset(page.panels)
+        )
+        return _draw(page, view, context, screen=screen)
+
+    drawn = cache.rendered(
+        actor=request.user, node=node, filters=filters, variant=f"{get_language()}:{url_name}", render=draw
+    )
+    path = node_path(node)  # the ancestors came with the node (no query)
+    return {
+        **context,
+        "drawn": drawn,
+        "path": path,
+        "crumbs": openable_path(request.user, path),
+        "exports": [e for panel in registry.panels() if panel.key in drawn["keys"] for e in panel.exports],
     }
 
 
