@@ -30,7 +30,6 @@ import re
 import secrets
 import shlex
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -39,7 +38,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from bench.filing import free_port
+from bench.filing import free_port, wait_ready
+from bench.filing import stop_gunicorn as stop
 
 ROOT = Path(__file__).resolve().parent.parent
 USER = "tielu_officer"
@@ -71,32 +71,6 @@ def start_gunicorn(url: str, redis_url: str, port: int, workers: int, extra: lis
     ]
     return subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL,
                             stderr=subprocess.STDOUT)
-
-
-def stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is not None:
-        return
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=5)
-
-
-def wait_ready(proc, port: int, log: Path, limit: float = 90.0) -> None:
-    began = time.monotonic()
-    while time.monotonic() - began < limit:
-        if proc.poll() is not None:
-            raise SystemExit(f"gunicorn exited ({proc.returncode}):\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.2)
-    raise SystemExit(f"gunicorn did not answer within {limit:.0f} s:\n{log.read_text()[-3000:]}")
 
 
 def workers_of(master: int) -> list[int]:
