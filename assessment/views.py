@@ -28,7 +28,6 @@ from .forms import ComputeForm, PublishForm
 from .indicators import indicators
 from .months import MonthError, current_month, label, parse_month, previous_month
 from .rights import ASSESS
-from .xlsx import build_sheet
 
 
 def _node_or_404(request, pk) -> GridNode:
@@ -154,6 +153,8 @@ def export(request, pk):
     run = context["run"]
     if run is None:
         return HttpResponseBadRequest(_("This month has not been scored yet."))
+    from .xlsx import build_sheet  # openpyxl loads with the first sheet asked for, not with the app
+
     content = build_sheet(context["board"], context["indicators"])
     return xlsx_response(f"{node.name}-考核-{label(run.month)}-v{run.version}.xlsx", content)
 

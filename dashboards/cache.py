@@ -142,12 +142,54 @@ class Entry:
     valid_until: dt.datetime | None
 
 
+def _entry_key(parts: tuple, nodes: list) -> tuple[str, list[str]]:
+    """The key of an entry named by `parts` over `nodes`, at the current versions of every topic of the registered
+    panels under each node and of their tenants, and those versions (reads them: raises when the cache is down).
+    Many nodes make a long key (a city of districts): hashed, so every cache backend takes it; the random part of a
+    version names it (after "@": when it was written, for the replica's window)."""
+    keys = [_node_key(topic, node.pk) for node in nodes for topic in registry.topics()]
+    keys += [_tenant_key(tenant_id) for tenant_id in sorted({node.tenant_id for node in nodes})]
+    versions = _versions([*keys, _tenant_key(None)])
+    text = ":".join(str(part) for part in (*parts, *(version.partition("@")[0] for version in versions)))
+    return f"{PREFIX}:{hashlib.blake2b(text.encode(), digest_size=16).hexdigest()}", versions
+
+
+def _fresh(entry, now: dt.datetime):
+    """The entry's value if it is there and its data has not changed with the clock since, else None."""
+    if entry is not None and (entry.valid_until is None or now < entry.valid_until):
+        return entry.page
+    return None
+
+
+def _store(key: str, value, valid_until: dt.datetime | None, now: dt.datetime, window: float | None) -> None:
+    """Keep `value` until its data changes with the clock, at most DASHBOARD_CACHE_SECONDS, and no longer than the
+    replica's window when it was read from the replica (`window`)."""
+    seconds = settings.DASHBOARD_CACHE_SECONDS
+    if valid_until is not None:
+        seconds = min(seconds, math.ceil((valid_until - now).total_seconds()))
+    if window is not None:
+        seconds = min(seconds, math.ceil(window))
+    if seconds > 0:
+        try:
+            cache.set(key, Entry(value, valid_until), timeout=seconds)
+        except Exception:
+            logger.warning("dashboard cache: could not store %s", key, exc_info=True)
+
+
+def _window(versions: list[str]) -> float | None:
+    return replica_window(versions) if replica.reads_from() == replica.REPLICA else None
+
+
+def _page_parts(actor, node, filters) -> tuple:
+    return (node.pk, filters.date_from, filters.date_to, filters.period, scope_fingerprint(actor))
+
+
 def page(*, actor, node, filters, now: dt.datetime | None = None):
     """`page.build_page`, from the cache when nothing it shows has changed since it was computed."""
     from .page import build_page
 
     return cached(
-        parts=(node.pk, filters.date_from, filters.date_to, filters.period, scope_fingerprint(actor)),
+        parts=_page_parts(actor, node, filters),
         nodes=[node],
         build=lambda moment: build_page(actor=actor, node=node, filters=filters, now=moment),
         now=now,
@@ -162,30 +204,41 @@ def cached(*, parts: tuple, nodes: list, build, now: dt.datetime | None = None):
     if not enabled():
         return build(now)
     try:
-        keys = [_node_key(topic, node.pk) for node in nodes for topic in registry.topics()]
-        keys += [_tenant_key(tenant_id) for tenant_id in sorted({node.tenant_id for node in nodes})]
-        versions = _versions([*keys, _tenant_key(None)])
-        # Many nodes make a long key (a city of districts): hashed, so every cache backend takes it; the random
-        # part of a version names it (after "@": when it was written, for the replica's window).
-        text = ":".join(str(part) for part in (*parts, *(version.partition("@")[0] for version in versions)))
-        key = f"{PREFIX}:{hashlib.blake2b(text.encode(), digest_size=16).hexdigest()}"
-        entry = cache.get(key)
+        key, versions = _entry_key(parts, nodes)
+        found = _fresh(cache.get(key), now)
     except Exception:  # the cache is down: compute, as without it
         logger.warning("dashboard cache: unavailable", exc_info=True)
         return build(now)
-    if entry is not None and (entry.valid_until is None or now < entry.valid_until):
-        return entry.page
-    from_replica = replica.reads_from() == replica.REPLICA
+    if found is not None:
+        return found
+    window = _window(versions)
     built = build(now)
-    seconds = settings.DASHBOARD_CACHE_SECONDS
-    if built.valid_until is not None:
-        seconds = min(seconds, math.ceil((built.valid_until - now).total_seconds()))
-    window = replica_window(versions) if from_replica else None
-    if window is not None:
-        seconds = min(seconds, math.ceil(window))
-    if seconds > 0:
-        try:
-            cache.set(key, Entry(built, built.valid_until), timeout=seconds)
-        except Exception:
-            logger.warning("dashboard cache: could not store %s", key, exc_info=True)
+    _store(key, built, built.valid_until, now, window)
     return built
+
+
+def rendered(*, actor, node, filters, variant: str, render, now: dt.datetime | None = None):
+    """`render(page)` — what a view shows of the node's page, drawn for one `variant` (its language and route) —
+    kept beside the page under the same key and versions, so a view from the cache neither reads nor draws the
+    panels again. `render` must depend on nothing of the request but the variant (no user, no CSRF token)."""
+    from .page import build_page
+
+    now = now or timezone.now()
+    if not enabled():
+        return render(build_page(actor=actor, node=node, filters=filters, now=now))
+    try:
+        key, versions = _entry_key(_page_parts(actor, node, filters), [node])
+        drawn = _fresh(cache.get(f"{key}:{variant}"), now)
+        built = None if drawn is not None else _fresh(cache.get(key), now)
+    except Exception:  # the cache is down: compute, as without it
+        logger.warning("dashboard cache: unavailable", exc_info=True)
+        return render(build_page(actor=actor, node=node, filters=filters, now=now))
+    if drawn is not None:
+        return drawn
+    window = _window(versions)
+    if built is None:
+        built = build_page(actor=actor, node=node, filters=filters, now=now)
+        _store(key, built, built.valid_until, now, window)
+    drawn = render(built)
+    _store(f"{key}:{variant}", drawn, built.valid_until, now, window)
+    return drawn

@@ -10,7 +10,9 @@ A domain registers each of its panels once, from its AppConfig.ready() (the even
   cached with the page (it must pickle), so it holds values, not a language or a URL. Panels that sum the same
   rows share one read through `request.shared(key, compute)`: the page makes each shared read once.
 - `present(data, view)` turns the data into the template's context for one request (labels in the request's
-  language, links for `view.url_name`); a "chart" entry joins the JSON the page's charts read.
+  language, links for `view.url_name`); a "chart" entry joins the JSON the page's charts read. The panel as drawn
+  is cached with the data, per language and route, so `present` and the template use nothing else of the request
+  (no user, no CSRF token).
 - `template` draws the panel on the page, `screen_template` on the large screen ("" : not there).
 - `invalidated_by`: the topics whose writes under the node retire a cached page (`dashboards.cache.changed`).
 - `valid_until(data)`: when the data changes with the clock alone (an open event's deadline passing), or None.

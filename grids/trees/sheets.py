@@ -20,7 +20,6 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import load_workbook
 
 from yaohai.core.xlsx import build_sheet
 
@@ -143,6 +142,8 @@ class TreeSheet:
 
     def parse(self, file) -> tuple[list[TreeRow], list[RowError]]:
         """Read the sheet into rows; return the rows and every problem found (file-level and per cell)."""
+        from openpyxl import load_workbook  # loaded with the first upload, not with the app
+
         data = file if isinstance(file, bytes | bytearray) else read_upload(file)
         try:
             workbook = load_workbook(BytesIO(data), read_only=True, data_only=True)

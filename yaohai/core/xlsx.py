@@ -12,14 +12,15 @@ from io import BytesIO
 from itertools import chain, islice
 
 from django.http import HttpResponse
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+
+# openpyxl (~14 MiB, and numpy under it) is imported by the functions that write or read a workbook, not when the
+# apps load: a web worker that never builds a sheet stays that much smaller (docs/deployment.md, workers).
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 WIDTH_SAMPLE = 500  # rows read to size the columns
+# The control characters a sheet cannot hold: openpyxl.cell.cell.ILLEGAL_CHARACTERS_RE, the same pattern
+# (tests/exports check that the two agree), here so that cleaning a string does not load openpyxl.
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
 
 def clean_text(value: str) -> str:
@@ -45,6 +46,8 @@ def text_value(ws, value):
     if ILLEGAL_CHARACTERS_RE.search(value):
         value = clean_text(value)
     if value[:1] in ("=", "#"):
+        from openpyxl.cell import WriteOnlyCell
+
         return keep_text(WriteOnlyCell(ws, value=value))
     return value
 
@@ -78,6 +81,11 @@ def build_sheet(
     `groups` puts a merged header above runs of columns: (label, how many columns) in order, covering `headers`;
     a None label leaves its columns' headers merged over both header rows. The sheet is written in openpyxl's
     streaming mode, so a sheet of 100,000 rows costs little memory; column widths come from the first rows."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     columns = (["序号"] if numbered else []) + [str(h) for h in headers]
     head_rows = 2 if groups else 1
     rows = iter(rows)
