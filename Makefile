@@ -117,6 +117,8 @@ demo: install
 	@echo "==> demo events: a year of history in bulk, the last two weeks through the real services (first run only)"
 	env -u REDIS_URL DJANGO_DEBUG=1 DATABASE_URL=$(DEMO_DATABASE_URL) $(MANAGE) load_demo_events 340102 --count 50000 --recent 400
 	env -u REDIS_URL DJANGO_DEBUG=1 DATABASE_URL=$(DEMO_DATABASE_URL) $(MANAGE) load_demo_events 340103 --count 3000 --recent 60
+	@echo "==> the demo assessment: the last three months scored, the two older published (first run only; after the events)"
+	env -u REDIS_URL DJANGO_DEBUG=1 DATABASE_URL=$(DEMO_DATABASE_URL) $(MANAGE) load_demo_assessment
 	@echo "==> demo mediation: a year of cases in 长淮街道 and 铁路一村社区 (first run only; after the events)"
 	env -u REDIS_URL DJANGO_DEBUG=1 DATABASE_URL=$(DEMO_DATABASE_URL) $(MANAGE) load_demo_mediation
 	@echo "==> the demo resident (mobile 13800000001; sign-in codes go to var/resident_codes.jsonl)"
