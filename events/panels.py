@@ -67,7 +67,7 @@ def overdue_events(events, *, now: dt.datetime, limit: int | None = OVERDUE_LIMI
 
 def overdue_list(events, *, now: dt.datetime) -> list[selectors.ListRow]:
     """The dashboard's overdue list: the OVERDUE_LIMIT longest overdue, read as the event list's rows (values,
-    not models; the .xlsx ledger reads overdue_events)."""
+    not models; the .xlsx sheet reads overdue_events)."""
     chosen = events.filter(status__in=OPEN_STATUSES, due_at__lte=now).order_by("due_at", "id")
     rows = Event.objects.filter(pk__in=Subquery(chosen.values("pk")[:OVERDUE_LIMIT])).order_by("due_at", "id")
     return selectors.list_rows(rows, OVERDUE_LIMIT)
@@ -145,10 +145,11 @@ class LiveCounts(Breakdown):
     next_deadline: dt.datetime | None = None
 
 
-def live_counts(events, node: GridNode, now: dt.datetime) -> LiveCounts:
+def live_counts(events, node: GridNode | None, now: dt.datetime, *, column: str | None = None) -> LiveCounts:
     """"Overdue now" and "paused" change with the clock, so they are counted from the open events: one GROUP BY
-    over the open events in the range (a partial index holds them), by child and main category."""
-    column = kpis.CHILD_COLUMN[node.kind]
+    over the open events in the range (a partial index holds them), by child and main category. `column` groups
+    by another stamp instead of the node's children (the city level: `district_id`, with no node)."""
+    column = column or kpis.CHILD_COLUMN[node.kind]
     keys = [column, "main_category_id"] if column else ["main_category_id"]
     rows = (
         events.filter(status__in=OPEN_STATUSES)
@@ -177,26 +178,29 @@ def live_counts(events, node: GridNode, now: dt.datetime) -> LiveCounts:
     return live
 
 
-def rollup_sums(rows, node: GridNode) -> Breakdown:
+def rollup_sums(rows, node: GridNode | None, *, by: str | None = None) -> Breakdown:
     """The counters of the range's rollup rows summed per child and main category (with its name), in one query;
-    the KPI cards, the status breakdown, the children's and the categories' KPIs are all added up from it."""
-    child_key = "node_id" if kpis.CHILD_COLUMN[node.kind] else None
+    the KPI cards, the status breakdown, the children's and the categories' KPIs are all added up from it. `by`
+    sums per another column of the rows instead of the node's children (the city level: `parent_id`, the
+    district of its streets' rows, with no node)."""
+    child_key = by or ("node_id" if kpis.CHILD_COLUMN[node.kind] else None)
     sums = Breakdown(rollups.COLUMNS)
-    grouped = rows.order_by().values("node_id", "main_category_id", "main_category__name")
+    grouped = rows.order_by().values(child_key or "node_id", "main_category_id", "main_category__name")
     for row in grouped.annotate(**rollups.sum_expressions()):
         sums.add(row, child_key)
         sums.category_names[row["main_category_id"]] = row["main_category__name"]
     return sums
 
 
-def _kpis(sums: dict, live: dict) -> dict:
+def derive_kpis(sums: dict, live: dict) -> dict:
+    """The KPIs of one row of the rollup sums and the live counts."""
     return kpis.derive({**rollups.kpi_row(sums), **live})
 
 
 def totals_and_statuses(sums: Breakdown, live: Breakdown) -> tuple[dict, list[dict]]:
     """The KPI cards and the status breakdown."""
     statuses = [{"status": s.value, "label": s.label, "events": sums.total[f"s_{s.value}"]} for s in Status]
-    return _kpis(sums.total, live.total), statuses
+    return derive_kpis(sums.total, live.total), statuses
 
 
 def children_kpis(*, actor: User, node: GridNode, sums: Breakdown, live: Breakdown) -> list[ChildRow]:
@@ -205,7 +209,7 @@ def children_kpis(*, actor: User, node: GridNode, sums: Breakdown, live: Breakdo
     if kpis.CHILD_COLUMN[node.kind] is None:
         return []
     return [
-        ChildRow(node=c, kpis=_kpis(sums.of(sums.by_child, c.pk), live.of(live.by_child, c.pk)))
+        ChildRow(node=c, kpis=derive_kpis(sums.of(sums.by_child, c.pk), live.of(live.by_child, c.pk)))
         for c in child_nodes(actor=actor, node=node)
     ]
 
@@ -214,7 +218,7 @@ def category_kpis(sums: Breakdown, live: Breakdown) -> list[dict]:
     """KPIs per main category (大类), biggest first."""
     out = []
     for main, row in sums.by_category.items():
-        kpi = _kpis(row, live.of(live.by_category, main))
+        kpi = derive_kpis(row, live.of(live.by_category, main))
         kpi["category__parent_id"] = main
         kpi["category__parent__name"] = sums.category_names.get(main) or ""
         out.append(kpi)
@@ -236,14 +240,14 @@ def trend(rows, period: str) -> list[dict]:
         start = row["period"]
         if isinstance(start, dt.datetime):
             start = start.date()
-        out.append({**_kpis(row, {}), "period": start})
+        out.append({**derive_kpis(row, {}), "period": start})
     return out
 
 
 # The panels. Their reads are shared through the page's request: the KPI cards, the statuses, the categories and
 # the children's ranking and map all add up the same two queries (the rollup sums and the live counts).
 
-DASHBOARD = "events.dashboard"  # the export kind of the panels' ledgers (events.exports builds it)
+DASHBOARD = "events.dashboard"  # the export kind of the panels' sheets (events.exports builds it)
 
 
 def _events(request):
@@ -305,32 +309,33 @@ def build_overdue(request) -> list[selectors.ListRow]:
 def register_panels() -> None:
     """Called from EventsConfig.ready(): the events' panels of every node's page."""
     every_write = ("events",)  # a write of an event under the node retires the page (events.services)
+    # All but the overdue list are counts (aggregate=True): the city level may show them; the list names events.
     register(Panel(
-        key="events.kpis", build=build_kpis, present=display.kpis_, order=10, invalidated_by=every_write,
+        key="events.kpis", aggregate=True, build=build_kpis, present=display.kpis_, order=10, invalidated_by=every_write,
         template="events/dashboard/kpis.html", screen_template="events/dashboard/_cards.html",
         valid_until=lambda data: data["next_deadline"],  # "overdue now" moves with the clock alone
     ))
     register(Panel(
-        key="events.trend", build=build_trend, present=display.trend, order=20, invalidated_by=every_write,
+        key="events.trend", aggregate=True, build=build_trend, present=display.trend, order=20, invalidated_by=every_write,
         template="events/dashboard/trend.html", screen_template="events/dashboard/screen_trend.html",
     ))
     register(Panel(
-        key="events.statuses", build=build_statuses, present=display.statuses, order=30,
+        key="events.statuses", aggregate=True, build=build_statuses, present=display.statuses, order=30,
         invalidated_by=every_write,
         template="events/dashboard/statuses.html", screen_template="events/dashboard/screen_statuses.html",
     ))
     register(Panel(
-        key="events.map", build=build_children, present=display.children_map, order=40, invalidated_by=every_write,
+        key="events.map", aggregate=True, build=build_children, present=display.children_map, order=40, invalidated_by=every_write,
         template="events/dashboard/map.html", screen_template="events/dashboard/screen_map.html",
     ))
     register(Panel(
-        key="events.categories", build=build_categories, present=display.categories, order=50,
+        key="events.categories", aggregate=True, build=build_categories, present=display.categories, order=50,
         invalidated_by=every_write,
         template="events/dashboard/categories.html", screen_template="events/dashboard/screen_categories.html",
         exports=(PanelExport("categories", DASHBOARD, _("KPIs by category")),),
     ))
     register(Panel(
-        key="events.ranking", build=build_children, present=display.ranking, order=60, invalidated_by=every_write,
+        key="events.ranking", aggregate=True, build=build_children, present=display.ranking, order=60, invalidated_by=every_write,
         template="events/dashboard/ranking.html", screen_template="events/dashboard/screen_ranking.html",
         exports=(PanelExport("children", DASHBOARD, _("Children's KPIs")),),
     ))

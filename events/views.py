@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from exports.responses import answer as export_answer
@@ -127,7 +128,7 @@ def event_list(request):
 
 @login_required
 def export(request):
-    """The filtered list as an .xlsx ledger: at once when small, else built in the background and downloaded from
+    """The filtered list as an .xlsx sheet: at once when small, else built in the background and downloaded from
     我的导出 (exports; the builder is events.exports)."""
     query = request.GET.copy()
     query.pop("after", None)
@@ -212,6 +213,21 @@ def detail(request, pk):
     """An event: its facts, its timeline with photos, and a form for each step the user may take."""
     event = _event_or_404(request, pk)
     return render(request, "events/detail.html", _detail_context(request, event))
+
+
+@login_required
+@require_POST
+@sensitive_post_parameters("reason")
+def reveal_phone(request, pk):
+    """The caller's phone in full, once, on this page (never in a URL): a reason, an audit row."""
+    event = _event_or_404(request, pk)
+    try:
+        phone = services.reveal_resident_phone(actor=request.user, event=event, reason=request.POST.get("reason", ""))
+    except DomainError as exc:
+        return render_refusal(request, exc, "events/detail.html", _detail_context(request, event))
+    response = render(request, "events/detail.html", {**_detail_context(request, event), "revealed_phone": phone})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required

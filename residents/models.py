@@ -135,7 +135,7 @@ class ReopenRequest(ScopedModel):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["event"], condition=Q(status="pending"), name="one_pending_reopen"),
+            models.UniqueConstraint(fields=["tenant", "event"], condition=Q(status="pending"), name="one_pending_reopen"),
             models.CheckConstraint(condition=Q(status__in=ReopenStatus.values), name="reopen_status_valid"),
         ]
 

@@ -27,8 +27,8 @@ from events.choices import FINAL_STATUSES, LogAction, Source
 from events.models import DESCRIPTION_MAX_LENGTH, Category, Event, EventLog
 from events.services import report_event
 from grids.models import Tenant
-from registry import crypto
 from yaohai.core.errors import DomainError, Invalid, NotAllowed, NotFound
+from yaohai.core.personal import crypto
 
 from . import throttles
 from .models import Open311Client, Open311Request, ResidentSettings

@@ -61,7 +61,7 @@ def intake_actor(tenant: Tenant) -> User:
         user.save()
     post, _created = Post.objects.get_or_create(
         tenant=tenant, code=INTAKE_POST,
-        defaults={"name": "居民上报通道", "tier": PostTier.SUPPORT, "actions": ["report"], "sort_order": 990,
+        defaults={"name": "居民上报通道", "tier": PostTier.SUPPORT, "rights": ["report"], "sort_order": 990,
                   "duties": "代居民提交随手拍上报（系统账号，不能登录）。"},
     )
     if not Assignment.objects.current(timezone.localdate()).filter(user=user, post=post).exists():

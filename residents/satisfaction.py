@@ -117,9 +117,3 @@ def callbacks(*, actor: User, done: bool = False, limit: int = 200) -> list[Even
     else:
         rows = rows.filter(satisfaction="").order_by("closed_at", "id")
     return list(rows.select_related("category", "node")[:limit])
-
-
-def mask_phone(phone: str) -> str:
-    """138****2222: enough to know whom to call back from the event's page, no more on a list."""
-    digits = (phone or "").strip()
-    return digits[:3] + "****" + digits[-4:] if len(digits) >= 8 else ("*" * len(digits))

@@ -19,6 +19,11 @@ from events import services as event_services
 from events.choices import Satisfaction
 from grids.models import Tenant
 from grids.selectors import boundaries_geojson
+from parties import selectors as party_selectors
+from parties import services as party_services
+from parties.models import Activity, SignUp
+from points import selectors as point_selectors
+from points.services import spending
 from yaohai.core.client_ip import client_ip
 from yaohai.core.errors import DomainError
 
@@ -116,6 +121,55 @@ def large_text(request):
 def home(request):
     """我的: what she can do, and the slots other domains fill (passbook, activities, notices) once they land."""
     return _render(request, "residents/home.html", {"account": request.resident, "slots": selectors.slots(request.resident)})
+
+
+@resident_required
+def passbook(request):
+    """我的积分: her household's passbook — balance, its entries newest first (keyset), the rewards within reach."""
+    account = request.resident
+    if not account.is_confirmed:
+        raise Http404
+    book = point_selectors.household_passbook(household_id=account.household_id)
+    rows, next_before = [], None
+    if book is not None:
+        try:
+            before = int(request.GET.get("before") or 0) or None
+        except ValueError:
+            before = None
+        rows = point_selectors.history(book, before=before)
+        if len(rows) > point_selectors.PAGE:
+            rows = rows[: point_selectors.PAGE]
+            next_before = rows[-1].pk
+    rewards = list(spending.within_reach(book)[:10]) if book is not None else []
+    return _render(request, "residents/passbook.html",
+                   {"account": account, "book": book, "rows": rows, "next_before": next_before, "rewards": rewards})
+
+
+@resident_required
+def activities(request):
+    """活动报名: the coming activities of her community's centres, and signing up for one (places never overbook:
+    parties.services.sign_up counts under the activity's row lock)."""
+    account = request.resident
+    if not account.is_confirmed:
+        raise Http404
+    now = timezone.now()
+    if request.method == "POST":
+        try:
+            found = party_selectors.activity_in_community(
+                tenant_id=account.tenant_id, community_id=account.community_id, pk=int(request.POST.get("activity"))
+            )
+        except (Activity.DoesNotExist, TypeError, ValueError):
+            raise Http404 from None
+        try:
+            party_services.sign_up(activity=found, user=request.user, now=now)
+        except DomainError as refusal:
+            messages.error(request, refusal.message)
+        else:
+            messages.success(request, _("You are signed up for “%(title)s”.") % {"title": found.title})
+        return redirect("residents:activities")
+    rows = party_selectors.coming_in_community(tenant_id=account.tenant_id, community_id=account.community_id, now=now)
+    mine = set(SignUp.objects.filter(user=request.user, activity__in=rows).values_list("activity_id", flat=True))
+    return _render(request, "residents/activities.html", {"rows": rows, "mine": mine})
 
 
 @resident_required
@@ -312,7 +366,7 @@ def callbacks(request):
     if done:
         return redirect("residents:callbacks")
     return render(request, "residents/callbacks.html", {
-        "rows": [(event, satisfaction.mask_phone(event.resident_phone)) for event in rows],
+        "rows": [(event, event.resident_phone_masked) for event in rows],  # sealed at rest; revealed on the event page
         "done": satisfaction.callbacks(actor=request.user, done=True, limit=50),
         "levels": Satisfaction.choices, "error": error,
     }, status=400 if error else 200)

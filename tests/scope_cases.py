@@ -8,8 +8,9 @@ SCOPE_CASES maps a URL name to a case:
    kind of record in a sibling community or in another tenant answers 404.
 - {"kind": "list", "objects": ..., "kwargs": fn(world) -> dict (optional), "marker": fn(obj) -> str,
    "query": dict (optional)}: the response carries the inside record's marker and neither of the others'.
-The viewer is the head of community A/S1/C1 (see tests/world.py), unless a "list" or "self" case names another
-world user as its "viewer" (e.g. "A:auditor" for the pages of a role that no post grants).
+The viewer is the head of community A/S1/C1 (see tests/world.py), unless a case names another world user as its
+"viewer" (e.g. "A:auditor" for the pages of a role that no post grants; a city officer, whom the case's "objects"
+or "prepare" (fn(world)) makes, for the city's pages).
 """
 
 from grids.models import Assignment, Post

@@ -74,7 +74,7 @@ def test_no_message_in_the_code_is_missing_from_the_catalogue(tmp_path):
     """Extract the messages again from a copy of the project: nothing may come out untranslated."""
     root = CATALOGUE.parents[2]
     for name in ("manage.py", "yaohai", "audit", "grids", "exports", "dashboards", "events", "registry", "parties",
-                 "mediation", "points", "residents", "assessment", "templates", "locale"):
+                 "mediation", "points", "residents", "assessment", "cities", "templates", "locale"):
         source = root / name
         if source.is_dir():
             shutil.copytree(source, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))

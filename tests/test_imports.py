@@ -1,7 +1,7 @@
 """The import order of the apps, read from the source (ast), not from a running interpreter:
 
     yaohai.core → audit → grids → exports → dashboards → events → registry → (parties, mediation) → points
-    → residents → assessment
+    → residents → assessment → cities
 
 An app may import its own modules and the apps to its left, never one to its right nor a peer of its own tier
 (lazy imports inside functions included: a lazy import is still a dependency). The project's wiring (yaohai's
@@ -34,6 +34,7 @@ TIERS: tuple[tuple[str, ...], ...] = (
     ("points",),  # the passbook credits parties' activities and partner units' rewards
     ("residents",),  # residents' own pages: their reports, passbook, activities and notices
     ("assessment",),
+    ("cities",),  # the city level: rolls up the districts' dashboards (events' panels) and their assessment
 )
 PROJECT = "yaohai"  # settings, urls, celery, wsgi: the wiring of every app
 # Modules of yaohai.core that are wiring too: the pages every role shares (the role homes read the grids; the

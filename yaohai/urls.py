@@ -44,6 +44,7 @@ urlpatterns = [
     path("", include("residents.urls")),  # /r/ (residents' own pages) and /residents/ (the officers' queue)
     path("dashboards/", include("dashboards.urls")),
     path("assessment/", include("assessment.urls")),
+    path("cities/", include("cities.urls")),
     path("exports/", include("exports.urls")),
     path("api/v1/auth/token/", accounts_api.TokenView.as_view(), name="api-token"),
     path("api/v1/", api_root_view(), name="api-root"),

@@ -14,7 +14,7 @@ COMMUNITIES = {"inside": "A/S1/C1", "sibling": "A/S1/C2", "foreign": "B/S1/C1"}
 def account_in(node, phone: str, username: str):
     """A resident account of the community `node`, made as the sign-in makes it (phone encrypted, indexed, masked)."""
     from grids.models import User
-    from registry import crypto
+    from yaohai.core.personal import crypto
 
     user = User.objects.create(username=username, tenant=node.tenant)
     account = ResidentAccount(user=user, phone_index=crypto.blind_index(phone, PHONE_PURPOSE),
@@ -98,6 +98,8 @@ SCOPE_CASES = {
     "residents:my_report": {"kind": "public"},  # her own report (test_reports: another's is a 404)
     "residents:join": {"kind": "public"},  # an open report of her district only (test_reports)
     "residents:notices": {"kind": "public"},  # her own messages
+    "residents:passbook": {"kind": "public"},  # her household's passbook only (test_slots)
+    "residents:activities": {"kind": "public"},  # her community's activities only (test_slots: another's is a 404)
     "residents:rate": {"kind": "public"},  # her own report only (test_reports: another's is a 404)
     "residents:reopens": {"kind": "list", "objects": reopens, "marker": by_request},
     "residents:queue": {"kind": "list", "objects": accounts, "marker": by_link},

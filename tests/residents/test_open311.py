@@ -16,10 +16,10 @@ from hypothesis import strategies as st
 from events.choices import Source, Status
 from events.models import Event
 from grids.services import update_node
-from registry import crypto
 from residents import open311
 from residents.models import Open311Request, ResidentSettings
 from tests.events.conftest import EventWorld
+from yaohai.core.personal import crypto
 
 from .test_reports import LAMP, square
 
