@@ -9,8 +9,10 @@ grid's box (deterministic from its id; one UPDATE, then ANALYZE). Probes, drawn 
 - "near an open event": the point of an open Yaohai event filed in the window, jittered by up to ±20 m, with its
   subcategory — the case where a candidate exists (the event itself is at least one);
 - "anywhere": a random point in a random grid of Yaohai with a random subcategory — mostly no candidate.
-Each probe is timed with perf_counter around the call (one SQL query and the Python ranking); the table gives the
-median, p95 and max over the runs, the candidates found, and the plan of one probe. docs/bench.md holds results.
+Each probe is timed with perf_counter around the call (one SQL query and the Python ranking) — the wall time, which
+on a busy machine includes waiting for a core — and with thread_time (this process's CPU); PostgreSQL's own
+execution time comes from EXPLAIN ANALYZE of the same query. The table gives medians (and the wall time's p95 and
+max), the candidates found, and the plan of one probe. docs/bench.md holds results.
 """
 
 from __future__ import annotations
@@ -69,19 +71,23 @@ def _probes(tenant, runs: int, rng: random.Random, now) -> dict[str, list]:
     return {"near an open event": near, "anywhere": anywhere}
 
 
-def _time(tenant, probes, now) -> tuple[list[float], list[int]]:
+def _time(tenant, probes, now) -> tuple[list[float], list[float], list[int]]:
+    """Wall time and this process's CPU time of each call (ms), and the candidates it found: on a busy machine the
+    wall time waits for a core; the CPU time is what the call itself costs in Python."""
     from events import duplicates
 
-    times, found = [], []
+    times, cpu, found = [], [], []
     for category, lon, lat in probes:
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.thread_time()
         rows = duplicates.candidates(tenant_id=tenant.pk, category=category, lon=lon, lat=lat, now=now)
         times.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.thread_time() - start_cpu) * 1000)
         found.append(len(rows))
-    return times, found
+    return times, cpu, found
 
 
-def _plan(tenant, probe, now) -> str:
+def _explain(tenant, probe, now) -> list[str]:
+    """EXPLAIN ANALYZE of the probe's query: its plan, whose last line is PostgreSQL's execution time."""
     from django.db import connection
 
     from events import duplicates
@@ -98,7 +104,12 @@ def _plan(tenant, probe, now) -> str:
     sql, params = captured[0]
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + sql, params)
-        return "\n".join(row[0] for row in cursor.fetchall())
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _sql_ms(tenant, probes, now) -> list[float]:
+    lines = (_explain(tenant, probe, now) for probe in probes)
+    return [float(next(x for x in plan if x.startswith("Execution Time")).split()[2]) for plan in lines]
 
 
 def main(argv=None) -> int:
@@ -127,21 +138,25 @@ def main(argv=None) -> int:
         version = cursor.fetchone()[0].split(",")[0]
     print(f"{total:,} events; {version}; {args.runs} probes of each kind after {min(args.runs, 20)} untimed")
     print()
-    print(f"{'probe':<22}{'median ms':>11}{'p95 ms':>9}{'max ms':>9}{'found (mean)':>14}{'with any':>10}")
-    print("-" * 75)
+    print("wall = the call's time (median, p95, max); cpu = this process's CPU in it (median); "
+          "SQL = PostgreSQL's execution time (EXPLAIN ANALYZE, median of the first 50 probes)")
+    print()
+    print(f"{'probe':<22}{'wall ms':>9}{'p95 ms':>9}{'max ms':>9}{'cpu ms':>9}{'SQL ms':>9}{'found':>7}{'with any':>10}")
+    print("-" * 84)
     for label, rows in probes.items():
         if not rows:
             continue
         _time(tenant, rows[: min(args.runs, 20)], now)  # warm-up
-        times, found = _time(tenant, rows, now)
+        times, cpu, found = _time(tenant, rows, now)
+        sql = _sql_ms(tenant, rows[:50], now)
         times.sort()
         p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
-        print(f"{label:<22}{statistics.median(times):>11.2f}{p95:>9.2f}{times[-1]:>9.2f}"
-              f"{statistics.mean(found):>14.2f}{sum(1 for n in found if n) / len(found):>10.0%}")
+        print(f"{label:<22}{statistics.median(times):>9.2f}{p95:>9.2f}{times[-1]:>9.2f}{statistics.median(cpu):>9.2f}"
+              f"{statistics.median(sql):>9.2f}{statistics.mean(found):>7.2f}{sum(1 for n in found if n) / len(found):>10.0%}")
     print()
     first = next(iter(rows for rows in probes.values() if rows))
     print("plan of one probe (near an open event):")
-    print(_plan(tenant, first[0], now))
+    print("\n".join(_explain(tenant, first[0], now)))
     return 0
 
 
