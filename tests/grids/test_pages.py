@@ -110,7 +110,10 @@ def test_home_and_node_pages_run_a_constant_number_of_queries(world, client_for,
     # The workbench: session, user, 待办 (2), three figures, unread notifications (2), nodes (2), gaps (1 + one per
     # required post), and a fixed few for each domain's panel (mediation's 待办, points' approvals, the parties'
     # overview, residents waiting to be confirmed, the committee seats that make a resident representative): the
-    # same at any size of the jurisdiction.
+    # same at any size of the jurisdiction. Counted on a second view: the first reads the working calendar, which a
+    # process keeps for a minute (and from November it also asks whether next year's is loaded, so a first view's
+    # count depends on the date).
+    client.get(reverse("home"))
     with django_assert_max_num_queries(21):
         client.get(reverse("home"))
 
