@@ -68,14 +68,17 @@ define INSTALL_LOCK
 	fi
 endef
 
-.PHONY: help demo test lint migrate backup static serve worker beat install install-dev lock clean
+.PHONY: help demo test lint migrate backup static serve worker worker-sweeps worker-exports worker-assessment \
+	worker-notifications beat install install-dev lock clean
 
 help:
 	@echo "make demo      run the demo on http://localhost:$(PORT)/ (SQLite, demo district, DEBUG on)"
 	@echo "make test      ruff, makemigrations --check, the whole pytest suite (DATABASE_URL/REDIS_URL honoured)"
 	@echo "make lint      ruff only"
 	@echo "make serve     gunicorn on $(HOST):$(PORT) (production settings: see .env.example)"
-	@echo "make worker    a Celery worker (needs REDIS_URL)"
+	@echo "make worker    a Celery worker of every queue (needs REDIS_URL)"
+	@echo "make worker-sweeps / worker-exports / worker-assessment / worker-notifications"
+	@echo "               a worker of one queue, with its concurrency and time limits (yaohai/queues.py)"
 	@echo "make beat      the Celery beat scheduler, one per deployment (needs REDIS_URL)"
 	@echo "make migrate   apply migrations to DATABASE_URL"
 	@echo "make backup    back up the database and media with checksums (manage.py restore checks a restore)"
@@ -111,9 +114,9 @@ demo: install
 	env -u REDIS_URL DJANGO_DEBUG=1 DATABASE_URL=$(DEMO_DATABASE_URL) $(MANAGE) load_demo_parties
 	@echo "==> the demo passbooks: Langya's alley stewards and volunteers, a year of services and rewards (first run only)"
 	env -u REDIS_URL DJANGO_DEBUG=1 DATABASE_URL=$(DEMO_DATABASE_URL) $(MANAGE) load_demo_points
-	@echo "==> demo events through the real services (first run only: about two minutes)"
-	env -u REDIS_URL DJANGO_DEBUG=1 DATABASE_URL=$(DEMO_DATABASE_URL) $(MANAGE) load_demo_events 340102 --count 2000
-	env -u REDIS_URL DJANGO_DEBUG=1 DATABASE_URL=$(DEMO_DATABASE_URL) $(MANAGE) load_demo_events 340103 --count 300
+	@echo "==> demo events: a year of history in bulk, the last two weeks through the real services (first run only)"
+	env -u REDIS_URL DJANGO_DEBUG=1 DATABASE_URL=$(DEMO_DATABASE_URL) $(MANAGE) load_demo_events 340102 --count 50000 --recent 400
+	env -u REDIS_URL DJANGO_DEBUG=1 DATABASE_URL=$(DEMO_DATABASE_URL) $(MANAGE) load_demo_events 340103 --count 3000 --recent 60
 	@echo "==> demo mediation: a year of cases in 长淮街道 and 铁路一村社区 (first run only; after the events)"
 	env -u REDIS_URL DJANGO_DEBUG=1 DATABASE_URL=$(DEMO_DATABASE_URL) $(MANAGE) load_demo_mediation
 	@echo "==> the demo resident (mobile 13800000001; sign-in codes go to var/resident_codes.jsonl)"
@@ -152,8 +155,13 @@ serve: install
 	$(BIN)/gunicorn yaohai.wsgi:application --bind $(HOST):$(PORT) --workers $(WEB_CONCURRENCY) \
 		--timeout $(GUNICORN_TIMEOUT) --access-logfile - --error-logfile - --no-control-socket
 
+# One worker of every queue (one machine), or one worker per queue (several machines; yaohai/queues.py gives each
+# its queues, concurrency and time limits; docs/deployment.md). Beat stays one per deployment.
 worker: install
-	$(BIN)/celery -A yaohai worker --loglevel=INFO --concurrency=$(CELERY_CONCURRENCY)
+	$(BIN)/celery -A yaohai worker --loglevel=INFO --concurrency=$(CELERY_CONCURRENCY) $$($(BIN)/python -m yaohai.queues all)
+
+worker-sweeps worker-exports worker-assessment worker-notifications: worker-%: install
+	$(BIN)/celery -A yaohai worker --loglevel=INFO $$($(BIN)/python -m yaohai.queues $*)
 
 beat: install
 	$(BIN)/celery -A yaohai beat --loglevel=INFO --schedule=$(CELERY_BEAT_SCHEDULE_FILE)

@@ -187,9 +187,9 @@ class Score(ScopedModel):
         ordering = ["run", "subject_kind", "-total", "node", "user"]
         constraints = [
             models.UniqueConstraint(
-                fields=["run", "node", "user"], condition=Q(user__isnull=False), name="score_worker_unique"
+                fields=["tenant", "run", "node", "user"], condition=Q(user__isnull=False), name="score_worker_unique"
             ),
-            models.UniqueConstraint(fields=["run", "node"], condition=Q(user__isnull=True), name="score_node_unique"),
+            models.UniqueConstraint(fields=["tenant", "run", "node"], condition=Q(user__isnull=True), name="score_node_unique"),
             models.CheckConstraint(condition=_in("subject_kind", SubjectKind), name="score_subject_kind_valid"),
             models.CheckConstraint(
                 condition=Q(subject_kind=SubjectKind.WORKER, user__isnull=False)

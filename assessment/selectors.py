@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q
 
 from grids import selectors as grid_selectors
@@ -39,7 +40,7 @@ def assessable_node(*, actor, pk: int) -> GridNode:
 
 def assessable_top_nodes(*, actor) -> list[GridNode]:
     """The top nodes of the actor's `assess` jurisdiction, where their assessment pages start."""
-    return grid_selectors.home_nodes(actor=actor, action=ASSESS)
+    return grid_selectors.home_nodes(actor=actor, right=ASSESS)
 
 
 def runs_of(*, tenant_id: int, published_only: bool = False) -> list[AssessmentRun]:
@@ -70,6 +71,15 @@ class Row:
     def __getattr__(self, name):
         return getattr(self.score, name)
 
+    @property
+    def scored(self) -> bool:
+        """Whether any indicator measured something: a rate over some events, or a count towards a target that is
+        not zero (else the total is a 0 of nothing and the ranks are ties)."""
+        return any(
+            item.get("points") is not None and (item.get("numerator") or not item.get("needs_target"))
+            for item in self.items
+        )
+
 
 def breakdown(score: Score) -> list[dict]:
     """The score's indicators in catalogue order, each with its label and definition."""
@@ -92,32 +102,40 @@ class NodeBoard:
     children: list[Row] = field(default_factory=list)
     workers: list[Row] = field(default_factory=list)
     rank_field: str = "rank_in_community"
+    page: Page | None = None  # the page of workers shown (None: all of them, for the A4 sheet and the .xlsx)
+    offset: int = 0  # how many workers rank before the first one shown
 
 
-def node_board(*, actor, node: GridNode, run: AssessmentRun | None) -> NodeBoard:
-    """A node's page for one run: its own score, its children's ranking and its grid workers' (one query)."""
+WORKERS_PER_PAGE = 50
+
+
+def node_board(*, actor, node: GridNode, run: AssessmentRun | None, page=None) -> NodeBoard:
+    """A node's page for one run: its own score and its children's ranking (one query), and its grid workers' —
+    every one (one query), or one page of WORKERS_PER_PAGE when `page` is given (a count and a slice)."""
     board = NodeBoard(node=node, run=run, rank_field=RANK_FOR_PAGE[node.kind])
     if run is None:
         return board
     child_kind = CHILD_KIND[node.kind]
-    wanted = Q(subject_kind=SubjectKind.WORKER) | Q(node_id=node.pk, user__isnull=True)
-    if child_kind:
-        wanted |= Q(subject_kind=child_kind)
-    rows = (
+    scores = (
         Score.objects.visible_to(actor, ASSESS)
         .filter(run=run, **{f"{node.kind}_id": node.pk})
-        .filter(wanted)
         .select_related("user", "node", "node__parent", "node__parent__parent")
         .order_by("-total", "node__code", "user__username")
     )
-    for score in rows:
-        row = Row(score, breakdown(score))
-        if score.user_id is not None:
-            board.workers.append(row)
-        elif score.node_id == node.pk:
-            board.own = row
+    nodes = Q(node_id=node.pk, user__isnull=True)
+    if child_kind:
+        nodes |= Q(subject_kind=child_kind)
+    for score in scores.filter(nodes):
+        if score.node_id == node.pk:
+            board.own = Row(score, breakdown(score))
         else:
-            board.children.append(row)
+            board.children.append(Row(score, breakdown(score)))
+    workers = scores.filter(subject_kind=SubjectKind.WORKER)
+    if page is not None:
+        board.page = Paginator(workers, WORKERS_PER_PAGE).get_page(page)
+        board.offset = board.page.start_index() - 1 if board.page.object_list else 0
+        workers = board.page.object_list
+    board.workers = [Row(score, breakdown(score)) for score in workers]
     return board
 
 

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from grids.models import GridNode
 from yaohai.core.errors import DomainError
+from yaohai.core.replica import replica_reads
 from yaohai.core.xlsx import xlsx_response
 
 from . import selectors, services, tasks
@@ -27,7 +28,6 @@ from .forms import ComputeForm, PublishForm
 from .indicators import indicators
 from .months import MonthError, current_month, label, parse_month, previous_month
 from .rights import ASSESS
-from .xlsx import build_sheet
 
 
 def _node_or_404(request, pk) -> GridNode:
@@ -59,6 +59,7 @@ def _query(run) -> str:
 
 
 @login_required
+@replica_reads()
 def index(request):
     """考核: the top nodes of the officer's assess jurisdiction, each opening its month; a link to 我的考核."""
     nodes = selectors.assessable_top_nodes(actor=request.user)
@@ -66,6 +67,7 @@ def index(request):
 
 
 @login_required
+@replica_reads()
 def me(request):
     """我的考核: the grid worker's score, ranks and breakdown in the newest published month (or the one asked)."""
     month, _version, error = _month_and_version(request)
@@ -78,11 +80,12 @@ def me(request):
     return render(request, "assessment/me.html", context, status=400 if error else 200)
 
 
-def _node_context(request, node, *, compute_form=None, publish_form=None, error=None) -> dict:
+def _node_context(request, node, *, compute_form=None, publish_form=None, error=None, paged=False) -> dict:
     month, version, query_error = _month_and_version(request)
     runs = selectors.runs_of(tenant_id=node.tenant_id)
     run = None if query_error else selectors.pick_run(runs, month, version)
-    board = selectors.node_board(actor=request.user, node=node, run=run)
+    page = (request.GET.get("page") or 1) if paged else None
+    board = selectors.node_board(actor=request.user, node=node, run=run, page=page)
     months = []
     for r in runs:
         if not months or months[-1]["month"] != r.month:
@@ -120,14 +123,16 @@ def _path(request, node) -> list[tuple[GridNode, bool]]:
 
 
 @login_required
+@replica_reads()
 def node_page(request, pk):
     """A node's month: its own score, its children's and its grid workers' ranking; compute and publish."""
     node = _node_or_404(request, pk)
-    context = _node_context(request, node)
+    context = _node_context(request, node, paged=True)
     return render(request, "assessment/node.html", context, status=400 if context["error"] else 200)
 
 
 @login_required
+@replica_reads()
 def sheet(request, pk):
     """The month's sheet to print on A4 (print CSS; the browser's print dialog makes the PDF)."""
     node = _node_or_404(request, pk)
@@ -138,6 +143,7 @@ def sheet(request, pk):
 
 
 @login_required
+@replica_reads()
 def export(request, pk):
     """The month's sheet as a formatted .xlsx: a title row, 序号, merged headers; workers and nodes."""
     node = _node_or_404(request, pk)
@@ -147,12 +153,15 @@ def export(request, pk):
     run = context["run"]
     if run is None:
         return HttpResponseBadRequest(_("This month has not been scored yet."))
+    from .xlsx import build_sheet  # openpyxl loads with the first sheet asked for, not with the app
+
     content = build_sheet(context["board"], context["indicators"])
     return xlsx_response(f"{node.name}-考核-{label(run.month)}-v{run.version}.xlsx", content)
 
 
 def _refused(request, node, status, error, **forms):
-    return render(request, "assessment/node.html", _node_context(request, node, error=error, **forms), status=status)
+    context = _node_context(request, node, error=error, paged=True, **forms)
+    return render(request, "assessment/node.html", context, status=status)
 
 
 @login_required

@@ -1,5 +1,5 @@
 """The month's sheet as .xlsx: a title row, 序号, and two header rows — each indicator's name merged over its
-value and points, the ranks under one merged heading. The same look as yaohai.core.xlsx's ledgers, which are
+value and points, the ranks under one merged heading. The same look as yaohai.core.xlsx's sheets, which are
 one sheet per file; this workbook has two (grid workers, nodes) and an A4 landscape page set-up."""
 
 from __future__ import annotations
@@ -65,9 +65,9 @@ def _sheet(ws, title: str, lead: list[str], indicators, ranks: list[str], rows: 
     ws.cell(row=1, column=1).alignment = Alignment(horizontal="center")
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last)
     for index, values in enumerate(rows, start=1):
-        append_row(ws, [index, *values])  # names as typed stay text (yaohai.core.xlsx)
+        row = append_row(ws, [index, *values])  # names as typed stay text (yaohai.core.xlsx)
         for c in range(1, last + 1):
-            ws.cell(row=ws.max_row, column=c).border = BOX
+            ws.cell(row=row, column=c).border = BOX
     for c in range(1, last + 1):
         ws.column_dimensions[get_column_letter(c)].width = 16 if c in range(2, 2 + len(lead)) else 9
     ws.freeze_panes = ws.cell(row=4, column=2 + len(lead))

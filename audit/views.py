@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yaohai.core.xlsx import build_ledger, xlsx_response
+from yaohai.core.xlsx import build_sheet, xlsx_response
 
 from . import selectors, services
 from .models import Kind
@@ -65,7 +65,7 @@ def export(request):
     )
     headers = [_("Time"), _("Who"), _("Address"), _("Kind"), _("Action"), _("Object type"), _("Object id"),
                _("Object"), _("Summary"), _("Chain position"), _("Hash")]
-    content = build_ledger(_("Audit trail"), headers, rows)
+    content = build_sheet(_("Audit trail"), headers, rows)
     services.record("audit.export", kind=Kind.READ, summary={"filters": request.GET.dict()})
     return xlsx_response(f"{_('Audit trail')}-{timezone.localdate():%Y%m%d}.xlsx", content)
 

@@ -1,5 +1,5 @@
 """Generate the bench database: the demo districts (Yaohai: 13 streets, 66 communities, 596 grids, with staff; and
-Luyang as the second tenant) plus events spread over two years, inserted with COPY.
+Luyang as the second tenant) plus events spread over two years (events.history), inserted with COPY.
 
     DJANGO_SETTINGS_MODULE=yaohai.settings .venv/bin/python -m bench.generate --events 1000000 \\
         --database-url postgres://postgres@127.0.0.1:5432/yaohai_bench
@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import random
 import sys
 import time
 from urllib.parse import urlsplit, urlunsplit
@@ -51,158 +50,10 @@ def _setup_django(url: str) -> None:
     django.setup()
 
 
-# Status mix by age: (status, weight). Recent events are still moving; old ones are settled.
-RECENT_MIX = [
-    ("reported", 5), ("accepted", 5), ("dispatched", 7), ("in_progress", 10), ("handled", 5), ("rework", 3),
-    ("rejected", 5), ("closed", 60),
-]
-OLD_MIX = [("closed", 88), ("rejected", 6), ("in_progress", 2), ("accepted", 1), ("handled", 1), ("rework", 2)]
-OPEN = {"reported", "accepted", "dispatched", "in_progress", "handled", "rework"}
-
-
-def _pick(rng: random.Random, mix: list[tuple[str, int]]) -> str:
-    return rng.choices([s for s, _w in mix], weights=[w for _s, w in mix])[0]
-
-
-def _grids(tenant):
-    """(grid node, reporter id, weight) for every live grid of the tenant."""
-    from grids.models import Assignment, GridNode, User
-
-    grids = list(GridNode.objects.filter(tenant=tenant, kind="grid", is_archived=False).order_by("code"))
-    workers = dict(
-        Assignment.objects.filter(tenant=tenant, post__code="grid_worker").values_list("node_id", "user_id")
-    )
-    fallback = User.objects.filter(tenant=tenant).order_by("id").values_list("id", flat=True).first()
-    rng = random.Random(f"weights-{tenant.code}")
-    return [(g, workers.get(g.pk, fallback), rng.uniform(0.3, 3.0)) for g in grids]
-
-
-def _events_for(tenant, count: int, *, first_id: int, now: dt.datetime, days: int, seed: str):
-    """Yield (event row dict, [log rows]) for `count` events of the tenant (reads nothing once started)."""
-    from events.models import Category
-
-    rng = random.Random(seed)
-    grids = _grids(tenant)
-    weights = [w for _g, _r, w in grids]
-    cats = list(Category.objects.filter(tenant=tenant, parent__isnull=False).values_list("id", "name", "parent_id"))
-    yield None  # everything is read: the caller may now open its COPY on the same connection
-    cat_weights = [rng.uniform(0.5, 4) for _ in cats]
-    span = days * 86400
-    grid_picks = rng.choices(range(len(grids)), weights=weights, k=count)
-    cat_picks = rng.choices(range(len(cats)), weights=cat_weights, k=count)
-    for i in range(count):
-        pk = first_id + i
-        grid, reporter, _w = grids[grid_picks[i]]
-        cat_id, cat_name, main_id = cats[cat_picks[i]]
-        created = now - dt.timedelta(seconds=rng.random() * span)
-        age_days = (now - created).total_seconds() / 86400
-        status = _pick(rng, RECENT_MIX if age_days < 30 else OLD_MIX)
-        on_spot = status == "closed" and rng.random() < 0.2
-        accept_due = created + dt.timedelta(hours=rng.choice((1, 2, 4)))
-        handle_due = created + dt.timedelta(days=rng.choice((1, 2, 3, 5, 10)))
-        verify_due = handle_due + dt.timedelta(days=rng.choice((1, 2)))
-        reworked = status == "rework" or (status in ("handled", "closed") and not on_spot and rng.random() < 0.08)
-        closed_at = due_at = None
-        escalation = 0
-        if status == "closed":
-            if on_spot:
-                accept_due = handle_due = verify_due = None
-                closed_at = created + dt.timedelta(minutes=rng.uniform(5, 90))
-            else:
-                late = rng.random() < 0.12
-                limit = (verify_due - created).total_seconds()
-                closed_at = created + dt.timedelta(seconds=limit * (rng.uniform(1.05, 2.0) if late else rng.uniform(0.1, 0.98)))
-                escalation = 1 if late and rng.random() < 0.8 else 0
-            if closed_at > now:
-                closed_at = now
-        elif status in OPEN:
-            due_at = {"reported": accept_due, "handled": verify_due}.get(status, handle_due)
-        dispatched = status in ("dispatched", "in_progress", "handled", "rework", "closed") and not on_spot
-        extended = dispatched and rng.random() < 0.06
-        paused_at = None
-        if status == "in_progress" and rng.random() < 0.05:
-            paused_at, due_at = created + dt.timedelta(hours=rng.uniform(2, 48)), None
-            if paused_at > now:
-                paused_at = now
-        overdue = due_at is not None and due_at <= now
-        if overdue and rng.random() < 0.9:
-            escalation = 1
-        # Accepted or rejected (受理 / 不予受理) unless still waiting or handled on the spot: ~90 % within the
-        # acceptance window, the rest up to 8 hours late (the assessment's on-time acceptance).
-        answered_at = None
-        if status != "reported" and accept_due is not None:
-            if rng.random() < 0.9:
-                answered_at = created + (accept_due - created) * rng.uniform(0.05, 0.95)
-            else:
-                answered_at = accept_due + dt.timedelta(hours=rng.uniform(0.1, 8))
-            answered_at = min(answered_at, now)
-        row = {
-            "id": pk,
-            "tenant_id": grid.tenant_id,
-            "district_id": grid.district_id,
-            "street_id": grid.street_id,
-            "community_id": grid.community_id,
-            "grid_id": grid.grid_id,
-            "node_id": grid.pk,
-            "reference": f"B{pk:010d}",
-            "category_id": cat_id,
-            "main_category_id": main_id,
-            "rework_count": int(reworked),
-            "extension_count": int(extended),
-            "title": cat_name,
-            "description": "",
-            "lon": None,
-            "lat": None,
-            "urgency": 1 if rng.random() < 0.85 else 2,
-            "status": status,
-            "source": "grid_worker" if rng.random() < 0.7 else "hotline",
-            "reporter_id": reporter,
-            "resident_name": "",
-            "resident_phone": "",
-            "handled_on_spot": on_spot,
-            "current_unit_id": None,
-            "current_handler_id": None,
-            "handled_by_id": reporter if status in ("handled", "closed", "rework") else None,
-            "accept_due": accept_due,
-            "handle_due": handle_due if status != "reported" else None,
-            "verify_due": verify_due if status in ("handled", "closed") else None,
-            "due_at": due_at,
-            "is_near_deadline": overdue,
-            "is_overdue": overdue,
-            "paused_at": paused_at,
-            "paused_remaining": dt.timedelta(hours=8) if paused_at else None,
-            "escalation_level": escalation,
-            "answered_at": answered_at,
-            "escalated_to_id": grid.community_id if escalation else None,
-            "escalated_deadline": due_at if overdue else None,
-            "reject_reason": "invalid" if status == "rejected" else "",
-            "duplicate_of_id": None,
-            "close_reason": "fixed" if status == "closed" else "",
-            "responsible_party": "",
-            "closed_at": closed_at,
-            "idempotency_key": None,
-            "created_at": created,
-            "updated_at": closed_at or created,
-        }
-        logs = [(pk, reporter, "report", "", "reported", created)]
-        if answered_at is not None:
-            answer = ("reject", "rejected") if status == "rejected" else ("accept", "accepted")
-            logs.append((pk, reporter, answer[0], "reported", answer[1], answered_at))
-        if reworked:
-            logs.append((pk, reporter, "verify_fail", "handled", "rework", created + dt.timedelta(hours=20)))
-        if status == "closed":
-            action = "handle_on_spot" if on_spot else "verify_pass"
-            logs.append((pk, reporter, action, "handled" if not on_spot else "reported", "closed", closed_at))
-        extensions = []
-        if extended:
-            asked = created + dt.timedelta(hours=rng.uniform(4, 30))
-            extensions.append((pk, reporter, 2, "working_days", "等待配件", "approved", reporter, asked, "", asked))
-        yield row, logs, extensions
-
-
 def _copy_events(tenant, count: int, *, now: dt.datetime, days: int, log) -> int:
     from django.db import connection
 
+    from events.history import history_rows
     from events.models import Event
 
     fields = Event._meta.concrete_fields
@@ -214,7 +65,7 @@ def _copy_events(tenant, count: int, *, now: dt.datetime, days: int, log) -> int
         first_id = cur.fetchone()[0] + 1
     raw = connection.connection  # the psycopg connection under Django's
     began = time.monotonic()
-    rows = _events_for(tenant, count, first_id=first_id, now=now, days=days, seed=f"events-{tenant.code}")
+    rows = history_rows(tenant, count, first_id=first_id, now=now, days=days, seed=f"events-{tenant.code}")
     next(rows)  # the generator's reads happen before any COPY holds the connection
     done = log_rows = 0
     with raw.cursor() as cur:
@@ -230,7 +81,7 @@ def _copy_events(tenant, count: int, *, now: dt.datetime, days: int, log) -> int
                     pending_logs.extend(logs)
                     pending_extensions.extend(extensions)
             with cur.copy(
-                "COPY events_extensionrequest (event_id, requested_by_id, amount, unit, reason, status, "
+                "COPY events_extensionrequest (event_id, requested_by_id, amount, time_unit, reason, status, "
                 "decided_by_id, decided_at, decision_note, created_at) FROM STDIN"
             ) as ext_copy:
                 for entry in pending_extensions:

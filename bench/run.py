@@ -40,17 +40,27 @@ def _setup(url: str, redis_url: str | None = None) -> None:
     django.setup()
 
 
-def median_ms(fn, runs: int, before=None) -> float:
+class Ms(float):
+    """A median wall time in ms, with `.cpu`: the median CPU time of this process over the same runs (the Django
+    side alone: neither PostgreSQL's work nor the time spent waiting for a core on a loaded machine)."""
+
+    cpu: float = float("nan")
+
+
+def median_ms(fn, runs: int, before=None) -> Ms:
     """The median time of `fn` over `runs` runs after one warm-up; `before` runs untimed before each."""
     fn()  # warm-up: plans cached, pages in memory
-    times = []
+    times, cpu = [], []
     for _ in range(runs):
         if before:
             before()
-        began = time.perf_counter()
+        began, began_cpu = time.perf_counter(), time.process_time()
         fn()
         times.append((time.perf_counter() - began) * 1000)
-    return statistics.median(times)
+        cpu.append((time.process_time() - began_cpu) * 1000)
+    result = Ms(statistics.median(times))
+    result.cpu = statistics.median(cpu)
+    return result
 
 
 def query_count(page) -> int:
@@ -410,6 +420,9 @@ def main(argv=None) -> int:
         "--redis-url", default="redis://127.0.0.1:6379/8",
         help="Redis as the cache, as in production (an empty string: a per-process cache, dashboards not cached)",
     )
+    parser.add_argument("--levels", default="district,street,community", help="which dashboards to time")
+    parser.add_argument("--no-lists", action="store_true", help="time the dashboards only")
+    parser.add_argument("--list-users", default=",".join(u for u, _p in LISTS), help="whose lists and 待办 to time")
     args = parser.parse_args(argv)
     _setup(args.database_url, args.redis_url or None)
 
@@ -435,18 +448,22 @@ def main(argv=None) -> int:
         if days > 92:
             filters = DashboardFilters(date_from=filters.date_from, date_to=today, period="month")
         for level, (username, _path) in DEMO.items():
+            if level not in args.levels.split(","):
+                continue
             user = User.objects.get(username=username)
             node = Assignment.objects.filter(user=user).select_related("node").first().node
             bench_dashboard(f"{level} dashboard ({node.name}), {days} days", username, node, filters, args.runs, out)
-    for username, pages in LISTS:
+    lists = [(u, p) for u, p in LISTS if u in args.list_users.split(",") and not args.no_lists]
+    for username, pages in lists:
         bench_event_list(username, pages, args.runs, out)
-    for username, _pages in LISTS:
+    for username, _pages in lists:
         bench_work_queue(username, args.runs, out)
 
     header = (
         f"{'what':<44} {'page ms':>8} {'cached ms':>10} {'selectors ms':>13} {'SQL ms':>8} {'ratio':>6} "
-        f"{'queries':>8}"
+        f"{'queries':>8} {'page CPU':>9} {'cached CPU':>11}"
     )
+    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(header)
     print("-" * len(header))
     for row in out:
@@ -456,10 +473,14 @@ def main(argv=None) -> int:
         cached_ms = row.get("cached_ms", float("nan"))
         cached = f"{cached_ms:>10.1f}" if cached_ms == cached_ms else " " * 10  # NaN: not cached
         queries = f"{row['queries']}" + (f" / {row['cached_queries']}" if row.get("cached_queries") is not None else "")
+        page_cpu = getattr(row["page_ms"], "cpu", float("nan"))
+        cached_cpu = getattr(row.get("cached_ms"), "cpu", float("nan"))
         print(
             f"{row['what']:<44} {row['page_ms']:>8.1f} {cached} {row['selectors_ms']:>13.1f} {row['sql_ms']:>8.1f} "
-            f"{row['ratio']:>6.2f} {queries:>8}"
+            f"{row['ratio']:>6.2f} {queries:>8} {page_cpu:>9.1f} "
+            + (f"{cached_cpu:>11.1f}" if cached_cpu == cached_cpu else "")
         )
+    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     if args.panels:
         print("\nper panel: ORM ms / SQL ms (ratio)")
         for row in out:

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from dashboards.filters import DashboardFilters
 from events.exports import kpi_columns, kpi_groups, kpi_values
-from exports.registry import ExportKind, Ledger, register
-from yaohai.core.xlsx import build_ledger
+from exports.registry import ExportKind, Sheet, register
+from yaohai.core.xlsx import build_sheet
 
 from . import selectors
 from .models import City
@@ -52,7 +52,7 @@ def title(*, actor, parameters: dict) -> str:
     return _title(_city(actor, parameters), _filters(parameters))
 
 
-def build(*, actor, parameters: dict) -> Ledger:
+def build(*, actor, parameters: dict) -> Sheet:
     """The roll-up's districts with their KPIs, and the city's total (from the same cached page as the screen)."""
     city, filters = _city(actor, parameters), _filters(parameters)
     page = city_page(city=city, districts=selectors.city_districts(city), filters=filters, now=timezone.now())
@@ -60,9 +60,9 @@ def build(*, actor, parameters: dict) -> Ledger:
     if "events.kpis" in page.panels:
         rows.append([_("The whole city"), city.code, *kpi_values(page.panels["events.kpis"]["totals"])])
     headers = [_("District"), _("Code"), *(str(k.label) for k in kpi_columns())]
-    content = build_ledger(_title(city, filters), headers, rows, groups=[(_("District"), 2), *kpi_groups()])
+    content = build_sheet(_title(city, filters), headers, rows, groups=[(_("District"), 2), *kpi_groups()])
     filename = f"{city.name}-{filters.date_from:%Y%m%d}-{filters.date_to:%Y%m%d}.xlsx"
-    return Ledger(filename=filename, content=content, rows=len(rows))
+    return Sheet(filename=filename, content=content, rows=len(rows))
 
 
 def register_kinds() -> None:

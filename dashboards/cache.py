@@ -17,6 +17,10 @@ A version is a random token. It is replaced once at the write, and again when th
 a reader that computed between the two saw the data before the commit and keyed its entry with the first token,
 which the commit retires. A hit is exactly what a fresh computation would show.
 
+With a read replica (yaohai.core.replica) the page is computed from the replica, which may lag the commit by a
+moment: a token also carries the time it was set, and a page computed from the replica within REPLICA_PIN_SECONDS
+of its newest token is kept only until that window ends, so the write shows once the replica has replayed it.
+
 The cache must be one for all processes (Redis): without Redis, DASHBOARD_CACHE_SECONDS defaults to 0 and every
 dashboard is computed (a process-local cache would miss the writes of the other processes). If the cache is down,
 dashboards are computed and writes go on; a write made while it was down is seen once its entries expire
@@ -29,6 +33,7 @@ import datetime as dt
 import hashlib
 import logging
 import math
+import time
 import uuid
 from dataclasses import dataclass
 
@@ -38,6 +43,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from grids.scope import scope_for
+from yaohai.core import replica
 
 from . import registry
 
@@ -57,9 +63,28 @@ def _tenant_key(pk: int | None) -> str:
     return f"{PREFIX}:tenant:{'all' if pk is None else pk}"
 
 
+def _token(at: float | None = None) -> str:
+    return f"{uuid.uuid4().hex}@{time.time() if at is None else at:.3f}"
+
+
+def _set_at(token: str) -> float:
+    """When a version was set (0 for a token without its time)."""
+    try:
+        return float(token.rpartition("@")[2])
+    except ValueError:
+        return 0.0
+
+
+def replica_window(versions: list[str], *, at: float | None = None) -> float | None:
+    """Seconds left until the replica has surely replayed the newest of these versions' writes (the window is
+    REPLICA_PIN_SECONDS after it); None when it has."""
+    left = max(map(_set_at, versions), default=0.0) + settings.REPLICA_PIN_SECONDS - (time.time() if at is None else at)
+    return left if left > 0 else None
+
+
 def _retire(keys: list[str]) -> None:
     try:
-        cache.set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)
+        cache.set_many({key: _token() for key in keys}, timeout=None)
     except Exception:  # the cache is down: a write must not fail for it (entries expire on their own)
         logger.warning("dashboard cache: could not retire %s", keys, exc_info=True)
 
@@ -98,7 +123,7 @@ def _versions(keys: list[str]) -> list[str]:
     for key in keys:
         if key not in found:
             # Never set, or evicted: start a new version (not "none", which an older entry may carry).
-            cache.add(key, uuid.uuid4().hex, timeout=None)
+            cache.add(key, _token(at=0), timeout=None)  # no write behind it: no replica window
             found[key] = cache.get(key)
     return [found[key] for key in keys]
 
@@ -117,12 +142,54 @@ class Entry:
     valid_until: dt.datetime | None
 
 
+def _entry_key(parts: tuple, nodes: list) -> tuple[str, list[str]]:
+    """The key of an entry named by `parts` over `nodes`, at the current versions of every topic of the registered
+    panels under each node and of their tenants, and those versions (reads them: raises when the cache is down).
+    Many nodes make a long key (a city of districts): hashed, so every cache backend takes it; the random part of a
+    version names it (after "@": when it was written, for the replica's window)."""
+    keys = [_node_key(topic, node.pk) for node in nodes for topic in registry.topics()]
+    keys += [_tenant_key(tenant_id) for tenant_id in sorted({node.tenant_id for node in nodes})]
+    versions = _versions([*keys, _tenant_key(None)])
+    text = ":".join(str(part) for part in (*parts, *(version.partition("@")[0] for version in versions)))
+    return f"{PREFIX}:{hashlib.blake2b(text.encode(), digest_size=16).hexdigest()}", versions
+
+
+def _fresh(entry, now: dt.datetime):
+    """The entry's value if it is there and its data has not changed with the clock since, else None."""
+    if entry is not None and (entry.valid_until is None or now < entry.valid_until):
+        return entry.page
+    return None
+
+
+def _store(key: str, value, valid_until: dt.datetime | None, now: dt.datetime, window: float | None) -> None:
+    """Keep `value` until its data changes with the clock, at most DASHBOARD_CACHE_SECONDS, and no longer than the
+    replica's window when it was read from the replica (`window`)."""
+    seconds = settings.DASHBOARD_CACHE_SECONDS
+    if valid_until is not None:
+        seconds = min(seconds, math.ceil((valid_until - now).total_seconds()))
+    if window is not None:
+        seconds = min(seconds, math.ceil(window))
+    if seconds > 0:
+        try:
+            cache.set(key, Entry(value, valid_until), timeout=seconds)
+        except Exception:
+            logger.warning("dashboard cache: could not store %s", key, exc_info=True)
+
+
+def _window(versions: list[str]) -> float | None:
+    return replica_window(versions) if replica.reads_from() == replica.REPLICA else None
+
+
+def _page_parts(actor, node, filters) -> tuple:
+    return (node.pk, filters.date_from, filters.date_to, filters.period, scope_fingerprint(actor))
+
+
 def page(*, actor, node, filters, now: dt.datetime | None = None):
     """`page.build_page`, from the cache when nothing it shows has changed since it was computed."""
     from .page import build_page
 
     return cached(
-        parts=(node.pk, filters.date_from, filters.date_to, filters.period, scope_fingerprint(actor)),
+        parts=_page_parts(actor, node, filters),
         nodes=[node],
         build=lambda moment: build_page(actor=actor, node=node, filters=filters, now=moment),
         now=now,
@@ -137,25 +204,41 @@ def cached(*, parts: tuple, nodes: list, build, now: dt.datetime | None = None):
     if not enabled():
         return build(now)
     try:
-        keys = [_node_key(topic, node.pk) for node in nodes for topic in registry.topics()]
-        keys += [_tenant_key(tenant_id) for tenant_id in sorted({node.tenant_id for node in nodes})]
-        versions = _versions([*keys, _tenant_key(None)])
-        # Many nodes make a long key (a city of districts): hashed, so every cache backend takes it.
-        text = ":".join(str(part) for part in (*parts, *versions))
-        key = f"{PREFIX}:{hashlib.blake2b(text.encode(), digest_size=16).hexdigest()}"
-        entry = cache.get(key)
+        key, versions = _entry_key(parts, nodes)
+        found = _fresh(cache.get(key), now)
     except Exception:  # the cache is down: compute, as without it
         logger.warning("dashboard cache: unavailable", exc_info=True)
         return build(now)
-    if entry is not None and (entry.valid_until is None or now < entry.valid_until):
-        return entry.page
+    if found is not None:
+        return found
+    window = _window(versions)
     built = build(now)
-    seconds = settings.DASHBOARD_CACHE_SECONDS
-    if built.valid_until is not None:
-        seconds = min(seconds, math.ceil((built.valid_until - now).total_seconds()))
-    if seconds > 0:
-        try:
-            cache.set(key, Entry(built, built.valid_until), timeout=seconds)
-        except Exception:
-            logger.warning("dashboard cache: could not store %s", key, exc_info=True)
+    _store(key, built, built.valid_until, now, window)
     return built
+
+
+def rendered(*, actor, node, filters, variant: str, render, now: dt.datetime | None = None):
+    """`render(page)` — what a view shows of the node's page, drawn for one `variant` (its language and route) —
+    kept beside the page under the same key and versions, so a view from the cache neither reads nor draws the
+    panels again. `render` must depend on nothing of the request but the variant (no user, no CSRF token)."""
+    from .page import build_page
+
+    now = now or timezone.now()
+    if not enabled():
+        return render(build_page(actor=actor, node=node, filters=filters, now=now))
+    try:
+        key, versions = _entry_key(_page_parts(actor, node, filters), [node])
+        drawn = _fresh(cache.get(f"{key}:{variant}"), now)
+        built = None if drawn is not None else _fresh(cache.get(key), now)
+    except Exception:  # the cache is down: compute, as without it
+        logger.warning("dashboard cache: unavailable", exc_info=True)
+        return render(build_page(actor=actor, node=node, filters=filters, now=now))
+    if drawn is not None:
+        return drawn
+    window = _window(versions)
+    if built is None:
+        built = build_page(actor=actor, node=node, filters=filters, now=now)
+        _store(key, built, built.valid_until, now, window)
+    drawn = render(built)
+    _store(f"{key}:{variant}", drawn, built.valid_until, now, window)
+    return drawn

@@ -32,7 +32,7 @@ def node_path(node: GridNode) -> list[GridNode]:
     ids = [pk for pk in ids if pk and pk != node.pk]
     if not ids:
         return []
-    found = {n.pk: n for n in GridNode.objects.filter(pk__in=ids).only("id", "name", "kind")}
+    found = {n.pk: n for n in GridNode.objects.filter(tenant_id=node.tenant_id, pk__in=ids).only("id", "name", "kind")}
     return [found[pk] for pk in ids if pk in found]
 
 

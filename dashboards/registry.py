@@ -10,11 +10,13 @@ A domain registers each of its panels once, from its AppConfig.ready() (the even
   cached with the page (it must pickle), so it holds values, not a language or a URL. Panels that sum the same
   rows share one read through `request.shared(key, compute)`: the page makes each shared read once.
 - `present(data, view)` turns the data into the template's context for one request (labels in the request's
-  language, links for `view.url_name`); a "chart" entry joins the JSON the page's charts read.
+  language, links for `view.url_name`); a "chart" entry joins the JSON the page's charts read. The panel as drawn
+  is cached with the data, per language and route, so `present` and the template use nothing else of the request
+  (no user, no CSRF token).
 - `template` draws the panel on the page, `screen_template` on the large screen ("" : not there).
 - `invalidated_by`: the topics whose writes under the node retire a cached page (`dashboards.cache.changed`).
 - `valid_until(data)`: when the data changes with the clock alone (an open event's deadline passing), or None.
-- `exports`: the .xlsx ledgers of the panel, each (table, export kind of exports.registry, label): the page links
+- `exports`: the .xlsx sheets of the panel, each (table, export kind of exports.registry, label): the page links
   them as /dashboards/<node>/export.xlsx?table=<table>.
 - `aggregate`: the panel shows counts only, never a record, a name of a person or a link to one: it may be shown
   read-only to a reader above the district (the city level, cities/). False by default: a panel is held back from
@@ -35,7 +37,7 @@ from django.utils.functional import Promise
 
 @dataclass(frozen=True)
 class PanelExport:
-    """A ledger (台账) of a panel: the `table` parameter the page sends, the export kind that builds it."""
+    """A sheet (台账) of a panel: the `table` parameter the page sends, the export kind that builds it."""
 
     table: str
     kind: str
@@ -115,7 +117,7 @@ def topics() -> tuple[str, ...]:
 
 
 def export_for(table: str) -> PanelExport | None:
-    """The registered ledger answering ?table=<table>, if any."""
+    """The registered sheet answering ?table=<table>, if any."""
     for p in panels():
         for export in p.exports:
             if export.table == table:

@@ -1,4 +1,4 @@
-"""The dashboard pages (驾驶舱): a node's page, its large-screen mode and its panels' .xlsx ledgers.
+"""The dashboard pages (驾驶舱): a node's page, its large-screen mode and its panels' .xlsx sheets.
 
 Thin: the node comes from `GridNode.objects.visible_to` (out of scope or archived is 404), the page's data from
 dashboards.cache (each registered panel's build), its display from each panel's `present`; the charts read one
@@ -11,18 +11,22 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import json_script
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from exports.responses import answer as export_answer
 from grids.models import GridNode
 from grids.scope import scope_for
 from yaohai.core.query import strict_query
+from yaohai.core.replica import replica_reads
 
 from . import cache, registry
 from .filters import PERIODS, DashboardFilters
-from .nodes import dashboard_node
+from .nodes import dashboard_node, node_path
 
 
 def _node_or_404(request, pk) -> GridNode:
@@ -57,7 +61,7 @@ def openable_path(actor, path: list[GridNode]) -> list[tuple[GridNode, bool]]:
 
 def present_panels(data: dict, view: registry.PageView, *, screen: bool = False) -> tuple[list, dict, list]:
     """Each registered panel whose data is in `data` (by key), presented for `view` in page order: the templates
-    with their context, the charts' JSON (with the page's period and labels), the ledgers."""
+    with their context, the charts' JSON (with the page's period and labels), the sheets."""
     filters = view.filters
     shown, chart_data, exports = [], {"period": filters.period, "labels": {"no_data": _("No data in this range.")}}, []
     for panel in registry.panels():
@@ -84,39 +88,55 @@ def period_links(filters: DashboardFilters) -> list[dict]:
     ]
 
 
+def _draw(data: dict, view: registry.PageView, context: dict, *, screen: bool) -> dict:
+    """The page's panels drawn for one route and language: their HTML, the JSON their charts read (as its script
+    element), which panels are shown and their sheets. Depends on the page's data, the view and the language only,
+    so the dashboard cache keeps it (dashboards.cache.rendered)."""
+    shown, chart_data, exports = present_panels(data, view, screen=screen)
+    return {
+        "panels": render_to_string("dashboards/_panels.html", {**context, "panels": shown}),
+        "chart": json_script(chart_data, "dashboard-data"),
+        "keys": tuple(data),
+        "exports": exports,
+    }
+
+
 def page_context(
     request, node: GridNode, url_name: str = "dashboards:node", *, screen: bool = False, actor=None,
     only_aggregates: bool = False,
 ) -> dict:
-    """What a node's page shows: each registered panel presented, the charts' JSON, the breadcrumbs, the filters.
+    """What a node's page shows: each registered panel presented and drawn (kept drawn by the dashboard cache), the
+    charts' JSON, the breadcrumbs, the filters.
 
     `actor` reads the page (the signed-in user by default); `only_aggregates` keeps the panels that show counts
-    only (`Panel.aggregate`) and no ledger: the city level's read-only view of a district (cities/)."""
+    only (`Panel.aggregate`) and no sheet: the city level's read-only view of a district (cities/)."""
     actor = actor or request.user
     filters = DashboardFilters.from_query(request.GET)
-    page = cache.page(actor=actor, node=node, filters=filters)
-    allowed = registry.aggregate_keys() if only_aggregates else frozenset(page.panels)
-    data = {key: value for key, value in page.panels.items() if key in allowed}
     query = urlencode(filters.as_query())
-    view = registry.PageView(node=node, filters=filters, query=query, url_name=url_name, shown=frozenset(data))
-    shown, chart_data, exports = present_panels(data, view, screen=screen)
+    context = {"node": node, "filters": filters, "periods": period_links(filters), "query": query}
+
+    def draw(page):
+        allowed = registry.aggregate_keys() if only_aggregates else frozenset(page.panels)
+        data = {key: value for key, value in page.panels.items() if key in allowed}
+        view = registry.PageView(node=node, filters=filters, query=query, url_name=url_name, shown=frozenset(data))
+        return _draw(data, view, context, screen=screen)
+
+    variant = f"{get_language()}:{url_name}:{'aggregates' if only_aggregates else 'all'}"
+    drawn = cache.rendered(actor=actor, node=node, filters=filters, variant=variant, render=draw)
+    path = node_path(node)  # the ancestors came with the node (no query)
     return {
-        "node": node,
-        "page": page,
-        "path": page.path,
-        "crumbs": openable_path(actor, page.path),
+        **context,
+        "drawn": drawn,
+        "path": path,
+        "crumbs": openable_path(actor, path),
         "crumb_url": url_name,
-        "filters": filters,
-        "panels": shown,
-        "exports": [] if only_aggregates else exports,
-        "chart_data": chart_data,
-        "periods": period_links(filters),
-        "query": query,
+        "exports": [] if only_aggregates else drawn["exports"],
     }
 
 
 @login_required
 @dashboard_query
+@replica_reads()
 def node_dashboard(request, pk):
     """A node's dashboard: the registered panels (the events': KPI cards, trend, breakdowns, the children's
     ranking and map, the overdue list)."""
@@ -126,6 +146,7 @@ def node_dashboard(request, pk):
 
 @login_required
 @dashboard_query
+@replica_reads()
 def screen(request, pk):
     """The same dashboard for the command-centre wall: 1920×1080, dark, reloading itself every minute."""
     node = _node_or_404(request, pk)
@@ -136,7 +157,7 @@ def screen(request, pk):
 
 @login_required
 def export(request, pk):
-    """One table of the dashboard as a formatted ledger (台账), with the page's date range: at once when small,
+    """One table of the dashboard as a formatted sheet (台账), with the page's date range: at once when small,
     else built in the background and downloaded from 我的导出 (exports; the panel names the export kind)."""
     node = _node_or_404(request, pk)
     table = request.GET.get("table", "children")

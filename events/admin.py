@@ -36,7 +36,7 @@ class CategoryAdminForm(forms.ModelForm):
         model = Category
         fields = [
             "tenant", "parent", "name", "sort_order", "is_active",
-            "accept_limit", "accept_unit", "handle_limit", "handle_unit", "verify_limit", "verify_unit",
+            "accept_limit", "accept_time_unit", "handle_limit", "handle_time_unit", "verify_limit", "verify_time_unit",
         ]
 
     def clean(self):
@@ -58,7 +58,7 @@ class SubcategoryInline(admin.TabularInline):
     extra = 0
     fields = [
         "name", "sort_order", "is_active",
-        "accept_limit", "accept_unit", "handle_limit", "handle_unit", "verify_limit", "verify_unit",
+        "accept_limit", "accept_time_unit", "handle_limit", "handle_time_unit", "verify_limit", "verify_time_unit",
     ]
 
 
@@ -67,7 +67,7 @@ class CategoryAdmin(TenantScopedAdminMixin, admin.ModelAdmin):
     form = CategoryAdminForm
     list_display = [
         "__str__", "tenant", "sort_order", "is_active",
-        "accept_limit", "accept_unit", "handle_limit", "handle_unit", "verify_limit", "verify_unit",
+        "accept_limit", "accept_time_unit", "handle_limit", "handle_time_unit", "verify_limit", "verify_time_unit",
     ]
     list_filter = ["tenant", "is_active", ("parent", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "parent__name"]
@@ -160,7 +160,7 @@ class EventPhotoInline(ReadOnlyInline):
 
 class ExtensionRequestInline(ReadOnlyInline):
     model = ExtensionRequest
-    fields = ["created_at", "requested_by", "amount", "unit", "reason", "status", "decided_by", "decided_at"]
+    fields = ["created_at", "requested_by", "amount", "time_unit", "reason", "status", "decided_by", "decided_at"]
     readonly_fields = fields
 
 

@@ -15,11 +15,17 @@ class EventsConfig(AppConfig):
 
         tenant_created.connect(_install_categories, dispatch_uid="events.install_categories")
 
+        from yaohai.core.personal import fields
+
+        from .choices import RESIDENT_PHONE_PURPOSE
+
+        fields.register("events.Event", "resident_phone", RESIDENT_PHONE_PURPOSE)  # re-sealed by the key rotation
+
         from .exports import register_kinds
         from .indicators import register_indicators
         from .panels import register_panels
 
-        register_kinds()  # the event list and the dashboard ledgers, for exports
+        register_kinds()  # the event list and the dashboard sheets, for exports
         register_panels()  # the KPI cards, trend, breakdowns, map, ranking and overdue list, for dashboards
         register_indicators()  # the monthly assessment's six indicators and how the month's events are counted
 

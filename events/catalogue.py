@@ -69,11 +69,11 @@ def install_event_catalogue(tenant) -> int:
                 defaults={
                     "sort_order": order * 10,
                     "accept_limit": accept[0],
-                    "accept_unit": accept[1],
+                    "accept_time_unit": accept[1],
                     "handle_limit": handle[0],
-                    "handle_unit": handle[1],
+                    "handle_time_unit": handle[1],
                     "verify_limit": verify[0],
-                    "verify_unit": verify[1],
+                    "verify_time_unit": verify[1],
                 },
             )
             added += created

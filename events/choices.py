@@ -1,8 +1,8 @@
 """Event statuses, the workflow transition table (data), and the other choice lists of the events app.
 
-The workflow, as a table: (status, action) → (new status, who may do it).
+The workflow, as a table: (status, step) → (new status, who may do it).
 
-    from          action       to            who
+    from          step         to            who
     ------------  -----------  ------------  -------------------------------------------------------------
     reported      accept       accepted      dispatcher: a post granting `dispatch` over the event's node
     reported      reject       rejected      dispatcher (reason: duplicate of another event / out of scope /
@@ -69,7 +69,7 @@ FINAL_STATUSES = (Status.REJECTED, Status.CLOSED)
 
 
 class Transition(models.TextChoices):
-    """The actions a user takes on an event; each is one service in events.services."""
+    """The steps a user takes on an event; each is one service in events.services."""
 
     ACCEPT = "accept", _("Accept")
     REJECT = "reject", _("Reject")
@@ -161,7 +161,7 @@ HANDLING_STATUSES = (Status.DISPATCHED, Status.IN_PROGRESS, Status.REWORK)
 MAX_EXTENSION = {"working_hours": 56, "working_days": 30}  # the most one request may ask for
 
 
-class ExtensionStatus(models.TextChoices):
+class RequestStatus(models.TextChoices):
     """Where a handler's request (more time, a pause: events.models.DecidedRequest) stands."""
 
     PENDING = "pending", _("Pending")
@@ -182,15 +182,15 @@ REQUEST_WORKFLOW = workflow.register(
     workflow.Workflow(
         key="events.request",
         title="Requests for more time or a pause (延期、暂停申请)",
-        statuses=ExtensionStatus,
+        statuses=RequestStatus,
         steps=Decision,
         who=Who,
         table={
-            (ExtensionStatus.PENDING, Decision.APPROVE): Rule((ExtensionStatus.APPROVED,), Who.DISPATCHER),
-            (ExtensionStatus.PENDING, Decision.DENY): Rule((ExtensionStatus.DENIED,), Who.DISPATCHER),
+            (RequestStatus.PENDING, Decision.APPROVE): Rule((RequestStatus.APPROVED,), Who.DISPATCHER),
+            (RequestStatus.PENDING, Decision.DENY): Rule((RequestStatus.DENIED,), Who.DISPATCHER),
         },
-        entries=((ExtensionStatus.PENDING, "request (申请), by the handler"),),
-        final=(ExtensionStatus.APPROVED, ExtensionStatus.DENIED),
+        entries=((RequestStatus.PENDING, "request (申请), by the handler"),),
+        final=(RequestStatus.APPROVED, RequestStatus.DENIED),
     )
 )
 
@@ -283,3 +283,9 @@ class NotificationKind(models.TextChoices):
     PAUSE_APPROVED = "pause_approved", _("Pause approved")
     PAUSE_DENIED = "pause_denied", _("Pause denied")
     CLOSED = "closed", _("Closed")
+    # Of a record of another app (events.notifications.notify): a mediation case that may turn violent.
+    HIGH_RISK = "high_risk", _("High risk")
+
+
+# The purpose the hotline caller's phone is sealed under (bound into the token and its blind index).
+RESIDENT_PHONE_PURPOSE = "event.resident_phone"

@@ -1,4 +1,4 @@
-"""The events app's ledgers (台账), registered with exports: the officers' filtered event list and the tables
+"""The events app's sheets (台账), registered with exports: the officers' filtered event list and the tables
 of a node's dashboard. Each reads through the actor's scope, so the same code answers a small export inside the
 request and builds a large one later in a task for the job's owner (docs/exports.md).
 """
@@ -16,19 +16,19 @@ from django.utils.translation import gettext_lazy
 
 from dashboards.filters import DashboardFilters
 from dashboards.nodes import dashboard_node
-from exports.registry import ExportKind, Ledger, register
+from exports.registry import ExportKind, Sheet, register
 from grids.models import GridNode, User
-from yaohai.core.xlsx import build_ledger
+from yaohai.core.xlsx import build_sheet
 
 from . import kpis, panels, selectors
 from .forms import EventFilterForm
 
 EVENT_LIST = "events.list"
-DASHBOARD = panels.DASHBOARD  # the dashboard ledgers, linked from the events panels
+DASHBOARD = panels.DASHBOARD  # the dashboard sheets, linked from the events panels
 
 
 class _Counted:
-    """Wraps the rows of a ledger and counts them as the writer takes them."""
+    """Wraps the rows of a sheet and counts them as the writer takes them."""
 
     def __init__(self, rows):
         self._rows, self._counter, self.rows = rows, count(1), 0
@@ -105,10 +105,10 @@ def title_list(*, actor: User, parameters: dict) -> str:
         parts.append(f"{filters.date_from or '…'} – {filters.date_to or '…'}")
     if filters.overdue:
         parts.append(_("overdue only"))
-    return " · ".join([_("Event ledger"), *parts])
+    return " · ".join([_("Event sheet"), *parts])
 
 
-def build_list(*, actor: User, parameters: dict) -> Ledger:
+def build_list(*, actor: User, parameters: dict) -> Sheet:
     """The filtered list, one event a row."""
     events = _list_rows(actor, parameters).select_related(*selectors.LIST_RELATED)
     local = timezone.localtime
@@ -121,7 +121,7 @@ def build_list(*, actor: User, parameters: dict) -> Ledger:
          e.get_close_reason_display()]
         for e in events.iterator(chunk_size=2000)
     )
-    content = build_ledger(
+    content = build_sheet(
         title_list(actor=actor, parameters=parameters),
         [_("Reference"), _("Title"), _("Main category"), _("Subcategory"), _("Grid"), _("Community"),
          _("Status"), _("Urgency"), _("Reported at"), _("Deadline"), _("Overdue"), _("Handling unit"),
@@ -129,7 +129,7 @@ def build_list(*, actor: User, parameters: dict) -> Ledger:
         rows,
         groups=[(_("Event"), 4), (_("Where"), 2), (_("Handling"), 7)],
     )
-    return Ledger(filename=f"events-{timezone.localdate():%Y%m%d}.xlsx", content=content, rows=rows.rows)
+    return Sheet(filename=f"events-{timezone.localdate():%Y%m%d}.xlsx", content=content, rows=rows.rows)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -168,7 +168,7 @@ def _dashboard_node(actor: User, parameters: dict) -> GridNode:
 
 def clean_dashboard(*, actor: User, parameters: dict) -> dict:
     """The node (in the actor's jurisdiction, live), the table, and the date range (the page's default when absent;
-    an unreadable date is an error here, since a ledger over the wrong range is worse than none)."""
+    an unreadable date is an error here, since a sheet over the wrong range is worse than none)."""
     node = _dashboard_node(actor, parameters)
     table = parameters.get("table") or "children"
     if table not in DASHBOARD_TABLES:
@@ -209,19 +209,19 @@ def title_dashboard(*, actor: User, parameters: dict) -> str:
     return _dashboard_title(node, parameters["table"], DashboardFilters.from_query(parameters))
 
 
-# The KPI columns of a ledger, grouped under merged headers by unit: counts, rates, time.
+# The KPI columns of a sheet, grouped under merged headers by measure: counts, rates, time.
 KPI_GROUPS = (("count", gettext_lazy("Counts")), ("percent", gettext_lazy("Rates (per cent)")),
               ("hours", gettext_lazy("Time (hours)")))
 
 
 def kpi_columns() -> list:
-    return [k for unit, _label in KPI_GROUPS for k in kpis.RANKABLE if k.unit == unit]
+    return [k for measure, _label in KPI_GROUPS for k in kpis.RANKABLE if k.measure == measure]
 
 
 def kpi_groups() -> list[tuple[str, int]]:
     groups = []
-    for unit, label in KPI_GROUPS:
-        n = sum(1 for k in kpis.RANKABLE if k.unit == unit)
+    for measure, label in KPI_GROUPS:
+        n = sum(1 for k in kpis.RANKABLE if k.measure == measure)
         if n:
             groups.append((str(label), n))
     return groups
@@ -231,7 +231,7 @@ def kpi_values(row: dict) -> list:
     return ["" if row.get(k.key) is None else row.get(k.key) for k in kpi_columns()]
 
 
-def build_dashboard(*, actor: User, parameters: dict) -> Ledger:
+def build_dashboard(*, actor: User, parameters: dict) -> Sheet:
     """One table of the dashboard, over the page's date range."""
     node, filters, events = _dashboard_setting(actor, parameters)
     table = parameters["table"]
@@ -270,9 +270,9 @@ def build_dashboard(*, actor: User, parameters: dict) -> Ledger:
             for e in found.iterator(chunk_size=2000)
         )
     rows = _Counted(data)
-    content = build_ledger(_dashboard_title(node, table, filters), headers, rows, groups=groups)
+    content = build_sheet(_dashboard_title(node, table, filters), headers, rows, groups=groups)
     filename = f"{node.name}-{table}-{filters.date_from:%Y%m%d}-{filters.date_to:%Y%m%d}.xlsx"
-    return Ledger(filename=filename, content=content, rows=rows.rows)
+    return Sheet(filename=filename, content=content, rows=rows.rows)
 
 
 def register_kinds() -> None:

@@ -318,7 +318,7 @@ TRANSITION_FORMS = {
 
 class ExtensionRequestForm(forms.Form):
     amount = forms.IntegerField(min_value=1, max_value=56, label=gettext_lazy("How much more time"))
-    unit = forms.ChoiceField(choices=TimeUnit.choices, initial=TimeUnit.WORKING_DAYS, label=gettext_lazy("Unit"))
+    time_unit = forms.ChoiceField(choices=TimeUnit.choices, initial=TimeUnit.WORKING_DAYS, label=gettext_lazy("Time unit"))
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=NOTE_MAX_LENGTH, label=gettext_lazy("Reason"))
 
 

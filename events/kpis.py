@@ -39,17 +39,17 @@ DISPATCHED_STATUSES = (Status.DISPATCHED, Status.IN_PROGRESS, *HANDLED_STATUSES)
 
 @dataclass(frozen=True)
 class Kpi:
-    """One indicator: its key, label, unit ("count", "percent", "hours") and the written definition."""
+    """One indicator: its key, label, measure ("count", "percent", "hours") and the written definition."""
 
     key: str
     label: Promise
-    unit: str
+    measure: str
     definition: Promise
     available: bool = True
 
     @property
     def is_rate(self) -> bool:
-        return self.unit == "percent"
+        return self.measure == "percent"
 
 
 class CountWhere(Count):

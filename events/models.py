@@ -4,6 +4,7 @@ the working calendar and in-app notifications. Written only by events.services (
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
@@ -16,12 +17,12 @@ from . import rollups
 from .choices import (
     OPEN_STATUSES,
     CloseReason,
-    ExtensionStatus,
     LogAction,
     NotificationKind,
     PhotoKind,
     RatingSource,
     RejectReason,
+    RequestStatus,
     Satisfaction,
     Source,
     Status,
@@ -64,16 +65,16 @@ class Category(models.Model):
     sort_order = models.PositiveSmallIntegerField(_("order"), default=100)
     is_active = models.BooleanField(_("active"), default=True)
     accept_limit = models.PositiveIntegerField(_("acceptance limit"), default=2)
-    accept_unit = models.CharField(
-        _("acceptance unit"), max_length=14, choices=TimeUnit.choices, default=TimeUnit.WORKING_HOURS
+    accept_time_unit = models.CharField(
+        _("acceptance time unit"), max_length=14, choices=TimeUnit.choices, default=TimeUnit.WORKING_HOURS
     )
     handle_limit = models.PositiveIntegerField(_("handling limit"), default=3)
-    handle_unit = models.CharField(
-        _("handling unit of time"), max_length=14, choices=TimeUnit.choices, default=TimeUnit.WORKING_DAYS
+    handle_time_unit = models.CharField(
+        _("handling time unit"), max_length=14, choices=TimeUnit.choices, default=TimeUnit.WORKING_DAYS
     )
     verify_limit = models.PositiveIntegerField(_("verification limit"), default=1)
-    verify_unit = models.CharField(
-        _("verification unit"), max_length=14, choices=TimeUnit.choices, default=TimeUnit.WORKING_DAYS
+    verify_time_unit = models.CharField(
+        _("verification time unit"), max_length=14, choices=TimeUnit.choices, default=TimeUnit.WORKING_DAYS
     )
 
     objects = TenantQuerySet.as_manager()
@@ -87,9 +88,9 @@ class Category(models.Model):
                 fields=["tenant", "name"], condition=Q(parent__isnull=True), name="event_main_category_unique"
             ),
             models.UniqueConstraint(fields=["parent", "name"], name="event_subcategory_unique"),
-            models.CheckConstraint(condition=_in("accept_unit", TimeUnit), name="category_accept_unit_valid"),
-            models.CheckConstraint(condition=_in("handle_unit", TimeUnit), name="category_handle_unit_valid"),
-            models.CheckConstraint(condition=_in("verify_unit", TimeUnit), name="category_verify_unit_valid"),
+            models.CheckConstraint(condition=_in("accept_time_unit", TimeUnit), name="category_accept_time_unit_valid"),
+            models.CheckConstraint(condition=_in("handle_time_unit", TimeUnit), name="category_handle_time_unit_valid"),
+            models.CheckConstraint(condition=_in("verify_time_unit", TimeUnit), name="category_verify_time_unit_valid"),
             models.CheckConstraint(
                 condition=Q(accept_limit__gt=0, handle_limit__gt=0, verify_limit__gt=0),
                 name="category_limits_positive",
@@ -156,7 +157,11 @@ class Event(ScopedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("reporter")
     )
     resident_name = models.CharField(_("resident's name"), max_length=50, blank=True)
-    resident_phone = models.CharField(_("resident's phone"), max_length=30, blank=True)
+    # The caller's phone, sealed like the registry's (yaohai.core.personal): pages and the API show the mask;
+    # a reveal (events.services.contact) decrypts it for those who may call back, and leaves an audit row.
+    resident_phone_encrypted = models.TextField(blank=True, editable=False)
+    resident_phone_index = models.CharField(max_length=64, blank=True, editable=False)
+    resident_phone_masked = models.CharField(_("resident's phone"), max_length=20, blank=True, editable=False)
     handled_on_spot = models.BooleanField(_("handled on the spot"), default=False)
     needs_recheck = models.BooleanField(
         _("sampled for a re-check"), default=False, help_text=_("A 自处置 event picked for a check by someone else.")
@@ -325,6 +330,14 @@ class Event(ScopedModel):
                 condition=~Q(satisfaction=""),
                 name="event_rated",
             ),
+            # Candidate duplicates (events/duplicates.py, 这里已有人上报): the open events of one subcategory filed in
+            # the window; the bounding box is checked on the few rows left (bench/duplicates.py, docs/bench.md).
+            models.Index(
+                fields=["tenant", "category", "created_at"],
+                include=["lat", "lon"],
+                condition=_in_values("status", OPEN_STATUSES),
+                name="event_open_category",
+            ),
             # The monthly assessment reads a tenant's month of events, index-only, with every column it counts
             # (assessment/scoring.py, docs/assessment.md).
             models.Index(
@@ -344,8 +357,9 @@ class Event(ScopedModel):
     # transaction — in the events services' one write seam (events.services.writes.save_event / delete_event), not
     # here: the row is loaded with what it counted for, and the seam moves it from the old counters to the new
     # ones and retires the dashboards of its nodes. A save or delete outside the seam would leave the counts wrong,
-    # so it raises UnseamedWrite. Bulk writes (QuerySet.update, bulk_create, COPY) bypass both and must be followed
-    # by `rollups.rebuild` — grids' subtree moves and the bench generator do so.
+    # so it raises UnseamedWrite. A generated history goes in through the seam's bulk door (services.insert_history);
+    # other bulk writes (QuerySet.update, bulk_create, COPY) bypass both and must be followed by `rollups.rebuild` —
+    # grids' subtree moves and the bench generator do so.
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -474,7 +488,7 @@ class DecidedRequest(models.Model):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reason = models.TextField(_("reason"), max_length=NOTE_MAX_LENGTH)
     status = models.CharField(
-        _("status"), max_length=10, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING
+        _("status"), max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING
     )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -493,22 +507,22 @@ class ExtensionRequest(DecidedRequest):
 
     event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="extension_requests")
     amount = models.PositiveIntegerField(_("how much"))
-    unit = models.CharField(_("unit"), max_length=14, choices=TimeUnit.choices)
+    time_unit = models.CharField(_("time unit"), max_length=14, choices=TimeUnit.choices)
 
     class Meta(DecidedRequest.Meta):
         verbose_name = _("extension request")
         verbose_name_plural = _("extension requests")
         constraints = [
             models.UniqueConstraint(
-                fields=["event"], condition=Q(status=ExtensionStatus.PENDING), name="one_pending_extension"
+                fields=["event"], condition=Q(status=RequestStatus.PENDING), name="one_pending_extension"
             ),
-            models.CheckConstraint(condition=_in("status", ExtensionStatus), name="extension_status_valid"),
-            models.CheckConstraint(condition=_in("unit", TimeUnit), name="extension_unit_valid"),
+            models.CheckConstraint(condition=_in("status", RequestStatus), name="extension_status_valid"),
+            models.CheckConstraint(condition=_in("time_unit", TimeUnit), name="extension_time_unit_valid"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="extension_amount_positive"),
         ]
 
     def __str__(self):
-        return f"{self.event_id} +{self.amount} {self.unit} ({self.status})"
+        return f"{self.event_id} +{self.amount} {self.time_unit} ({self.status})"
 
 
 class PauseRequest(DecidedRequest):
@@ -521,9 +535,9 @@ class PauseRequest(DecidedRequest):
         verbose_name_plural = _("pause requests")
         constraints = [
             models.UniqueConstraint(
-                fields=["event"], condition=Q(status=ExtensionStatus.PENDING), name="one_pending_pause"
+                fields=["event"], condition=Q(status=RequestStatus.PENDING), name="one_pending_pause"
             ),
-            models.CheckConstraint(condition=_in("status", ExtensionStatus), name="pause_status_valid"),
+            models.CheckConstraint(condition=_in("status", RequestStatus), name="pause_status_valid"),
         ]
 
     def __str__(self):
@@ -547,10 +561,17 @@ class CalendarDay(models.Model):
 
 
 class Notification(models.Model):
-    """An in-app message to one user about one event (assignment, return, overdue, escalation …)."""
+    """An in-app message to one user (the bell, 通知): about an event (assignment, return, overdue, escalation …)
+    or about a record of an app right of events (a mediation case), its `subject`; events.notifications writes
+    and presents them, so there is one notification mechanism for every app."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+")
+    event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    subject_type = models.ForeignKey(
+        "contenttypes.ContentType", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    subject = GenericForeignKey("subject_type", "subject_id")
     kind = models.CharField(_("kind"), max_length=16, choices=NotificationKind.choices)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -560,12 +581,30 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
         ordering = ["-id"]
         constraints = [
-            models.CheckConstraint(condition=_in("kind", NotificationKind), name="notification_kind_valid")
+            models.CheckConstraint(condition=_in("kind", NotificationKind), name="notification_kind_valid"),
+            models.CheckConstraint(
+                condition=(Q(event__isnull=False) & Q(subject_type__isnull=True) & Q(subject_id__isnull=True))
+                | (Q(event__isnull=True) & Q(subject_type__isnull=False) & Q(subject_id__isnull=False)),
+                name="notification_one_subject",
+            ),
         ]
         indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
 
     def __str__(self):
-        return f"{self.user_id} {self.kind} {self.event_id}"
+        return f"{self.user_id} {self.kind} {self.event_id or self.subject_id}"
+
+    @property
+    def link(self) -> str:
+        """The page it leads to (its event's, or its subject's as the subject's app registered it)."""
+        from .notifications import link_of
+
+        return link_of(self)
+
+    @property
+    def title(self) -> str:
+        from .notifications import title_of
+
+        return title_of(self)
 
 
 ROLLUP_LEVELS = ("street", "community", "grid")
@@ -633,7 +672,7 @@ class EventRollup(ScopeStamps):
         verbose_name = _("event rollup")
         verbose_name_plural = _("event rollups")
         constraints = [
-            models.UniqueConstraint(fields=["node", "main_category", "span", "day"], name="eventrollup_key"),
+            models.UniqueConstraint(fields=["tenant", "node", "main_category", "span", "day"], name="eventrollup_key"),
             models.CheckConstraint(condition=Q(level__in=ROLLUP_LEVELS), name="eventrollup_level_valid"),
             models.CheckConstraint(condition=Q(span__in=ROLLUP_SPANS), name="eventrollup_span_valid"),
         ]

@@ -13,12 +13,12 @@ from . import kpis
 OVERDUE_LIMIT = 20
 
 
-def _fmt(value, unit: str) -> str:
+def _fmt(value, measure: str) -> str:
     if value is None:
         return "—"
-    if unit == "percent":
+    if measure == "percent":
         return f"{value:.1f}%"
-    if unit == "hours":
+    if measure == "hours":
         return f"{value:.1f} h"
     return f"{value}"
 
@@ -31,7 +31,7 @@ def kpis_(data: dict, view) -> dict:
             "label": k.label,
             "definition": k.definition,
             "available": k.available,
-            "value": _fmt(totals.get(k.key), k.unit) if k.available else _("n/a"),
+            "value": _fmt(totals.get(k.key), k.measure) if k.available else _("n/a"),
         }
         for k in kpis.KPIS
     ]
@@ -76,7 +76,7 @@ def children_map(children: list, view) -> dict:
     return {
         "rankable": kpis.RANKABLE,
         "chart": {
-            "kpis": [{"key": k.key, "label": str(k.label), "unit": k.unit} for k in kpis.RANKABLE],
+            "kpis": [{"key": k.key, "label": str(k.label), "measure": k.measure} for k in kpis.RANKABLE],
             "children": [
                 {
                     "id": row.node.pk,
@@ -102,7 +102,7 @@ def ranking(children: list, view) -> dict:
                 "url": _child_url(row, view),
                 "cells": [
                     {
-                        "text": _fmt(row.kpis.get(k.key), k.unit),
+                        "text": _fmt(row.kpis.get(k.key), k.measure),
                         "sort": "" if row.kpis.get(k.key) is None else str(row.kpis[k.key]),
                     }
                     for k in kpis.RANKABLE

@@ -67,7 +67,7 @@ def overdue_events(events, *, now: dt.datetime, limit: int | None = OVERDUE_LIMI
 
 def overdue_list(events, *, now: dt.datetime) -> list[selectors.ListRow]:
     """The dashboard's overdue list: the OVERDUE_LIMIT longest overdue, read as the event list's rows (values,
-    not models; the .xlsx ledger reads overdue_events)."""
+    not models; the .xlsx sheet reads overdue_events)."""
     chosen = events.filter(status__in=OPEN_STATUSES, due_at__lte=now).order_by("due_at", "id")
     rows = Event.objects.filter(pk__in=Subquery(chosen.values("pk")[:OVERDUE_LIMIT])).order_by("due_at", "id")
     return selectors.list_rows(rows, OVERDUE_LIMIT)
@@ -247,7 +247,7 @@ def trend(rows, period: str) -> list[dict]:
 # The panels. Their reads are shared through the page's request: the KPI cards, the statuses, the categories and
 # the children's ranking and map all add up the same two queries (the rollup sums and the live counts).
 
-DASHBOARD = "events.dashboard"  # the export kind of the panels' ledgers (events.exports builds it)
+DASHBOARD = "events.dashboard"  # the export kind of the panels' sheets (events.exports builds it)
 
 
 def _events(request):

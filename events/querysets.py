@@ -36,23 +36,23 @@ def personal_q(user) -> Q:
     return q
 
 
-def _sees_personal_grants(user, action: str) -> bool:
-    return action == VIEW and user is not None and user.is_authenticated and user.is_active
+def _sees_personal_grants(user, right: str) -> bool:
+    return right == VIEW and user is not None and user.is_authenticated and user.is_active
 
 
-def visible_q(user, action: str = VIEW) -> Q:
-    """The condition of `visible_to(user, action)`: the tree scope, and for `view` the personal grants."""
-    scope = scope_for(user, action)
+def visible_q(user, right: str = VIEW) -> Q:
+    """The condition of `visible_to(user, right)`: the tree scope, and for `view` the personal grants."""
+    scope = scope_for(user, right)
     if scope.everything:
         return Q()
-    if _sees_personal_grants(user, action):
+    if _sees_personal_grants(user, right):
         return scope.q() | (Q(tenant_id=user.tenant_id) & personal_q(user))
     return scope.q()
 
 
 class EventQuerySet(ScopedQuerySet):
-    def visible_to(self, user, action: str = VIEW):
-        return self.filter(visible_q(user, action))
+    def visible_to(self, user, right: str = VIEW):
+        return self.filter(visible_q(user, right))
 
 
 def node_branches(scope) -> list[Q] | None:
@@ -70,18 +70,18 @@ def node_branches(scope) -> list[Q] | None:
     ]
 
 
-def visible_branches(user, action: str = VIEW) -> list[Q] | None:
-    """`visible_to(user, action)` as branches whose union is exactly the same rows, None for every row.
+def visible_branches(user, right: str = VIEW) -> list[Q] | None:
+    """`visible_to(user, right)` as branches whose union is exactly the same rows, None for every row.
 
     Each branch is a conjunction of equalities led by one indexed column — the tenant, one node of the tree scope
     on its level, the reporter, the handler, one handling unit — so PostgreSQL reads each branch newest first
     from its own index (Event.Meta.indexes, `event_list_*`) and a list page merges the first rows of each
     (events.selectors.event_page). The OR of `visible_to` names all those columns at once, which no index
     serves in order: PostgreSQL then walks the whole table or sorts every visible row (docs/bench.md, Lists)."""
-    branches = node_branches(scope_for(user, action))
+    branches = node_branches(scope_for(user, right))
     if branches is None:
         return None
-    if _sees_personal_grants(user, action):
+    if _sees_personal_grants(user, right):
         tenant = {"tenant_id": user.tenant_id}
         branches += [Q(**tenant, reporter_id=user.pk), Q(**tenant, current_handler_id=user.pk)]
         branches += [Q(**tenant, current_unit_id=pk) for pk in sorted(unit_ids_of(user))]

@@ -167,6 +167,30 @@ def apply(before: Counted | None, after: Counted | None, *, using: str | None = 
     _upsert(rows, using or router.db_for_write(_model()))
 
 
+def add_many(states: Iterable[State], *, using: str | None = None, batch: int = 500) -> int:
+    """Add what each of these new events counts for (none of them counted yet): their rows summed per (node,
+    category, span, day) in Python, then one upsert per `batch` rows, in one order. For bulk inserts (the
+    write seam's insert_history); returns the number of rows written."""
+    totals: dict[tuple, list] = {}
+    for event in states:
+        counted_now = counted(event)
+        if counted_now is None:
+            continue
+        for row in _rows(counted_now, 1):
+            key = row[: len(row) - len(COLUMNS)]
+            total = totals.get(key)
+            if total is None:
+                totals[key] = list(row[len(key):])
+            else:
+                for i, value in enumerate(row[len(key):]):
+                    total[i] += value
+    rows = sorted((key + tuple(values) for key, values in totals.items()), key=lambda r: (r[3], r[9], r[2], r[10]))
+    using = using or router.db_for_write(_model())
+    for start in range(0, len(rows), batch):
+        _upsert(rows[start : start + batch], using)
+    return len(rows)
+
+
 def _model():
     return apps.get_model("events", "EventRollup")
 
@@ -181,7 +205,7 @@ def _upsert(rows: list[tuple], using: str) -> None:
     updates = ", ".join(f"{qn(c)} = {table}.{qn(c)} + EXCLUDED.{qn(c)}" for c in COLUMNS)
     sql = (
         f"INSERT INTO {table} ({', '.join(qn(c) for c in columns)}) VALUES {', '.join([placeholder] * len(rows))} "
-        f"ON CONFLICT ({qn('node_id')}, {qn('main_category_id')}, {qn('span')}, {qn('day')}) DO UPDATE SET {updates}"
+        f"ON CONFLICT ({qn('tenant_id')}, {qn('node_id')}, {qn('main_category_id')}, {qn('span')}, {qn('day')}) DO UPDATE SET {updates}"
     )
     params = [connection.ops.adapt_datefield_value(v) if isinstance(v, dt.date) else v
               for row in rows for v in row]

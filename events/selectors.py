@@ -23,8 +23,8 @@ from .rights import DISPATCH, HANDLE, REPORT, VERIFY
 LIST_RELATED = ("category", "category__parent", "node", "node__parent", "current_unit", "current_handler", "reporter")
 
 
-def visible_events(*, actor: User, action: str = VIEW):
-    return Event.objects.visible_to(actor, action)
+def visible_events(*, actor: User, right: str = VIEW):
+    return Event.objects.visible_to(actor, right)
 
 
 # Soonest deadline first; none last.
@@ -360,7 +360,7 @@ def dispatch_targets(*, event: Event) -> tuple[list[HandlingUnit], list[User]]:
     """Handling units of the event's tenant, and the people an event may be given to in person."""
     units = list(HandlingUnit.objects.filter(tenant_id=event.tenant_id, is_active=True).order_by("kind", "name"))
     holders = Assignment.objects.current(timezone.localdate()).filter(
-        node_id__in=[n for n in (event.grid_id, event.community_id) if n]
+        tenant_id=event.tenant_id, node_id__in=[n for n in (event.grid_id, event.community_id) if n]
     )
     people = (
         User.objects.filter(tenant_id=event.tenant_id, is_active=True)
@@ -381,7 +381,10 @@ def unread_count(*, actor: User, fresh: bool = False) -> int:
 
 def notifications(*, actor: User, limit: int = 100):
     return list(
-        Notification.objects.filter(user=actor).select_related("event", "event__duplicate_of").order_by("-id")[:limit]
+        Notification.objects.filter(user=actor)
+        .select_related("event", "event__duplicate_of", "subject_type")
+        .prefetch_related("subject")
+        .order_by("-id")[:limit]
     )
 
 
@@ -419,5 +422,8 @@ def my_recent_events(*, actor: User, limit: int = 5) -> list[ListRow]:
 
 def unread_notifications(*, actor: User, limit: int = 3) -> list[Notification]:
     return list(
-        Notification.objects.filter(user=actor, read_at__isnull=True).select_related("event").order_by("-id")[:limit]
+        Notification.objects.filter(user=actor, read_at__isnull=True)
+        .select_related("event", "subject_type")
+        .prefetch_related("subject")
+        .order_by("-id")[:limit]
     )

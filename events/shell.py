@@ -17,8 +17,8 @@ QUEUE_CEILING = 100
 
 def _dashboard_href(user) -> str | None:
     """The dashboard of the user's first top node (the workbench lists each of them)."""
-    nodes = grid_selectors.home_nodes(actor=user)
-    return reverse("dashboards:node", args=[nodes[0].pk]) if nodes else None
+    ids = grid_selectors.home_node_ids(actor=user)
+    return reverse("dashboards:node", args=[ids[0]]) if ids else None
 
 
 def todo(actor) -> dict:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("notifications/read/", views.notifications_read, name="notifications-read"),
     path("<int:pk>/", views.detail, name="detail"),
     path("photos/<int:pk>/", views.photo, name="photo"),
+    path("<int:pk>/reveal-phone/", views.reveal_phone, name="reveal-phone"),
     path("<int:pk>/extension/request/", views.extension_request, name="extension-request"),
     path("<int:pk>/extension/decide/", views.extension_decide, name="extension-decide"),
     path("<int:pk>/pause/request/", views.pause_request, name="pause-request"),

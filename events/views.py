@@ -15,9 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from exports.responses import answer as export_answer
+from grids.selectors import boundaries_geojson
 from yaohai.core.errors import DomainError, render_refusal
 from yaohai.core.query import CursorField, strict_query
 
@@ -74,15 +76,7 @@ def report(request):
 def _report_map(form: ReportForm) -> dict | None:
     """The 上报 map's data: a GeoJSON FeatureCollection of the boundaries of the grids the reporter may report in
     (the form's own choices), keyed by id; None when none of them has a boundary, and then no map is drawn."""
-    features = []
-    for grid in form.fields["grid"].queryset.filter(boundary__isnull=False).values("pk", "name", "boundary"):
-        geometry = grid["boundary"]
-        if isinstance(geometry, dict) and geometry.get("type") == "Feature":
-            geometry = geometry.get("geometry")
-        if isinstance(geometry, dict) and geometry.get("type") in ("Polygon", "MultiPolygon"):
-            properties = {"key": str(grid["pk"]), "id": grid["pk"], "name": grid["name"]}
-            features.append({"type": "Feature", "properties": properties, "geometry": geometry})
-    return {"type": "FeatureCollection", "features": features} if features else None
+    return boundaries_geojson(form.fields["grid"].queryset)
 
 
 def _add_errors(form, exc: ValidationError) -> None:
@@ -134,7 +128,7 @@ def event_list(request):
 
 @login_required
 def export(request):
-    """The filtered list as an .xlsx ledger: at once when small, else built in the background and downloaded from
+    """The filtered list as an .xlsx sheet: at once when small, else built in the background and downloaded from
     我的导出 (exports; the builder is events.exports)."""
     query = request.GET.copy()
     query.pop("after", None)
@@ -219,6 +213,21 @@ def detail(request, pk):
     """An event: its facts, its timeline with photos, and a form for each step the user may take."""
     event = _event_or_404(request, pk)
     return render(request, "events/detail.html", _detail_context(request, event))
+
+
+@login_required
+@require_POST
+@sensitive_post_parameters("reason")
+def reveal_phone(request, pk):
+    """The caller's phone in full, once, on this page (never in a URL): a reason, an audit row."""
+    event = _event_or_404(request, pk)
+    try:
+        phone = services.reveal_resident_phone(actor=request.user, event=event, reason=request.POST.get("reason", ""))
+    except DomainError as exc:
+        return render_refusal(request, exc, "events/detail.html", _detail_context(request, event))
+    response = render(request, "events/detail.html", {**_detail_context(request, event), "revealed_phone": phone})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required

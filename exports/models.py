@@ -1,4 +1,4 @@
-"""The background export jobs every app's ledgers (台账) share."""
+"""The background export jobs every app's sheets (台账) share."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def export_file_path(job: ExportJob, filename: str) -> str:
 
 
 class ExportJob(models.Model):
-    """A ledger (台账) too large to build inside a request: built by a Celery task for its owner, kept privately
+    """A sheet (台账) too large to build inside a request: built by a Celery task for its owner, kept privately
     under MEDIA_ROOT until it expires and served only to the owner (exports)."""
 
     owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="export_jobs", verbose_name=_("owner"))

@@ -2,7 +2,7 @@
 
 An app registers its kinds once, from its AppConfig.ready() (events: events/exports.py). Each callable takes the
 actor the export is built for and reads only through that actor's scope (`visible_to`), so the same function serves
-a ledger built inside the request and one built later by the task for the job's owner.
+a sheet built inside the request and one built later by the task for the job's owner.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from yaohai.core.errors import Invalid
 
 
 @dataclass(frozen=True)
-class Ledger:
-    """A finished ledger (台账): the .xlsx bytes, the name the download carries, and how many rows it holds."""
+class Sheet:
+    """A finished sheet (台账): the .xlsx bytes, the name the download carries, and how many rows it holds."""
 
     filename: str
     content: bytes
@@ -34,14 +34,14 @@ class ExportKind:
     - count(actor=, parameters=, limit=) -> int: the number of rows, counted no further than `limit` (a capped
       COUNT, cheap whatever the data size).
     - title(actor=, parameters=) -> str: what the export is, for the list of the user's exports.
-    - build(actor=, parameters=) -> Ledger.
+    - build(actor=, parameters=) -> Sheet.
     """
 
     key: str
     clean: Callable[..., dict]
     count: Callable[..., int]
     title: Callable[..., str]
-    build: Callable[..., Ledger]
+    build: Callable[..., Sheet]
 
 
 class ExportRefused(Invalid):

@@ -1,4 +1,4 @@
-"""The one way an app's export button answers: the ledger at once when it is small, else a job and a redirect to
+"""The one way an app's export button answers: the sheet at once when it is small, else a job and a redirect to
 我的导出 (my exports); bad parameters get a 400 page saying what is wrong, and nothing is created. Also the one way
 a finished job's file is served (the 我的导出 page and the API both call `job_file`)."""
 
@@ -27,8 +27,8 @@ def answer(request, *, kind: str, parameters: dict, back_url: str):
         )
     except (ValidationError, DomainError) as exc:
         return render(request, "exports/invalid.html", {"errors": exc.messages, "back_url": back_url}, status=400)
-    if result.ledger is not None:
-        return xlsx_response(result.ledger.filename, result.ledger.content)
+    if result.sheet is not None:
+        return xlsx_response(result.sheet.filename, result.sheet.content)
     messages.info(
         request,
         _("This export is large, so it is being built in the background. Download it here when it is ready."),

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from . import responses
+from . import progress, responses
 from .choices import ExportStatus
 from .models import ExportJob
 
@@ -30,6 +30,9 @@ def _is_htmx(request) -> bool:
 def job_list(request):
     """The user's exports, newest first; the table reloads itself while one is queued or being built."""
     jobs = list(_mine(request).defer("parameters")[:LIST_LIMIT])
+    told = progress.percent_of(job.pk for job in jobs if job.status == ExportStatus.RUNNING)
+    for job in jobs:
+        job.percent = told.get(job.pk)
     context = {
         "jobs": jobs,
         "pending": any(job.status in PENDING for job in jobs),
@@ -43,6 +46,7 @@ def job_list(request):
 def job_detail(request, pk):
     """One of the user's exports; reloads itself until it is ready or has failed."""
     job = get_object_or_404(_mine(request), pk=pk)
+    job.percent = progress.percent_of([job.pk]).get(job.pk) if job.status == ExportStatus.RUNNING else None
     context = {"job": job, "pending": job.status in PENDING, "now": timezone.now()}
     return render(request, "exports/_job.html" if _is_htmx(request) else "exports/detail.html", context)
 

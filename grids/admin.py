@@ -239,7 +239,7 @@ class PostAdmin(TenantScopedAdminMixin, SimpleHistoryAdmin):
         # A refusal (ValidationError) rolls the page's transaction back, log entry included (admin_scope).
         services.save_post(
             tenant=obj.tenant, code=obj.code, name=obj.name, tier=obj.tier, duties=obj.duties,
-            actions=obj.actions or [], required_on=obj.required_on or [], sort_order=obj.sort_order,
+            rights=obj.rights or [], required_on=obj.required_on or [], sort_order=obj.sort_order,
             actor=request.user,
         )
 

@@ -26,7 +26,7 @@ WORKER_ACTIONS = ["view", "report", "verify", "registry.edit"]
 HEAD_ACTIONS += ["points.manage", "points.register", "points.approve", "points.redeem"]
 WORKER_ACTIONS += ["points.register"]
 
-# (code, name, tier, required on, actions, duties)
+# (code, name, tier, required on, rights, duties)
 DEFAULT_POSTS = [
     ("grid_head", "网格长", PostTier.HEAD, ALL_LEVELS, HEAD_ACTIONS,
      "统筹本网格（或本级）各类力量，组织巡查、议事和事件处置，对本网格治理负总责。"),
@@ -51,9 +51,9 @@ DEFAULT_POSTS = [
 def install_post_catalogue(tenant, *, actor=None):
     """Create (or bring up to date) the default posts of a tenant; returns them by code."""
     posts = {}
-    for order, (code, name, tier, required_on, actions, duties) in enumerate(DEFAULT_POSTS, start=1):
+    for order, (code, name, tier, required_on, granted, duties) in enumerate(DEFAULT_POSTS, start=1):
         posts[code] = save_post(
-            tenant=tenant, code=code, name=name, tier=tier, duties=duties, actions=actions,
+            tenant=tenant, code=code, name=name, tier=tier, duties=duties, rights=granted,
             required_on=required_on, sort_order=order * 10, actor=actor,
         )
     return posts

@@ -1,6 +1,6 @@
 """Kinds of grid node, the parent rules between them, post tiers, and the export table.
 
-The rights (actions) a post can grant are declared by each app in its rights.py (yaohai.core.rights).
+The rights a post can grant are declared by each app in its rights.py (yaohai.core.rights).
 """
 
 from django.db import models

@@ -73,12 +73,12 @@ class GridNodeAdminForm(forms.ModelForm):
 class PostAdminForm(forms.ModelForm):
     """A post's rights as checkboxes, labelled as the apps that declare them label them (yaohai.core.rights)."""
 
-    actions = forms.MultipleChoiceField(
-        label=gettext_lazy("granted actions"), choices=rights.choices, required=False,
+    rights = forms.MultipleChoiceField(
+        label=gettext_lazy("granted rights"), choices=rights.choices, required=False,
         widget=forms.CheckboxSelectMultiple,
     )
 
     class Meta:
         model = Post
-        fields = ["tenant", "code", "name", "tier", "duties", "actions", "required_on", "sort_order", "is_active"]
+        fields = ["tenant", "code", "name", "tier", "duties", "rights", "required_on", "sort_order", "is_active"]
 

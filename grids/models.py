@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from mptt.managers import TreeManager
 from mptt.models import MPTTModel, TreeForeignKey
 from simple_history.models import HistoricalRecords
@@ -147,8 +148,8 @@ class GridNode(MPTTModel, ScopeStamps):
     parent = TreeForeignKey(
         "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
-    kind = models.CharField(_("level"), max_length=12, choices=NodeKind.choices, editable=False)
-    subkind = models.CharField(_("kind"), max_length=20, choices=NodeSubkind.choices)
+    kind = models.CharField(pgettext_lazy("grid node", "kind"), max_length=12, choices=NodeKind.choices, editable=False)
+    subkind = models.CharField(pgettext_lazy("grid node", "sub-kind"), max_length=20, choices=NodeSubkind.choices)
     name = models.CharField(_("name"), max_length=100)
     code = models.CharField(_("division code"), max_length=15)
     boundary = models.JSONField(_("boundary (GeoJSON)"), null=True, blank=True)
@@ -204,14 +205,14 @@ class GridNode(MPTTModel, ScopeStamps):
 
 
 class Post(models.Model):
-    """An entry of a tenant's post catalogue (1+4+N): its written duties and the actions it grants."""
+    """An entry of a tenant's post catalogue (1+4+N): its written duties and the rights it grants."""
 
     tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="posts", verbose_name=_("tenant"))
     code = models.SlugField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=50)
     tier = models.CharField(_("tier"), max_length=10, choices=PostTier.choices, default=PostTier.SUPPORT)
     duties = models.TextField(_("duty list"), blank=True, max_length=2000)
-    actions = models.JSONField(_("granted actions"), default=list, blank=True)
+    rights = models.JSONField(_("granted rights"), default=list, blank=True)
     required_on = models.JSONField(
         _("required on levels"),
         default=list,

@@ -14,8 +14,8 @@ class ScopedQuerySetMixin:
 
     scope_prefix = ""
 
-    def visible_to(self, user, action: str = VIEW):
-        return self.filter(scope_for(user, action).q(self.scope_prefix))
+    def visible_to(self, user, right: str = VIEW):
+        return self.filter(scope_for(user, right).q(self.scope_prefix))
 
 
 class ScopedQuerySet(ScopedQuerySetMixin, models.QuerySet):
@@ -25,8 +25,8 @@ class ScopedQuerySet(ScopedQuerySetMixin, models.QuerySet):
 class TenantQuerySet(models.QuerySet):
     """For per-tenant catalogues (posts, categories): visible to anyone with some jurisdiction in the tenant."""
 
-    def visible_to(self, user, action: str = VIEW):
-        scope = scope_for(user, action)
+    def visible_to(self, user, right: str = VIEW):
+        scope = scope_for(user, right)
         if scope.everything:
             return self
         if scope.is_empty:

@@ -67,8 +67,8 @@ ROWS = "_rows"
 HELD_KINDS = "_held_kinds"
 
 
-def scope_for(user, action: str = VIEW) -> Scope:
-    """The user's scope for `action` (a right some app declared), cached on the user object for the request.
+def scope_for(user, right: str = VIEW) -> Scope:
+    """The user's scope for `right` (a right some app declared), cached on the user object for the request.
 
     One query reads the user's current assignments, once per request; the scope of each right the request asks
     about is built from those rows when it is first asked: a request that checks `report`, `view` and `dispatch`
@@ -77,14 +77,14 @@ def scope_for(user, action: str = VIEW) -> Scope:
     if user is None or not user.is_authenticated or not user.is_active:
         return NO_SCOPE
     cache = user.__dict__.setdefault("_scope_cache", {})
-    if action not in cache:
-        if not rights.is_known(action):
-            raise ValueError(f"no app declares the right {action!r} (yaohai.core.rights.register)")
-        cache[action] = _scope(user, action, cache)
-    return cache[action]
+    if right not in cache:
+        if not rights.is_known(right):
+            raise ValueError(f"no app declares the right {right!r} (yaohai.core.rights.register)")
+        cache[right] = _scope(user, right, cache)
+    return cache[right]
 
 
-def _scope(user, action: str, cache: dict) -> Scope:
+def _scope(user, right: str, cache: dict) -> Scope:
     if user.is_superuser:
         return Scope(everything=True)
     if user.tenant_id is None:
@@ -97,7 +97,7 @@ def _scope(user, action: str, cache: dict) -> Scope:
         cache[HELD_KINDS] = frozenset(kind for _node, kind, _rights in rows)
     node_ids: dict[str, set[int]] = defaultdict(set)
     for node_id, kind, granted in rows:
-        if action in (granted or ()):
+        if right in (granted or ()):
             node_ids[kind].add(node_id)
     return Scope(tenant_id=user.tenant_id, node_ids={k: frozenset(v) for k, v in node_ids.items()})
 
@@ -109,13 +109,13 @@ def _assignments(user) -> list[tuple[int, str, list[str]]]:
     return list(
         Assignment.objects.current(timezone.localdate())
         .filter(user=user, tenant_id=user.tenant_id, node__is_archived=False)
-        .values_list("node_id", "node__kind", "post__actions")
+        .values_list("node_id", "node__kind", "post__rights")
         .order_by()  # a set is built from them: no need for the model's ordering (and its sort)
     )
 
 
 def held_kinds(user) -> frozenset[str]:
-    """The kinds of live node (street, grid, …) the user holds a current post in, whatever its actions: read with
+    """The kinds of live node (street, grid, …) the user holds a current post in, whatever its rights: read with
     the scope, so no query of its own once the scope is known (none for superusers and tenant admins)."""
     scope_for(user)
     return user.__dict__.get("_scope_cache", {}).get(HELD_KINDS, frozenset())

@@ -13,30 +13,45 @@ from .rights import VIEW
 from .scope import held_kinds, scope_for
 
 
-def visible_nodes(*, actor: User, action: str = VIEW):
+def visible_nodes(*, actor: User, right: str = VIEW):
     """The live nodes the actor may see."""
-    return GridNode.objects.visible_to(actor, action).filter(is_archived=False)
+    return GridNode.objects.visible_to(actor, right).filter(is_archived=False)
 
 
-def home_nodes(*, actor: User, action: str = VIEW) -> list[GridNode]:
-    """The top nodes of the actor's jurisdiction for `action`: where their dashboards, rosters (and, for `assess`,
+def home_nodes(*, actor: User, right: str = VIEW) -> list[GridNode]:
+    """The top nodes of the actor's jurisdiction for `right`: where their dashboards, rosters (and, for `assess`,
     assessment pages) start. Kept on the user object beside its scope, for the life of the request (the menu and
     the workbench both ask)."""
     cache = actor.__dict__.setdefault("_home_nodes", {})
-    if action not in cache:
-        cache[action] = _home_nodes(actor, action)
-    return list(cache[action])
+    if right not in cache:
+        cache[right] = _home_nodes(actor, right)
+    return list(cache[right])
 
 
-def _home_nodes(actor: User, action: str) -> list[GridNode]:
-    scope = scope_for(actor, action)
+def home_node_ids(*, actor: User, right: str = VIEW) -> list[int]:
+    """The ids of `home_nodes`, in the same order: from the scope alone (no query) when the jurisdiction hangs from
+    one node, as most officers' and grid workers' does (the menu's link to the dashboard, on every page)."""
+    known = actor.__dict__.get("_home_nodes", {}).get(right)
+    if known is None:
+        scope = scope_for(actor, right)
+        ids = {pk for ids in scope.node_ids.values() for pk in ids}
+        if not (scope.everything or scope.whole_tenant) and len(ids) <= 1:
+            return list(ids)  # the scope holds live nodes only (grids.scope)
+    return [node.pk for node in home_nodes(actor=actor, right=right)]
+
+
+def _home_nodes(actor: User, right: str) -> list[GridNode]:
+    scope = scope_for(actor, right)
     if scope.everything or scope.whole_tenant:
         roots = GridNode.objects.filter(parent__isnull=True, is_archived=False)
         if not scope.everything:
             roots = roots.filter(tenant_id=scope.tenant_id)
         return list(roots.order_by("code"))
     ids = {pk for ids in scope.node_ids.values() for pk in ids}
-    nodes = list(GridNode.objects.filter(pk__in=ids, is_archived=False).order_by("tree_id", "lft"))
+    # The tenant named too: on a database split by tenant the read goes to one node (docs/scale.md).
+    nodes = list(
+        GridNode.objects.filter(tenant_id=scope.tenant_id, pk__in=ids, is_archived=False).order_by("tree_id", "lft")
+    )
     # Drop nodes already inside another held node's subtree.
     return [
         n for n in nodes if not any(o.pk != n.pk and o.tree_id == n.tree_id and o.lft < n.lft < o.rght for o in nodes)
@@ -59,6 +74,20 @@ def point_outside_district(*, tenant_id: int, lon: float, lat: float) -> bool:
         return not geo.contains_point(root.boundary, lon, lat, tolerance=geo.CONTAINMENT_TOLERANCE)
     others = GridNode.objects.grids_at(lon, lat).exclude(tenant_id=tenant_id).only("boundary")
     return any(grid.boundary and geo.contains_point(grid.boundary, lon, lat) for grid in others)
+
+
+def boundaries_geojson(grids) -> dict | None:
+    """A GeoJSON FeatureCollection of the grids' boundaries (properties: key, id, name), for the maps where a tap
+    places a report (the staff 上报 form, a resident's 随手拍); None when none of them has a boundary."""
+    features = []
+    for grid in grids.filter(boundary__isnull=False).values("pk", "name", "boundary"):
+        geometry = grid["boundary"]
+        if isinstance(geometry, dict) and geometry.get("type") == "Feature":
+            geometry = geometry.get("geometry")
+        if isinstance(geometry, dict) and geometry.get("type") in ("Polygon", "MultiPolygon"):
+            properties = {"key": str(grid["pk"]), "id": grid["pk"], "name": grid["name"]}
+            features.append({"type": "Feature", "properties": properties, "geometry": geometry})
+    return {"type": "FeatureCollection", "features": features} if features else None
 
 
 @dataclass

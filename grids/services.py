@@ -31,7 +31,7 @@ LOCK_NAMESPACE = GRID_TREE.lock_namespace
 GLOBAL_TREE_KEY = locks.GLOBAL_TREE_KEY
 
 _NODE_FIELDS = ("name", "code", "subkind", "parent_id", "is_archived")
-_POST_FIELDS = ("name", "tier", "duties", "actions", "required_on", "sort_order")
+_POST_FIELDS = ("name", "tier", "duties", "rights", "required_on", "sort_order")
 _ASSIGNMENT_FIELDS = ("user_id", "post_id", "node_id", "start_date", "end_date", "duties")
 
 
@@ -294,18 +294,18 @@ def restore_node(*, node: GridNode, actor: User | None = None) -> GridNode:
 # ---------------------------------------------------------------------------------------------------------
 
 
-def _clean_post_lists(actions: Iterable[str], required_on: Iterable[str]) -> tuple[list[str], list[str]]:
-    actions, required_on = list(dict.fromkeys(actions)), list(dict.fromkeys(required_on))
+def _clean_post_lists(granted: Iterable[str], required_on: Iterable[str]) -> tuple[list[str], list[str]]:
+    granted, required_on = list(dict.fromkeys(granted)), list(dict.fromkeys(required_on))
     errors = {}
-    bad = [a for a in actions if not rights.is_known(a)]  # the apps declare them (their rights.py)
+    bad = [a for a in granted if not rights.is_known(a)]  # the apps declare them (their rights.py)
     if bad:
-        errors["actions"] = [_("Unknown actions: %(actions)s.") % {"actions": ", ".join(bad)}]
+        errors["rights"] = [_("Unknown rights: %(rights)s.") % {"rights": ", ".join(bad)}]
     bad = [k for k in required_on if k not in NodeKind.values]
     if bad:
         errors["required_on"] = [_("Unknown levels: %(levels)s.") % {"levels": ", ".join(bad)}]
     if errors:
         raise ValidationError(errors)
-    return actions, required_on
+    return granted, required_on
 
 
 @transaction.atomic
@@ -316,17 +316,17 @@ def save_post(
     name: str,
     tier: str,
     duties: str = "",
-    actions: Iterable[str] = (),
+    rights: Iterable[str] = (),
     required_on: Iterable[str] = (),
     sort_order: int = 100,
     actor: User | None = None,
 ) -> Post:
     """Add a post to the tenant's catalogue, or update the one with this code."""
-    actions, required_on = _clean_post_lists(actions, required_on)
+    granted, required_on = _clean_post_lists(rights, required_on)
     post = Post.objects.select_for_update().filter(tenant=tenant, code=code).first() or Post(tenant=tenant, code=code)
     before = _facts(post, _POST_FIELDS) if post.pk else {}
     post.name, post.tier, post.duties = name, tier, duties
-    post.actions, post.required_on, post.sort_order = actions, required_on, sort_order
+    post.rights, post.required_on, post.sort_order = granted, required_on, sort_order
     post.full_clean()
     post._history_user = actor
     post.save()

@@ -21,7 +21,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import load_workbook
 
 from . import services
 from .choices import NodeKind, NodeSubkind
@@ -212,6 +211,8 @@ class TreeUploadForm(forms.Form):
         content = _read(upload)
         if not content.startswith(b"PK\x03\x04"):
             raise ValidationError(_("The file is not an .xlsx workbook."))
+        from openpyxl import load_workbook  # loaded with the first upload, not with the app
+
         try:
             load_workbook(BytesIO(content), read_only=True).close()
         except Exception as exc:  # a broken package fails in many ways inside zipfile and openpyxl

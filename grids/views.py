@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yaohai.core.xlsx import build_ledger, xlsx_response
+from yaohai.core.xlsx import build_sheet, xlsx_response
 
 from . import selectors
 
@@ -35,7 +35,7 @@ def node_detail(request, pk):
 
 @login_required
 def roster_export(request, pk):
-    """The roster of a node and its children as an .xlsx ledger."""
+    """The roster of a node and its children as an .xlsx sheet."""
     node = _node_or_404(request, pk)
     children = list(selectors.node_children(actor=request.user, node=node))
     rows = []
@@ -47,7 +47,7 @@ def roster_export(request, pk):
                                  a.duties or row.post.duties, a.start_date, a.end_date or ""])
             else:
                 rows.append([roster.node.name, roster.node.code, row.post.name, _("(vacant)"), "", "", "", ""])
-    content = build_ledger(
+    content = build_sheet(
         _("Roster of %(node)s") % {"node": node.name},
         [_("Node"), _("Code"), _("Post"), _("Person"), _("Phone"), _("Duties"), _("From"), _("To")],
         rows,

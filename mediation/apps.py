@@ -16,8 +16,17 @@ class MediationConfig(AppConfig):
         from .shell import register
 
         register()  # the menu entry and the workbench panel (yaohai.core.shell)
+
+        from yaohai.core.personal import fields
+
+        from .services import ID_PURPOSE, PHONE_PURPOSE
+
+        fields.register("mediation.CaseParty", "id_number", ID_PURPOSE)  # re-sealed by rotate_personal_data_key
+        fields.register("mediation.CaseParty", "phone", PHONE_PURPOSE)
         register_panels()  # dashboards.registry
         register_indicators()  # yaohai.core.indicators
+
+        register_notification_subject()  # events.notifications: the 通知 page shows cases beside events
 
         tenant_created.connect(_install_catalogue, dispatch_uid="mediation.install_catalogue")
 
@@ -27,3 +36,14 @@ def _install_catalogue(sender, tenant, **kwargs):
     from .catalogue import install_dispute_types
 
     install_dispute_types(tenant)
+
+
+def register_notification_subject():
+    from django.urls import reverse
+
+    from events.notifications import register_subject
+
+    from .models import Case
+
+    register_subject(Case, link=lambda case: reverse("mediation:detail", args=[case.pk]),
+                     title=lambda case: f"{case.number} {case.dispute_type.name}")

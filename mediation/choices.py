@@ -82,16 +82,20 @@ class Step(models.TextChoices):
     ARCHIVE = "archive", _("Archive")
 
 
+class Act(models.TextChoices):
+    """The acts beside the table while a case is handled (mediation.handling): they change no status, but each is
+    allowed only in some statuses (ACT_STATUSES) and refused with 409 in the others."""
+
+    SESSION = "session", _("Record a mediation session")
+    EVIDENCE = "evidence", _("Add evidence")
+    EXTEND = "extend", _("Extend the time limit")
+    APPLY = "apply", _("Apply for judicial confirmation")
+    NOT_CONFIRMED = "not_confirmed", _("Record that the court did not confirm")
+
+
 class Who(models.TextChoices):
     HEAD = "head", _("the mediation body's head")
     MEDIATOR = "mediator", _("mediator")
-
-
-class NoticeKind(models.TextChoices):
-    HIGH_RISK = "high_risk", _("High-risk dispute")
-    ASSIGNED = "assigned", _("Case assigned")
-    DUE_SOON = "due_soon", _("Time limit near")
-    OVERDUE = "overdue", _("Time limit passed")
 
 
 OPEN_STATUSES = (Status.REGISTERED, Status.ACCEPTED, Status.ASSIGNED, Status.IN_MEDIATION)
@@ -114,3 +118,11 @@ class Performance(models.TextChoices):
 class Confirmation(models.TextChoices):
     CONFIRMED = "confirmed", _("Confirmed valid")
     REFUSED = "refused", _("Not confirmed")
+
+ACT_STATUSES = {
+    Act.SESSION: (Status.ASSIGNED, Status.IN_MEDIATION),
+    Act.EVIDENCE: (Status.ACCEPTED, Status.ASSIGNED, Status.IN_MEDIATION),
+    Act.EXTEND: RUNNING_STATUSES,
+    Act.APPLY: (Status.AGREEMENT,),
+    Act.NOT_CONFIRMED: (Status.AGREEMENT,),
+}

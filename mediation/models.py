@@ -1,6 +1,7 @@
 """The records of dispute mediation: the catalogue, the bodies and their rosters, cases, parties and their log."""
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +16,6 @@ from .choices import (
     Channel,
     Confirmation,
     MediatorKind,
-    NoticeKind,
     PartyKind,
     PartyRole,
     Performance,
@@ -135,8 +135,16 @@ class Case(ScopedModel):
     reason = models.TextField(_("reason"), blank=True, max_length=2000)
     referred_to = models.CharField(_("referred to"), max_length=12, choices=ReferralTarget.choices, blank=True)
     extended_days = models.PositiveSmallIntegerField(_("extension (days)"), default=0)
+    chosen_by_parties = models.BooleanField(
+        _("mediator chosen by the parties"), default=False,
+        help_text=_("当事人选定调解员 (人民调解法 第十九条); otherwise the body's head designated the mediator"),
+    )
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The in-app notifications about the case (events' one mechanism: events.notifications); go with the case.
+    notifications = GenericRelation(
+        "events.Notification", content_type_field="subject_type", object_id_field="subject_id"
+    )
 
     class Meta:
         verbose_name = _("mediation case")
@@ -232,28 +240,6 @@ class Transfer(models.Model):
 
     def __str__(self):
         return f"{self.case_id} → {self.to_body_id}"
-
-
-class Notice(models.Model):
-    """An in-app message to one user about one case (a high-risk dispute, an assignment, a time limit)."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(_("kind"), max_length=10, choices=NoticeKind.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("mediation notice")
-        verbose_name_plural = _("mediation notices")
-        ordering = ["-id"]
-        constraints = [
-            models.CheckConstraint(**_in("kind", NoticeKind)),
-            models.UniqueConstraint(fields=["user", "case", "kind"], name="mediation_notice_once"),
-        ]
-
-    def __str__(self):
-        return f"{self.user_id} {self.kind} {self.case_id}"
 
 
 def _session_photo_path(instance, filename):

@@ -13,13 +13,15 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from audit import services as audit
 from dashboards import cache as dashboard_cache
+from events import notifications
 from events.calendar import shared_calendar
+from events.choices import NotificationKind
 from events.models import Event
 from grids.models import Assignment, GridNode
-from registry import personal
-from registry.identity import normalise_document, validate_phone
 from registry.models import Organisation, Resident
 from yaohai.core.errors import Invalid, NotAllowed, NotFound
+from yaohai.core.personal import fields as personal
+from yaohai.core.personal.identity import normalise_document, validate_phone
 from yaohai.core.workflow import Runner
 
 from . import selectors
@@ -27,7 +29,6 @@ from .choices import (
     AgreementForm,
     Channel,
     Confirmation,
-    NoticeKind,
     PartyKind,
     PartyRole,
     Performance,
@@ -46,7 +47,6 @@ from .models import (
     DisputeType,
     FollowUp,
     Mediator,
-    Notice,
     Transfer,
 )
 from .rights import MEDIATE
@@ -210,7 +210,7 @@ def recipients_of_high_risk(case: Case):
     """The street's officers holding the mediation right, and the police of the case's community (信警联治)."""
     today = timezone.localdate()
     held = Assignment.objects.current(today).select_related("post").filter(post__is_active=True)
-    street = [a.user_id for a in held.filter(node_id=case.street_id) if MEDIATE in (a.post.actions or [])]
+    street = [a.user_id for a in held.filter(node_id=case.street_id) if MEDIATE in (a.post.rights or [])]
     police = list(
         held.filter(community_id=case.community_id, post__code="police").values_list("user_id", flat=True)
     ) if case.community_id else []
@@ -219,11 +219,8 @@ def recipients_of_high_risk(case: Case):
 
 def notify_high_risk(case: Case) -> int:
     """Tell the street and the police post at once of a dispute that may turn violent or into a group incident."""
-    users = recipients_of_high_risk(case)
-    Notice.objects.bulk_create(
-        [Notice(user_id=u, case=case, kind=NoticeKind.HIGH_RISK) for u in users], ignore_conflicts=True
-    )
-    return len(users)
+    return notifications.notify(users=recipients_of_high_risk(case), subject=case, kind=NotificationKind.HIGH_RISK,
+                                once=True)
 
 
 # --- the steps -------------------------------------------------------------------------------------------------
@@ -268,8 +265,9 @@ def refuse(*, actor, case, reason: str, now=None) -> Case:
 
 
 @transaction.atomic
-def assign(*, actor, case, mediator: Mediator | int, now=None) -> Case:
-    """分派: the body's head gives the case to a mediator of its roster (an outside one gets the object permission)."""
+def assign(*, actor, case, mediator: Mediator | int, chosen_by_parties: bool = False, now=None) -> Case:
+    """分派: the body's head gives the case to a mediator of its roster (an outside one gets the object permission):
+    designated by the head, or chosen by the parties themselves (当事人选定, 人民调解法 第十九条), which is recorded."""
     step = RUNNER.begin(actor=actor, obj=case, step=Step.ASSIGN, now=now)
     obj = step.obj
     chosen = Mediator.objects.filter(
@@ -280,11 +278,12 @@ def assign(*, actor, case, mediator: Mediator | int, now=None) -> Case:
     previous = obj.mediator
     if previous is not None and previous.user_id and previous.pk != chosen.pk:
         remove_perm(selectors.VIEW_CASE, previous.user, obj)
-    obj.mediator, obj.body = chosen, chosen.body
+    obj.mediator, obj.body, obj.chosen_by_parties = chosen, chosen.body, bool(chosen_by_parties)
     if chosen.user_id:
         assign_perm(selectors.VIEW_CASE, chosen.user, obj)
-        Notice.objects.get_or_create(user_id=chosen.user_id, case=obj, kind=NoticeKind.ASSIGNED)
-    return _finish(step, note=chosen.name, mediator=chosen.pk)[0]
+        notifications.notify(users=[chosen.user_id], subject=obj, kind=NotificationKind.ASSIGNED, once=True)
+    how = _("chosen by the parties") if chosen_by_parties else _("designated by the body")
+    return _finish(step, note=f"{chosen.name} ({how})", mediator=chosen.pk, chosen_by_parties=bool(chosen_by_parties))[0]
 
 
 @transaction.atomic

@@ -112,3 +112,18 @@ def overview(*, actor, now) -> dict:
         "notices": list(Notice.objects.visible_to(actor).published().select_related("topic")
                         .order_by("-published_at", "-id")[:10]),
     }
+
+
+def coming_in_community(*, tenant_id: int, community_id: int, now, limit: int = COMING):
+    """The coming activities of a community's centres (public announcements: a resident's phone lists them)."""
+    from .models import Activity
+
+    return list(Activity.objects.filter(tenant_id=tenant_id, community_id=community_id, starts_at__gt=now)
+                .select_related("centre").order_by("starts_at", "id")[:limit])
+
+
+def activity_in_community(*, tenant_id: int, community_id: int, pk):
+    """One coming or past activity of the community (else Activity.DoesNotExist: a 404)."""
+    from .models import Activity
+
+    return Activity.objects.get(tenant_id=tenant_id, community_id=community_id, pk=pk)

@@ -20,9 +20,16 @@ class PointsConfig(AppConfig):
         from events.signals import report_verified
 
         report_verified.connect(_credit_report, dispatch_uid="points.credit_report")
+        from parties.signals import attendance_recorded
+
+        attendance_recorded.connect(_credit_attendance, dispatch_uid="points.credit_attendance")
+        from .exports import register_kinds
+        from .panels import register_panels
         from .shell import register
 
         register()  # menu entry and workbench panel (yaohai.core.shell)
+        register_panels()  # points issued and spent, the most active, on every node's page (dashboards.registry)
+        register_kinds()  # the panel's sheets (exports.registry)
 
 
 def _install_posts(sender, tenant, **kwargs):
@@ -44,3 +51,18 @@ def _credit_report(sender, **kwargs):
         credit_verified_report(**kwargs)
     except DomainError as refused:  # e.g. no rule in force yet: the report stands, the credit is logged as missed
         logging.getLogger(__name__).warning("no points for event %s: %s", kwargs.get("event_id"), refused)
+
+
+def _credit_attendance(sender, **kwargs):
+    """Attending a party–mass activity earns the attendee's passbook the tenant's "activity" service
+    (parties/signals.py); sent after the check-in committed, so a refusal here leaves the check-in standing."""
+    import logging
+
+    from yaohai.core.errors import DomainError
+
+    from .services.earning import credit_attendance
+
+    try:
+        credit_attendance(**kwargs)
+    except DomainError as refused:  # no rule in force yet, a frozen passbook: logged, the attendance stands
+        logging.getLogger(__name__).warning("no points for activity %s: %s", kwargs.get("activity_id"), refused)

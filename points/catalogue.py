@@ -20,8 +20,8 @@ def install_points_posts(tenant, *, actor=None):
     """Create (or bring up to date) the registrar's and the resident representative's posts; returns them by code."""
     return {
         code: save_post(
-            tenant=tenant, code=code, name=name, tier=PostTier.SUPPORT, duties=duties, actions=actions,
+            tenant=tenant, code=code, name=name, tier=PostTier.SUPPORT, duties=duties, rights=granted,
             sort_order=200 + order, actor=actor,
         )
-        for order, (code, name, actions, duties) in enumerate(POINTS_POSTS)
+        for order, (code, name, granted, duties) in enumerate(POINTS_POSTS)
     }

@@ -80,3 +80,21 @@ class RedemptionStep(models.TextChoices):
 class RedemptionWho(models.TextChoices):
     COUNTER = "points.redeem", _("Redemption desk")
     HOLDER_OR_COUNTER = "holder_or_counter", _("Passbook holder or redemption desk")
+
+
+class EvaluationStatus(models.TextChoices):
+    """文明户评选: the yearly evaluation's life (points/evaluation.py)."""
+
+    DRAFT = "draft", _("Draft")
+    INSPECTING = "inspecting", _("Inspections under way")
+    SCORED = "scored", _("Scored")
+    NOTICED = "noticed", _("Public notice")
+    FINAL = "final", _("Final list")
+
+
+class EvaluationStep(models.TextChoices):
+    OPEN = "open", _("Open the inspections")
+    SCORE = "score", _("Score and rank")
+    PUBLISH = "publish", _("Publish the nominees")
+    REOPEN = "reopen", _("Reopen the inspections")
+    FINALISE = "finalise", _("Make the list final")

@@ -105,18 +105,18 @@ class Account(ScopedModel):
                 fields=["tenant", "number"], condition=~Q(number=""), name="points_account_number_unique"
             ),
             models.UniqueConstraint(
-                fields=["person"], condition=Q(kind=AccountKind.VOLUNTEER), name="points_one_passbook_per_person"
+                fields=["tenant", "person"], condition=Q(kind=AccountKind.VOLUNTEER), name="points_one_passbook_per_person"
             ),
             models.UniqueConstraint(
-                fields=["household"], condition=Q(kind=AccountKind.HOUSEHOLD),
+                fields=["tenant", "household"], condition=Q(kind=AccountKind.HOUSEHOLD),
                 name="points_one_passbook_per_household",
             ),
             models.UniqueConstraint(
-                fields=["node", "kind"], condition=Q(kind__in=[AccountKind.ISSUING, AccountKind.POOL]),
+                fields=["tenant", "node", "kind"], condition=Q(kind__in=[AccountKind.ISSUING, AccountKind.POOL]),
                 name="points_one_issuing_or_pool_per_node",
             ),
             models.UniqueConstraint(
-                fields=["organisation"], condition=Q(kind=AccountKind.PARTNER), name="points_one_account_per_partner"
+                fields=["tenant", "organisation"], condition=Q(kind=AccountKind.PARTNER), name="points_one_account_per_partner"
             ),
         ]
         indexes = [models.Index(fields=["community", "kind", "balance"], name="points_account_community")]
@@ -219,7 +219,7 @@ class Entry(AppendOnly, ScopedModel):
         ordering = ["-id"]
         constraints = [
             models.CheckConstraint(condition=~Q(amount=0), name="points_entry_amount_not_zero"),
-            models.UniqueConstraint(fields=["movement", "account"], name="points_entry_one_per_side"),
+            models.UniqueConstraint(fields=["tenant", "movement", "account"], name="points_entry_one_per_side"),
         ]
         indexes = [models.Index(fields=["account", "-id"], name="points_entry_account_page")]
 
@@ -479,3 +479,15 @@ class RedemptionLog(models.Model):
 
     def __str__(self):
         return f"{self.redemption_id} {self.action}"
+
+
+from .evaluation_models import (  # noqa: E402  (the civilised-household evaluation's models, in their own module)
+    Evaluation,
+    EvaluationItem,
+    EvaluationLog,
+    HouseholdScore,
+    Inspection,
+    Objection,
+)
+
+__all__ = ["Evaluation", "EvaluationItem", "EvaluationLog", "HouseholdScore", "Inspection", "Objection"]

@@ -8,8 +8,9 @@ from django.db.models import Q
 
 from grids.scope import scope_for
 
+from . import representatives
 from .models import Account, Entry, Redemption, ServiceRecord, ServiceType
-from .rights import APPROVE, MANAGE, REDEEM, REGISTER, REPRESENT
+from .rights import APPROVE, MANAGE, REDEEM, REGISTER
 
 PAGE = 50
 
@@ -62,11 +63,30 @@ def registrable(*, actor):
 def service_records(*, actor):
     """Service records in reach of a registrar or an approver."""
     scope = Q(pk__in=[])
-    for right in (REGISTER, APPROVE, REPRESENT, MANAGE):
+    for right in (REGISTER, APPROVE, MANAGE):
         scope |= scope_for(actor, right).q()
-    return ServiceRecord.objects.filter(scope)
+    return ServiceRecord.objects.filter(scope | representatives.q(actor))
 
 
 def redemptions(*, actor):
     """Redemptions at the actor's desk, or of the actor's own passbook."""
     return Redemption.objects.filter(scope_for(actor, REDEEM).q() | Q(account__holder=actor))
+
+
+def household_passbook(*, household_id: int | None) -> Account | None:
+    """The passbook of a registry household (a confirmed resident's own, on her phone), if one is open."""
+    if not household_id:
+        return None
+    return Account.objects.filter(kind="household", household_id=household_id).first()
+
+
+def evaluations(*, actor):
+    """文明户评选 of the communities in the actor's jurisdiction (reading needs the grids' view)."""
+    from .models import Evaluation
+
+    return Evaluation.objects.visible_to(actor).select_related("node")
+
+
+def evaluation_scores(evaluation, *, nominated_only: bool = False):
+    rows = evaluation.scores.select_related("household__house__building")
+    return rows.filter(nominated=True) if nominated_only else rows

@@ -9,19 +9,18 @@ from django.utils.translation import gettext_lazy as _
 from grids.scope import scope_for
 from yaohai.core.shell import EVERYONE, NO_ROLE, home_panels, menu
 
+from . import representatives
 from .rights import APPROVE, MANAGE, REDEEM, REGISTER, REPRESENT
 
 RIGHTS = (MANAGE, REGISTER, APPROVE, REPRESENT, REDEEM)
 
 
 def _holds_any(user) -> bool:
-    from .selectors import own_passbook
-
-    return any(not scope_for(user, right).is_empty for right in RIGHTS) or own_passbook(actor=user) is not None
+    return any(not scope_for(user, right).is_empty for right in RIGHTS) or representatives.holds_passbook_or_seat(user)
 
 
 def _href(user) -> str:
-    if not scope_for(user, APPROVE).is_empty or not scope_for(user, REPRESENT).is_empty:
+    if not scope_for(user, APPROVE).is_empty or representatives.is_representative(user):
         return reverse("points:queue")
     if not scope_for(user, REGISTER).is_empty:
         return reverse("points:register")
@@ -35,7 +34,7 @@ def panel(actor) -> dict | None:
 
     account = own_passbook(actor=actor)
     waiting = None
-    if not scope_for(actor, APPROVE).is_empty or not scope_for(actor, REPRESENT).is_empty:
+    if not scope_for(actor, APPROVE).is_empty or representatives.is_representative(actor):
         waiting = queue(actor).count()
     if account is None and not waiting:
         return None  # nothing to show: the workbench stays as it was

@@ -14,4 +14,7 @@ urlpatterns = [
     path("services/<int:pk>/approve/", views.approve, name="approve"),
     path("services/<int:pk>/reject/", views.reject, name="reject"),
     path("r/<str:token>/", views.confirm, name="confirm"),
+    path("evaluations/", views.evaluations, name="evaluations"),
+    path("evaluations/<int:pk>/", views.evaluation, name="evaluation"),
+    path("evaluations/<int:pk>/certificate/<int:household>/", views.certificate, name="certificate"),
 ]

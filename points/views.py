@@ -19,9 +19,9 @@ from registry.models import Resident
 from yaohai.core.errors import Invalid, NotFound
 
 from . import selectors
-from .choices import RedemptionStatus
+from .choices import EvaluationStatus, RedemptionStatus
 from .forms import ReasonForm, ServiceForm
-from .models import Account, Reward, ServiceRecord
+from .models import Account, Evaluation, Reward, ServiceRecord
 from .services import earning, spending
 
 
@@ -180,3 +180,38 @@ def confirm(request, token: str):
     steps = spending.REDEMPTIONS.allowed(actor=request.user, obj=redemption)
     return render(request, "points/confirm.html", {"redemption": redemption, "can_fulfil": "fulfil" in steps,
                                                    "message": _("Handed over.") if request.method == "POST" else ""})
+
+
+@login_required
+def evaluations(request):
+    """文明户评选: the evaluations of the communities in reach, newest year first."""
+    return render(request, "points/evaluations.html", {"rows": selectors.evaluations(actor=request.user)[:100]})
+
+
+def _evaluation(request, pk):
+    try:
+        return selectors.evaluations(actor=request.user).get(pk=pk)
+    except Evaluation.DoesNotExist:
+        raise Http404 from None
+
+
+@login_required
+def evaluation(request, pk: int):
+    """One evaluation: its items, the ranking with the nominees, the notice and its objections."""
+    found = _evaluation(request, pk)
+    return render(request, "points/evaluation.html", {
+        "evaluation": found, "items": found.items.all(), "scores": selectors.evaluation_scores(found)[:500],
+        "objections": found.objections.select_related("household")[:100],
+    })
+
+
+@login_required
+def certificate(request, pk: int, household: int):
+    """The printable certificate (A4) of a household on the evaluation's final list."""
+    found = _evaluation(request, pk)
+    if found.status != EvaluationStatus.FINAL:
+        raise Http404
+    score = selectors.evaluation_scores(found, nominated_only=True).filter(household_id=household).first()
+    if score is None:
+        raise Http404
+    return render(request, "points/certificate.html", {"evaluation": found, "score": score})

@@ -64,3 +64,31 @@ REDEMPTION_WORKFLOW = workflow.register(
         },
     )
 )
+
+from .choices import EvaluationStatus as E  # noqa: E402
+from .choices import EvaluationStep as ES  # noqa: E402
+
+# 文明户评选: every step is for those who keep the points ledger of the community (points.manage).
+EVALUATION_TABLE = {
+    (E.DRAFT, ES.OPEN): Rule(to=(E.INSPECTING,), who="points.manage"),
+    (E.INSPECTING, ES.SCORE): Rule(to=(E.SCORED,), who="points.manage"),
+    (E.SCORED, ES.SCORE): Rule(to=(E.SCORED,), who="points.manage"),
+    (E.SCORED, ES.REOPEN): Rule(to=(E.INSPECTING,), who="points.manage"),
+    (E.SCORED, ES.PUBLISH): Rule(to=(E.NOTICED,), who="points.manage"),
+    (E.NOTICED, ES.REOPEN): Rule(to=(E.INSPECTING,), who="points.manage"),
+    (E.NOTICED, ES.FINALISE): Rule(to=(E.FINAL,), who="points.manage"),
+}
+
+EVALUATION_WORKFLOW = workflow.register(
+    Workflow(
+        key="points.evaluation",
+        title=_("Civilised-household evaluation (文明户评选)"),
+        statuses=E,
+        steps=ES,
+        table=EVALUATION_TABLE,
+        entries=((E.DRAFT, "create (rules adopted by the co-governance committee)"),),
+        final=(E.FINAL,),
+        illegal=_("An evaluation that is “%(status)s” cannot be “%(step)s”."),
+        not_allowed=_("You may not “%(step)s” this evaluation."),
+    )
+)

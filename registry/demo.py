@@ -16,11 +16,11 @@ from django.db import transaction
 
 from grids.demo import data as grid_data
 from grids.models import GridNode, Tenant
+from yaohai.core.personal import fields as personal
+from yaohai.core.personal.identity import check_digit, mask_id
 
-from . import personal
 from .catalogue import install_registry_catalogue
 from .choices import DocumentType, HouseholdChangeKind, HouseUse, Registration, Relation, ResidentStatus, Sex
-from .identity import check_digit, mask_id
 from .models import (
     Building,
     CareList,
@@ -313,6 +313,9 @@ def load_langya(tenant: Tenant, *, seed: int = 2026, log: Callable[[str], None] 
     care += _care(random.Random(seed + 1), tenant, thin_heads, [])
     HouseholdChange.objects.bulk_create(log_rows, batch_size=2000)
     patrols, visits = _week_of_rounds(rng, grids, buildings, households)
+    from .sweeps import refresh  # the care schedule the bulk rows skipped: due days, and the overdue reminded
+
+    refresh(CareListMember.objects.filter(tenant=tenant))
     summary = {
         "buildings": len(buildings), "houses": len(houses), "households": len(households),
         "residents": len(residents), "moved_out": len(movers), "care": care, "organisations": len(orgs),

@@ -9,7 +9,7 @@ from audit import services as audit
 from audit.models import Kind as AuditKind
 from grids.scope import scope_for
 from registry import rights as registry_rights
-from yaohai.core.xlsx import build_ledger
+from yaohai.core.xlsx import build_sheet
 
 from . import services
 from .choices import AccessKind, PersonalField
@@ -52,4 +52,67 @@ def residents_sheet(*, actor, rows, reason: str = "") -> tuple[bytes, int]:
         audit.record("registry.sheet", None, kind=AuditKind.READ, actor=actor, tenant_id=actor.tenant_id,
                      summary={"rows": len(rows), "unmasked": 0})
     title = "实有人口台账" if not unmasked else "实有人口台账（含完整个人信息，严禁外传）"
-    return build_ledger(title, HEADERS, lines), len(unmasked)
+    return build_sheet(title, HEADERS, lines), len(unmasked)
+
+
+# ---- a large sheet imported by a background job (exports.ExportJob: the one job system) -----------------------
+
+IMPORT_KIND = "registry.import"
+
+
+def _clean_import(*, actor, parameters: dict) -> dict:
+    from django.core.exceptions import ValidationError
+
+    from .imports import IMPORTERS, MAX_ROWS
+
+    kind, upload, rows = parameters.get("sheet"), str(parameters.get("upload") or ""), parameters.get("rows")
+    if kind not in IMPORTERS or not upload.isalnum() or not isinstance(rows, int) or not 0 < rows <= MAX_ROWS:
+        raise ValidationError(_("The uploaded sheet has expired; upload it again."))
+    if scope_for(actor, registry_rights.EDIT).is_empty:
+        raise ValidationError(_("You may not keep the registry there."))
+    return {"sheet": kind, "upload": upload, "rows": rows}
+
+
+def _import_title(*, actor, parameters: dict) -> str:
+    from .forms import IMPORT_KINDS
+
+    label = dict(IMPORT_KINDS).get(parameters["sheet"], parameters["sheet"])
+    return _("Import: %(kind)s, %(rows)s rows") % {"kind": label, "rows": f"{parameters['rows']:,}"}
+
+
+def _run_import(*, actor, parameters: dict):
+    """Import the stashed sheet all or nothing under the owner's scope, telling the job's progress; a sheet with
+    any bad row fails the job with the reasons (nothing written). The result is a short sheet of what was done."""
+    from django.core.exceptions import ValidationError
+
+    from exports import progress
+    from exports.registry import Sheet
+
+    from .imports import run, unstash
+
+    data = unstash(parameters["upload"])
+    if data is None:
+        raise ValidationError(_("The uploaded sheet has expired; upload it again."))
+    try:
+        outcome = run(actor=actor, kind=parameters["sheet"], data=data, commit=True, progress=progress.report)
+    finally:
+        unstash(parameters["upload"], remove=True)  # personal data: gone once tried, whatever the outcome
+    if not outcome.committed:
+        shown = "；".join(str(e) for e in outcome.errors[:20])
+        more = len(outcome.errors) - 20
+        raise ValidationError(
+            _("Nothing was imported: %(n)d rows have errors. %(errors)s") % {"n": len(outcome.errors), "errors": shown}
+            + (_(" … and %(more)d more.") % {"more": more} if more > 0 else "")
+        )
+    title = _import_title(actor=actor, parameters=parameters)
+    content = build_sheet(title, [_("Rows read"), _("Rows imported")], [[outcome.rows, outcome.written]],
+                           numbered=False)
+    return Sheet(filename=f"{title}.xlsx", content=content, rows=outcome.written)
+
+
+def register_kinds() -> None:
+    """Called from RegistryConfig.ready()."""
+    from exports.registry import ExportKind, register
+
+    register(ExportKind(key=IMPORT_KIND, clean=_clean_import, count=lambda *, actor, parameters, limit: parameters["rows"],
+                        title=_import_title, build=_run_import))

@@ -22,13 +22,15 @@ from openpyxl import load_workbook
 
 from grids.choices import NodeKind
 from grids.models import GridNode
-from yaohai.core.xlsx import build_ledger
+from yaohai.core.xlsx import build_sheet
 
 from . import services
 from .choices import DocumentType, HouseUse, Registration, Relation, Sex
 from .models import Building, CareList, Compound, House, Household, Organisation, Resident
 
-MAX_ROWS = 5000
+SYNC_MAX_ROWS = 5000  # up to this many rows a sheet is previewed and imported inside the request
+MAX_ROWS = 50000  # beyond SYNC_MAX_ROWS and up to this, it is imported by a background job (registry.exports)
+PROGRESS_EVERY = 250
 HEADER_SEARCH_ROWS = 5
 
 # The columns of each template; required ones first. Values in closed lists are written in Chinese.
@@ -95,10 +97,10 @@ class Outcome:
 
 def template(kind: str) -> bytes:
     """The empty sheet to fill in, with one example row."""
-    return build_ledger(TITLES[kind], COLUMNS[kind], EXAMPLES[kind], numbered=False)
+    return build_sheet(TITLES[kind], COLUMNS[kind], EXAMPLES[kind], numbered=False)
 
 
-def read_sheet(data: bytes, kind: str) -> tuple[list[tuple[int, dict]], list[RowError]]:
+def read_sheet(data: bytes, kind: str, max_rows: int = MAX_ROWS) -> tuple[list[tuple[int, dict]], list[RowError]]:
     """The rows below the header, as {column: text}, with their Excel row numbers; or why the file is unreadable."""
     try:
         workbook = load_workbook(BytesIO(data), read_only=True, data_only=True)
@@ -127,8 +129,8 @@ def read_sheet(data: bytes, kind: str) -> tuple[list[tuple[int, dict]], list[Row
             raw = {c: values[i] if values and i < len(values) else None for c, i in columns.items()}
             if not any(cells.values()):
                 continue
-            if len(rows) >= MAX_ROWS:
-                errors.append(RowError(None, _("The sheet has more than %(max)d rows; split it.") % {"max": MAX_ROWS}))
+            if len(rows) >= max_rows:
+                errors.append(RowError(None, _("The sheet has more than %(max)d rows; split it.") % {"max": max_rows}))
                 break
             cells["_raw"] = raw
             rows.append((number, cells))
@@ -151,17 +153,20 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-def run(*, actor, kind: str, data: bytes, commit: bool) -> Outcome:
-    """Check (and with `commit`, write) a whole sheet; every bad row is reported and nothing half-imported."""
+def run(*, actor, kind: str, data: bytes, commit: bool, max_rows: int = MAX_ROWS, progress=None) -> Outcome:
+    """Check (and with `commit`, write) a whole sheet; every bad row is reported and nothing half-imported.
+    `progress(done, total)` is told every PROGRESS_EVERY rows (the background job's progress bar)."""
     outcome = Outcome(kind=kind)
-    rows, errors = read_sheet(data, kind)
+    rows, errors = read_sheet(data, kind, max_rows)
     outcome.rows, outcome.errors = len(rows), errors
     if errors:
         return outcome
     context = _Context(actor)
     importer = IMPORTERS[kind]
     with transaction.atomic():
-        for number, cells in rows:
+        for done, (number, cells) in enumerate(rows):
+            if progress is not None and done % PROGRESS_EVERY == 0:
+                progress(done, len(rows))
             try:
                 with transaction.atomic():
                     importer(context, cells)
@@ -184,7 +189,7 @@ def run(*, actor, kind: str, data: bytes, commit: bool) -> Outcome:
 
 def _masked_row(kind: str, cells: dict) -> list[str]:
     """A preview line: identity numbers and phones masked like everywhere else."""
-    from .identity import mask_id, mask_phone, normalise_id, normalise_phone
+    from yaohai.core.personal.identity import mask_id, mask_phone, normalise_id, normalise_phone
 
     row = []
     for column in COLUMNS[kind]:
@@ -359,7 +364,7 @@ def _residents(ctx: _Context, c: dict) -> None:
 
 
 def _care(ctx: _Context, c: dict) -> None:
-    from .identity import normalise_id
+    from yaohai.core.personal.identity import normalise_id
 
     number = normalise_id(c["证件号码"])
     index = services.personal.index_of(number, services.ID_PURPOSE)
@@ -379,7 +384,7 @@ IMPORTERS = {"buildings": _buildings, "houses": _houses, "residents": _residents
 
 
 # ---- the uploaded sheet between preview and import ---------------------------------------------------------------
-# It holds personal data: kept encrypted (registry.crypto) under MEDIA_ROOT, never served, removed after import
+# It holds personal data: kept encrypted (yaohai.core.personal.crypto) under MEDIA_ROOT, never served, removed after import
 # and after a day at the latest.
 
 STASH_PURPOSE = "registry.import"
@@ -401,7 +406,7 @@ def stash(data: bytes) -> str:
     import time
     import uuid
 
-    from . import crypto
+    from yaohai.core.personal import crypto
 
     folder = _stash_dir()
     for old in folder.glob("*.sealed"):
@@ -415,7 +420,7 @@ def stash(data: bytes) -> str:
 def unstash(token: str, *, remove: bool = False) -> bytes | None:
     import base64
 
-    from . import crypto
+    from yaohai.core.personal import crypto
 
     if not token or not token.isalnum():
         return None

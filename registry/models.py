@@ -2,7 +2,7 @@
 
 Every record here is scoped (grids.models.ScopedModel: a node and its ancestor stamps), so `visible_to` reads it
 and a grid move re-stamps it. Identity numbers and phones are stored as encrypted tokens beside a keyed blind
-index and a masked form (registry.crypto); no plain column holds them. Written only by registry.services.
+index and a masked form (yaohai.core.personal.crypto); no plain column holds them. Written only by registry.services.
 """
 
 from __future__ import annotations
@@ -133,7 +133,7 @@ class Building(ScopedModel, Point):
                 fields=["tenant", "compound", "number"], name="building_number_unique_in_compound"
             ),
             models.UniqueConstraint(
-                fields=["node", "number"], condition=Q(compound__isnull=True), name="building_number_unique_in_grid"
+                fields=["tenant", "node", "number"], condition=Q(compound__isnull=True), name="building_number_unique_in_grid"
             ),
             models.CheckConstraint(condition=Q(floors__gte=1, units__gte=1), name="building_floors_units_positive"),
             models.CheckConstraint(
@@ -162,7 +162,7 @@ class House(ScopedModel):
         verbose_name_plural = _("houses")
         ordering = ["building", "unit", "floor", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["building", "unit", "number"], name="house_number_unique_in_building"),
+            models.UniqueConstraint(fields=["tenant", "building", "unit", "number"], name="house_number_unique_in_building"),
             models.CheckConstraint(**check("use", HouseUse)),
         ]
 
@@ -355,6 +355,9 @@ class CareListMember(ScopedModel):
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     until = models.DateField(_("until"), null=True, blank=True)
     end_reason = models.CharField(_("why it ended"), max_length=200, blank=True)
+    # The schedule as the sweep (registry.sweeps) last found it; the pages compute it afresh (registry.schedule).
+    due_on = models.DateField(_("visit due on"), null=True, blank=True, editable=False)
+    overdue_since = models.DateField(_("overdue since"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -363,12 +366,13 @@ class CareListMember(ScopedModel):
         ordering = ["care_list", "since", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["care_list", "resident"], condition=Q(until__isnull=True), name="care_member_once_at_a_time"
+                fields=["tenant", "care_list", "resident"], condition=Q(until__isnull=True), name="care_member_once_at_a_time"
             ),
             models.CheckConstraint(
                 condition=Q(until__isnull=True) | Q(until__gte=F("since")), name="care_member_ends_after_start"
             ),
         ]
+        indexes = [models.Index(fields=["grid", "overdue_since"], name="care_member_grid_overdue")]
 
 
 class ThingType(models.Model):
@@ -451,14 +455,6 @@ class AccessRecord(ScopedModel):
         indexes = [models.Index(fields=["tenant", "-created_at"], name="access_record_recent")]
 
 
-# The encrypted columns and the purpose each is sealed under (bound in as associated data; registry.crypto).
-ENCRYPTED_FIELDS = (
-    (Resident, "id_number", "resident.id_number"),
-    (Resident, "phone", "resident.phone"),
-    (Organisation, "contact_phone", "organisation.contact_phone"),
-)
-
-
 # ---- patrols and household visits (巡查, 入户走访) -----------------------------------------------------------------
 
 
@@ -480,7 +476,7 @@ class Patrol(ScopedModel):
             models.CheckConstraint(
                 condition=Q(ended_at__isnull=True) | Q(ended_at__gte=F("started_at")), name="patrol_ends_after_start"
             ),
-            models.UniqueConstraint(fields=["worker"], condition=Q(ended_at__isnull=True), name="one_open_patrol"),
+            models.UniqueConstraint(fields=["tenant", "worker"], condition=Q(ended_at__isnull=True), name="one_open_patrol"),
         ]
         indexes = [models.Index(fields=["grid", "-started_at"], name="patrol_grid_recent")]
 
@@ -569,3 +565,26 @@ class Visit(ScopedModel):
 
     def __str__(self):
         return f"{self.household} {self.visited_on}"
+
+
+class VisitReminder(models.Model):
+    """A grid worker told that a care-list member of her grid is overdue for a visit (once per due day); it is
+    resolved by the visit (the sweep marks it), and counts on her menu's badge until then."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(CareListMember, on_delete=models.CASCADE, related_name="reminders")
+    due_on = models.DateField(_("visit due on"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("visit reminder")
+        verbose_name_plural = _("visit reminders")
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "member", "due_on"], name="visit_reminder_once_per_due_day"),
+        ]
+        indexes = [models.Index(fields=["user", "resolved_at"], name="visit_reminder_open")]
+
+    def __str__(self):
+        return f"{self.user_id} {self.member_id} {self.due_on}"

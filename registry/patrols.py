@@ -3,8 +3,8 @@
 A grid worker starts a patrol in a grid where she keeps the registry; the phone sends positions numbered from 1,
 so a batch resent after a lost connection adds nothing twice; check-ins name a building or organisation she can
 see; a finding is filed as an event through events.services (point, grid and building filled in). Visits to a
-household count towards the schedule of its members on care lists (due every `visit_every_days` calendar days
-from their last visit, or from when they joined the list).
+household count towards the schedule of its members on care lists (registry.schedule: due `visit_every_days`
+after their last visit or joining, on the working calendar; registry.sweeps marks the overdue and reminds).
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from audit import services as audit
+from events.calendar import shared_calendar
 from grids.choices import NodeKind
 from grids.models import GridNode
 from grids.rights import VIEW
@@ -37,7 +37,9 @@ from .models import (
     PatrolPoint,
     Visit,
 )
-from .services import audit_write, check_right
+from .schedule import due_date, state_of
+from .services import audit_write, check_right, dashboards_changed
+from .sweeps import last_visit, refresh
 
 MAX_POINTS = 500
 
@@ -116,6 +118,7 @@ def check_in(
     )
     audit.record("registry.patrol.check_in", patrol, actor=actor, after={
         "building": check.building_id, "organisation": check.organisation_id, "by_qr": by_qr, "check_in": check.pk})
+    dashboards_changed(patrol)
     return check
 
 
@@ -179,33 +182,25 @@ def record_visit(
     check_right(actor, registry_rights.EDIT, visit)
     visit.save()
     audit_write("visit.record", visit, actor)
+    refresh(CareListMember.objects.filter(resident__memberships__household=household,
+                                          resident__memberships__left_on__isnull=True))
     return visit
 
 
 def care_schedule(*, actor, today: dt.date | None = None, soon_days: int = 3):
     """The care-list members the actor may see, each with `last_visit`, `due_on` and `state` (overdue / due /
-    later), the most urgent first. Visits count when made to the member's current household since they joined
-    the list."""
+    later), the most urgent first. Visits count when made to a household the member belonged to that day, since
+    she joined the list; the due day is on the working calendar (registry.schedule)."""
     today = today or timezone.localdate()
-    last = (
-        Visit.objects.filter(
-            household__members__resident_id=OuterRef("resident_id"),
-            household__members__left_on__isnull=True,
-            visited_on__gte=OuterRef("since"),
-        )
-        .order_by("-visited_on")
-        .values("visited_on")[:1]
-    )
     rows = list(
         CareListMember.objects.visible_to(actor)
         .filter(until__isnull=True, resident__status="living")
         .select_related("care_list", "resident__house__building__compound")
-        .annotate(last_visit=Subquery(last))
+        .annotate(last_visit=last_visit())
     )
+    calendar = shared_calendar()
     for row in rows:
-        start = row.last_visit or row.since
-        row.due_on = start + dt.timedelta(days=row.care_list.visit_every_days)
-        row.state = "overdue" if row.due_on < today else ("due" if row.due_on <= today + dt.timedelta(days=soon_days)
-                                                          else "later")
+        row.due_on = due_date(row.last_visit or row.since, row.care_list.visit_every_days, calendar)
+        row.state = state_of(row.due_on, today, soon_days)
     rows.sort(key=lambda r: (r.due_on, r.resident.name))
     return rows

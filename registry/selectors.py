@@ -175,3 +175,54 @@ def access_records(*, actor):
 def worker_grids(*, actor):
     """The grids where the actor works (a grid worker's own grid, or several), for the phone page."""
     return GridNode.objects.visible_to(actor).filter(kind=NodeKind.GRID, is_archived=False).order_by("code")
+
+
+def open_patrol(*, actor):
+    """The actor's patrol under way, if any (one at a time)."""
+    from .models import Patrol
+
+    if not getattr(actor, "is_authenticated", False):
+        return None
+    return Patrol.objects.filter(worker=actor, ended_at__isnull=True).first()
+
+
+TRACKS_SHOWN = 200  # patrols on one map: a district's day is a few hundred at most
+POINTS_PER_TRACK = 2000
+
+
+def day_patrols(*, actor, day, node: GridNode | None = None):
+    """The patrols started on `day` (Asia/Shanghai) that the actor may see, under `node` if given, with their
+    worker and grid; at most TRACKS_SHOWN, the latest first."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from .models import Patrol
+
+    start = dt.datetime.combine(day, dt.time.min, tzinfo=ZoneInfo("Asia/Shanghai"))
+    rows = Patrol.objects.visible_to(actor).filter(started_at__gte=start, started_at__lt=start + dt.timedelta(days=1))
+    if node is not None:
+        rows = rows.filter(**{f"{node.kind}_id": node.pk})
+    return list(
+        rows.select_related("worker", "grid")
+        .annotate(check_in_count=Count("check_ins", distinct=True))
+        .order_by("-started_at", "-id")[:TRACKS_SHOWN]
+    )
+
+
+def tracks(patrols) -> dict[int, dict]:
+    """Per patrol: its positions in order and its check-ins at buildings with a point (two queries)."""
+    from .models import PatrolCheckIn, PatrolPoint
+
+    ids = [p.pk for p in patrols]
+    found = {pk: {"line": [], "check_ins": []} for pk in ids}
+    points = PatrolPoint.objects.filter(patrol_id__in=ids).order_by("patrol_id", "seq")
+    for patrol_id, lon, lat in points.values_list("patrol_id", "lon", "lat"):
+        line = found[patrol_id]["line"]
+        if len(line) < POINTS_PER_TRACK:
+            line.append([lon, lat])
+    check_ins = PatrolCheckIn.objects.filter(patrol_id__in=ids, building__lon__isnull=False).order_by("at")
+    for patrol_id, lon, lat, number in check_ins.values_list(
+        "patrol_id", "building__lon", "building__lat", "building__number"
+    ):
+        found[patrol_id]["check_ins"].append([lon, lat, number])
+    return found

@@ -17,12 +17,14 @@ from django.utils.translation import gettext as _
 
 from audit import services as audit
 from audit.models import Kind as AuditKind
+from dashboards import cache as dashboard_cache
 from grids.choices import NodeKind
 from grids.models import GridNode
 from grids.scope import scope_for
 from registry import rights as registry_rights
+from yaohai.core.personal import fields as personal
+from yaohai.core.personal.identity import normalise_document, parse_resident_id, validate_phone
 
-from . import personal
 from .choices import (
     AccessKind,
     DocumentType,
@@ -35,7 +37,6 @@ from .choices import (
     ResidentStatus,
     Sex,
 )
-from .identity import normalise_document, parse_resident_id, validate_phone
 from .models import (
     AccessRecord,
     Building,
@@ -55,11 +56,11 @@ from .models import (
 ID_PURPOSE, PHONE_PURPOSE, CONTACT_PURPOSE = "resident.id_number", "resident.phone", "organisation.contact_phone"
 
 
-def check_right(actor, action: str, record) -> None:
-    """The actor holds `action` over the record's node (the system, `None`, always does)."""
+def check_right(actor, right: str, record) -> None:
+    """The actor holds `right` over the record's node (the system, `None`, always does)."""
     if actor is None:
         return
-    if not scope_for(actor, action).covers(record):
+    if not scope_for(actor, right).covers(record):
         raise PermissionDenied(_("You may not do this here."))
 
 
@@ -87,6 +88,13 @@ def audit_write(action: str, obj, actor, before: dict | None = None) -> None:
     """The registry's one audit helper for writes: the row's facts before and after (never a plain identity
     number or phone: `audit.snapshot` leaves out ciphertexts and blind indexes)."""
     audit.record(f"registry.{action}", obj, actor=actor, before=before or {}, after=audit.snapshot(obj))
+    dashboards_changed(obj)
+
+
+def dashboards_changed(record) -> None:
+    """A scoped record under these nodes was written: their dashboards' coverage panel is computed again."""
+    stamps = [getattr(record, f"{level}_id", None) for level in ("district", "street", "community", "grid")]
+    dashboard_cache.changed("registry", stamps)
 
 
 def _before(obj) -> dict:
@@ -465,6 +473,10 @@ def add_to_care_list(*, actor, care_list: CareList, resident: Resident, since: d
         raise ValidationError({"resident": _("The person is on this list already.")})
     member.save()
     audit_write("care.add", member, actor)
+    from .sweeps import refresh  # the schedule of the new member, and a reminder if she is overdue already
+
+    refresh(CareListMember.objects.filter(pk=member.pk))
+    member.refresh_from_db(fields=["due_on", "overdue_since"])
     return member
 
 
@@ -600,7 +612,7 @@ def care_list_for(tenant_id: int, code: str) -> CareList:
 def look_up_residents(*, actor, id_number: str = "", phone: str = ""):
     """Exact search by identity number or phone through the blind index, within the actor's scope; each person
     found is recorded as looked up (the searcher learns that the number lives here)."""
-    from .identity import normalise_id
+    from yaohai.core.personal.identity import normalise_id
 
     if id_number:
         number = normalise_id(id_number)

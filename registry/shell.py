@@ -13,12 +13,14 @@ VISITS_SHOWN = 5
 def today_tasks(actor) -> dict:
     """今日任务: the care-list visits due or overdue in the worker's grids (most urgent first), and the patrol."""
     from .patrols import care_schedule
+    from .sweeps import open_reminders
 
     urgent = [row for row in care_schedule(actor=actor) if row.state != "later"]
     return {
         "overdue": sum(1 for row in urgent if row.state == "overdue"),
         "due": sum(1 for row in urgent if row.state == "due"),
         "rows": urgent[:VISITS_SHOWN],
+        "reminders": open_reminders(actor=actor),  # what the care-visit sweep told her and no visit has answered
     }
 
 

@@ -10,7 +10,10 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -20,7 +23,7 @@ from grids import selectors as grid_selectors
 from grids.scope import scope_for
 from registry import rights as registry_rights
 
-from . import selectors, services
+from . import plates, selectors, services
 from .choices import OrganisationKind, PersonalField
 from .forms import LookupForm, ResidentFilterForm, RevealForm
 
@@ -122,10 +125,31 @@ def buildings(request):
 
 @login_required
 def building(request, pk):
-    """A building: its facts and its houses with their current households."""
+    """A building: its facts and its houses with their current households; reached by its QR plate, the grid
+    worker's open patrol offers a check-in here."""
     found = selectors.building(actor=request.user, pk=pk)
     houses = selectors.building_houses(building=found)
-    return render(request, "registry/building.html", {**_common(request), "building": found, "houses": houses})
+    return render(request, "registry/building.html", {
+        **_common(request), "building": found, "houses": houses, "by_qr": plates.reached_by_plate(request),
+        "open_patrol": selectors.open_patrol(actor=request.user),
+    })
+
+
+@login_required
+def building_plate(request, pk):
+    """The building's QR plate, a page to print (A6 on A4): the code holds the building's page."""
+    found = selectors.building(actor=request.user, pk=pk)
+    url = plates.plate_url(request, found)
+    return render(request, "registry/plate.html", {"building": found, "qr": mark_safe(plates.qr_svg(url)), "url": url})
+
+
+@login_required
+def building_plate_svg(request, pk):
+    """The plate's QR code alone, as an SVG file for a sign maker."""
+    found = selectors.building(actor=request.user, pk=pk)
+    response = HttpResponse(plates.qr_document(plates.plate_url(request, found)), content_type="image/svg+xml")
+    response["Content-Disposition"] = f'attachment; filename="building-{found.pk}-plate.svg"'
+    return response
 
 
 @login_required
@@ -288,7 +312,7 @@ def import_template(request, kind):
 def import_sheet(request):
     """Upload a sheet → preview (every bad row with its reason, nothing written) → import all or nothing."""
     from .forms import IMPORT_KINDS, ImportForm
-    from .imports import run, stash, unstash
+    from .imports import SYNC_MAX_ROWS, read_sheet, run, stash, unstash
 
     context = {**_common(request), "kinds": IMPORT_KINDS}
     if request.method == "POST" and request.POST.get("token"):
@@ -304,12 +328,32 @@ def import_sheet(request):
     context["form"] = form
     if request.method == "POST" and form.is_valid():
         data = b"".join(form.cleaned_data["sheet"].chunks())
+        rows, problems = read_sheet(data, form.cleaned_data["kind"])
+        if not problems and len(rows) > SYNC_MAX_ROWS:  # too large for a request: a background job, with progress
+            return _queue_import(request, kind=form.cleaned_data["kind"], data=data, rows=len(rows))
         outcome = run(actor=request.user, kind=form.cleaned_data["kind"], data=data, commit=False)
         context["outcome"] = outcome
         if not outcome.errors:
             context["token"] = stash(data)
             context["kind"] = form.cleaned_data["kind"]
     return render(request, "registry/import.html", context)
+
+
+def _queue_import(request, *, kind: str, data: bytes, rows: int):
+    """A sheet of more than SYNC_MAX_ROWS rows: kept encrypted and imported by an export job (all or nothing, every
+    row checked there); the user follows it on the job's page in 我的导出."""
+    from django.shortcuts import redirect
+
+    from exports.registry import kind_of
+    from exports.services import queue_job
+
+    from .exports import IMPORT_KIND
+    from .imports import stash
+
+    parameters = kind_of(IMPORT_KIND).clean(actor=request.user, parameters={"sheet": kind, "upload": stash(data),
+                                                                            "rows": rows})
+    job = queue_job(actor=request.user, kind=IMPORT_KIND, parameters=parameters)
+    return redirect("exports:detail", pk=job.pk)
 
 
 # ---- patrols and visits (the grid worker's phone) --------------------------------------------------------------
@@ -352,6 +396,44 @@ def patrol(request):
         except (ValidationError, PermissionDenied) as exc:
             return _patrol_page(request, status=400, error=" ".join(getattr(exc, "messages", [str(exc)])))
     return _patrol_page(request)
+
+
+@login_required
+def patrol_tracks(request):
+    """A day's patrols as tracks on the grid map, for officers: the grids' boundaries, each patrol's track and its
+    check-ins (static/js/patrol_map.js), and the list of the day's patrols; filtered to a node of the user's."""
+    import datetime as dt
+
+    from django.http import Http404
+
+    from dashboards.nodes import feature_collection
+    from grids.models import GridNode
+
+    today = timezone.localdate()
+    try:
+        day = dt.date.fromisoformat(request.GET.get("day") or today.isoformat())
+    except ValueError:
+        day = today
+    node = None
+    if request.GET.get("node"):  # a node the user sees; anything else answers like a missing id
+        wanted = request.GET["node"]
+        node = GridNode.objects.visible_to(request.user).filter(pk=int(wanted)).first() if wanted.isdigit() else None
+        if node is None:
+            raise Http404
+    day_patrols = selectors.day_patrols(actor=request.user, day=day, node=node)
+    lines = selectors.tracks(day_patrols)
+    grids = GridNode.objects.visible_to(request.user).filter(kind="grid", is_archived=False)
+    grids = grids.filter(**{f"{node.kind}_id": node.pk}) if node is not None else grids.filter(
+        pk__in={p.grid_id for p in day_patrols})
+    data = {
+        "geo": feature_collection(list(grids.only("id", "name", "boundary")[:700])),
+        "tracks": [{"id": p.pk, "name": f"{p.worker} {timezone.localtime(p.started_at):%H:%M}", **lines[p.pk]}
+                   for p in day_patrols],
+    }
+    return render(request, "registry/tracks.html", {
+        **_common(request), "day": day, "node": node, "patrols": day_patrols, "map_data": data,
+        "previous": day - dt.timedelta(days=1), "following": day + dt.timedelta(days=1),
+    })
 
 
 def _my_patrol(request, pk):

@@ -13,7 +13,7 @@ class AccountStatus(models.TextChoices):
 CODE_LENGTH = 6
 CODE_TTL_SECONDS = 300
 CODE_MAX_ATTEMPTS = 5
-PHONE_PURPOSE = "resident_account.phone"  # bound into the encryption and the blind index (registry.crypto)
+PHONE_PURPOSE = "resident_account.phone"  # bound into the encryption and the blind index (yaohai.core.personal.crypto)
 
 
 class LinkRole(models.TextChoices):

@@ -8,9 +8,9 @@ from django.db import transaction
 from events.models import Category
 from grids.choices import NodeKind
 from grids.models import GridNode, Tenant
-from registry import crypto
-from registry.identity import mask_phone
 from registry.models import Household
+from yaohai.core.personal import crypto
+from yaohai.core.personal.identity import mask_phone
 
 from . import reporting, services
 from .choices import PHONE_PURPOSE, AccountStatus

@@ -135,9 +135,71 @@ class ReopenRequest(ScopedModel):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["event"], condition=Q(status="pending"), name="one_pending_reopen"),
+            models.UniqueConstraint(fields=["tenant", "event"], condition=Q(status="pending"), name="one_pending_reopen"),
             models.CheckConstraint(condition=Q(status__in=ReopenStatus.values), name="reopen_status_valid"),
         ]
 
     def __str__(self):
         return f"reopen {self.event_id}"
+
+
+class ResidentSettings(models.Model):
+    """A district's choices for its residents' pages and its Open311 endpoint (one row a tenant; absent = defaults)."""
+
+    tenant = models.OneToOneField(Tenant, on_delete=models.CASCADE, related_name="+", verbose_name=_("tenant"))
+    show_staff_names = models.BooleanField(
+        _("show staff names to residents"), default=False,
+        help_text=_("Off: a resident sees who took a step of her report by role (网格员), not by name."),
+    )
+    open311_anonymous = models.BooleanField(
+        _("Open311: accept requests without an API key"), default=False,
+        help_text=_("Off: an Open311 client posts a request only with an API key of this district."),
+    )
+
+    class Meta:
+        verbose_name = _("residents' settings")
+        verbose_name_plural = _("residents' settings")
+
+    def __str__(self):
+        return str(self.tenant)
+
+    @classmethod
+    def of(cls, tenant_id) -> ResidentSettings:
+        return cls.objects.filter(tenant_id=tenant_id).first() or cls(tenant_id=tenant_id)
+
+
+class Open311Client(models.Model):
+    """An application that posts Open311 GeoReport v2 requests to a district: its key is kept as a hash only."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+", verbose_name=_("tenant"))
+    name = models.CharField(_("name"), max_length=100)
+    key_prefix = models.CharField(_("key starts with"), max_length=8, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Open311 client")
+        verbose_name_plural = _("Open311 clients")
+        ordering = ["tenant", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Open311Request(models.Model):
+    """A request posted through Open311: its event, the client (none when anonymous), the token the spec's
+    /tokens/ answers, and the contact the poster gave, encrypted (never shown by the public projection)."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+")
+    event = models.OneToOneField("events.Event", on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey(Open311Client, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    token = models.CharField(max_length=32, unique=True)
+    contact_encrypted = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.token

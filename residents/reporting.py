@@ -31,7 +31,7 @@ from yaohai.core.errors import Invalid, NotAllowed, NotFound
 
 from . import throttles
 from .choices import INTAKE_POST, LinkRole
-from .models import ReportLink, ResidentAccount
+from .models import ReportLink, ResidentAccount, ResidentSettings
 from .services import _limits
 
 INTAKE_START = dt.date(2000, 1, 1)
@@ -61,7 +61,7 @@ def intake_actor(tenant: Tenant) -> User:
         user.save()
     post, _created = Post.objects.get_or_create(
         tenant=tenant, code=INTAKE_POST,
-        defaults={"name": "居民上报通道", "tier": PostTier.SUPPORT, "actions": ["report"], "sort_order": 990,
+        defaults={"name": "居民上报通道", "tier": PostTier.SUPPORT, "rights": ["report"], "sort_order": 990,
                   "duties": "代居民提交随手拍上报（系统账号，不能登录）。"},
     )
     if not Assignment.objects.current(timezone.localdate()).filter(user=user, post=post).exists():
@@ -84,16 +84,34 @@ def grids_of(tenant: Tenant):
     return GridNode.objects.filter(tenant=tenant, kind=NodeKind.GRID, is_archived=False).order_by("tree_id", "lft")
 
 
+def grid_at(tenant: Tenant, lon: float, lat: float) -> GridNode | None:
+    """The grid of the district holding the point, None when no grid's boundary does; Invalid outside the
+    district (with its name, in plain words)."""
+    if point_outside_district(tenant_id=tenant.pk, lon=lon, lat=lat):
+        raise Invalid(_("This place is outside %(district)s: reports here go to the district where it lies.")
+                      % {"district": tenant.name})
+    for grid in grids_of(tenant).grids_at(lon, lat).only("id", "boundary", "tenant_id"):
+        if grid.boundary and geo.contains_point(grid.boundary, lon, lat):
+            return grids_of(tenant).get(pk=grid.pk)
+    return None
+
+
+def map_grids(account: ResidentAccount):
+    """The grids drawn on her 随手拍 map, to tap where the problem is: her community's once she has named it (a
+    map of a whole district's grids is too fine to tap on a phone), else the district's."""
+    grids = grids_of(account.tenant)
+    if account.has_community and grids.filter(parent_id=account.community_id).exists():
+        return grids.filter(parent_id=account.community_id)
+    return grids
+
+
 def _place(account: ResidentAccount, *, grid_id, lon, lat) -> GridNode:
     """The grid the report belongs to: the one holding her point, else the one she chose, else her community's."""
     tenant = account.tenant
     if lon is not None and lat is not None:
-        if point_outside_district(tenant_id=tenant.pk, lon=lon, lat=lat):
-            raise Invalid(_("This place is outside %(district)s: reports here go to the district where it lies.")
-                          % {"district": tenant.name})
-        for grid in grids_of(tenant).grids_at(lon, lat).only("id", "boundary", "tenant_id"):
-            if grid.boundary and geo.contains_point(grid.boundary, lon, lat):
-                return grids_of(tenant).get(pk=grid.pk)
+        found = grid_at(tenant, lon, lat)
+        if found is not None:
+            return found
     if grid_id not in (None, ""):
         try:
             return grids_of(tenant).get(pk=int(grid_id))
@@ -195,9 +213,23 @@ def _joinable(tenant, event_id) -> Event | None:
 
 
 def public_timeline(event: Event) -> list[dict]:
-    """The public steps of an event, oldest first: what happened and when; no staff name, no note."""
-    rows = EventLog.objects.filter(event=event, action__in=list(PUBLIC_STEPS)).order_by("created_at", "id")
-    return [{"label": PUBLIC_STEPS[row.action], "at": row.created_at} for row in rows.only("action", "created_at")]
+    """The public steps of an event, oldest first: what happened, when and by whom — the staff member's role (their
+    post), or their name where the district shows names (ResidentSettings.show_staff_names); never a note. The
+    district's intake account (who files residents' reports) is named by no one."""
+    rows = list(EventLog.objects.filter(event=event, action__in=list(PUBLIC_STEPS)).order_by("created_at", "id")
+                .only("action", "created_at", "actor_id"))
+    intake = f"intake-{event.tenant.code}" if event.tenant_id else None
+    actors = {row.actor_id for row in rows if row.actor_id}
+    names = dict(User.objects.filter(pk__in=actors).exclude(username=intake)
+                 .values_list("pk", "display_name")) if actors else {}
+    who: dict[int, str] = {}
+    for user_id, post in (Assignment.objects.current(timezone.localdate()).filter(user_id__in=list(names))
+                          .order_by("user_id", "post__sort_order", "id").values_list("user_id", "post__name")):
+        who.setdefault(user_id, post)
+    if names and ResidentSettings.of(event.tenant_id).show_staff_names:
+        who.update({pk: name for pk, name in names.items() if name})
+    return [{"label": PUBLIC_STEPS[row.action], "at": row.created_at, "who": who.get(row.actor_id, "")}
+            for row in rows]
 
 
 def my_reports(account: ResidentAccount):

@@ -12,9 +12,11 @@ from django.utils.translation import gettext as _
 
 from audit import services as audit
 from events import services as event_services
-from events.choices import REOPEN_DAYS, RatingSource, Satisfaction, Status
+from events.choices import REOPEN_DAYS, RatingSource, Satisfaction, Source, Status
 from events.models import Event
+from events.rights import VERIFY
 from grids.models import User
+from grids.scope import scope_for
 from yaohai.core.errors import Conflict, Invalid, NotFound
 
 from .choices import ReopenStatus
@@ -97,3 +99,21 @@ def decide_reopen(*, actor: User, request_id, reopen: bool, answer: str = "",
     request.save()
     audit.record("residents.decide_reopen", request, after={"status": request.status}, actor=actor)
     return request
+
+
+# -- 回访: the follow-up call of events taken from a resident by hotline or walk-in --------------------------------
+
+CALLBACK_SOURCES = (Source.HOTLINE, Source.WALK_IN)
+
+
+def callbacks(*, actor: User, done: bool = False, limit: int = 200) -> list[Event] | None:
+    """The hotline and walk-in events of the actor's scope (right `verify`) closed and waiting for the follow-up
+    call, oldest closure first; or, `done`, those whose call was recorded, latest first. None without the right."""
+    if scope_for(actor, VERIFY).is_empty:
+        return None
+    rows = Event.objects.visible_to(actor, VERIFY).filter(status=Status.CLOSED, source__in=CALLBACK_SOURCES)
+    if done:
+        rows = rows.filter(satisfaction_source=RatingSource.CALLBACK).order_by("-rated_at", "-id")
+    else:
+        rows = rows.filter(satisfaction="").order_by("closed_at", "id")
+    return list(rows.select_related("category", "node")[:limit])

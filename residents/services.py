@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 from audit import services as audit
 from grids.choices import NodeKind
 from grids.models import GridNode, Tenant, User
-from registry import crypto
-from registry.identity import mask_phone, normalise_phone
 from registry.models import Household
 from yaohai.core.errors import Conflict, Invalid, NotFound
+from yaohai.core.personal import crypto
+from yaohai.core.personal.identity import mask_phone, normalise_phone
 
 from . import senders, throttles
 from .choices import CODE_LENGTH, CODE_MAX_ATTEMPTS, CODE_TTL_SECONDS, PHONE_PURPOSE, AccountStatus

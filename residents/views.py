@@ -15,8 +15,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from events import duplicates
+from events import services as event_services
 from events.choices import Satisfaction
 from grids.models import Tenant
+from grids.selectors import boundaries_geojson
+from parties import selectors as party_selectors
+from parties import services as party_services
+from parties.models import Activity, SignUp
+from points import selectors as point_selectors
+from points.services import spending
 from yaohai.core.client_ip import client_ip
 from yaohai.core.errors import DomainError
 
@@ -117,6 +124,55 @@ def home(request):
 
 
 @resident_required
+def passbook(request):
+    """我的积分: her household's passbook — balance, its entries newest first (keyset), the rewards within reach."""
+    account = request.resident
+    if not account.is_confirmed:
+        raise Http404
+    book = point_selectors.household_passbook(household_id=account.household_id)
+    rows, next_before = [], None
+    if book is not None:
+        try:
+            before = int(request.GET.get("before") or 0) or None
+        except ValueError:
+            before = None
+        rows = point_selectors.history(book, before=before)
+        if len(rows) > point_selectors.PAGE:
+            rows = rows[: point_selectors.PAGE]
+            next_before = rows[-1].pk
+    rewards = list(spending.within_reach(book)[:10]) if book is not None else []
+    return _render(request, "residents/passbook.html",
+                   {"account": account, "book": book, "rows": rows, "next_before": next_before, "rewards": rewards})
+
+
+@resident_required
+def activities(request):
+    """活动报名: the coming activities of her community's centres, and signing up for one (places never overbook:
+    parties.services.sign_up counts under the activity's row lock)."""
+    account = request.resident
+    if not account.is_confirmed:
+        raise Http404
+    now = timezone.now()
+    if request.method == "POST":
+        try:
+            found = party_selectors.activity_in_community(
+                tenant_id=account.tenant_id, community_id=account.community_id, pk=int(request.POST.get("activity"))
+            )
+        except (Activity.DoesNotExist, TypeError, ValueError):
+            raise Http404 from None
+        try:
+            party_services.sign_up(activity=found, user=request.user, now=now)
+        except DomainError as refusal:
+            messages.error(request, refusal.message)
+        else:
+            messages.success(request, _("You are signed up for “%(title)s”.") % {"title": found.title})
+        return redirect("residents:activities")
+    rows = party_selectors.coming_in_community(tenant_id=account.tenant_id, community_id=account.community_id, now=now)
+    mine = set(SignUp.objects.filter(user=request.user, activity__in=rows).values_list("activity_id", flat=True))
+    return _render(request, "residents/activities.html", {"rows": rows, "mine": mine})
+
+
+@resident_required
 def community(request):
     """Say which community she lives in (until the community confirms her)."""
     account = request.resident
@@ -197,6 +253,7 @@ def report(request):
             error = refusal.message
     return _render(request, "residents/report.html", {
         "account": account, "categories": reporting.categories(account.tenant),
+        "report_map": boundaries_geojson(reporting.map_grids(account)),
         "grids": reporting.grids_of(account.tenant).select_related("parent"), "values": values, "error": error,
         "offered": offered, "key": values.get("key") or uuid.uuid4().hex, "tab": "report",
     }, status=400 if error else 200)
@@ -259,24 +316,31 @@ def rate(request, pk):
     return redirect("residents:my_report", pk=pk)
 
 
+def _staff_post(request, act, success: str) -> tuple[bool, str | None]:
+    """A staff page's POST: run the service; (True, None) when it saved, (False, its reason) when it refused; a
+    refusal as not found is the page's 404 (out of scope and missing answer the same)."""
+    if request.method != "POST":
+        return False, None
+    try:
+        act()
+    except DomainError as refusal:
+        if refusal.status == 404:
+            raise Http404 from None
+        return False, refusal.message
+    messages.success(request, success)
+    return True, None
+
+
 @login_required
 def reopens(request):
     """The community's check of residents' requests to reopen: reopen, or decline saying why."""
     if selectors.confirmation_queue(actor=request.user) is None:
         raise Http404
-    error = None
-    if request.method == "POST":
-        try:
-            satisfaction.decide_reopen(actor=request.user, request_id=request.POST.get("request"),
-                                       reopen=request.POST.get("decision") == "reopen",
-                                       answer=request.POST.get("answer", ""))
-        except DomainError as refusal:
-            if refusal.status == 404:
-                raise Http404 from None
-            error = refusal.message
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("residents:reopens")
+    done, error = _staff_post(request, lambda: satisfaction.decide_reopen(
+        actor=request.user, request_id=request.POST.get("request"), reopen=request.POST.get("decision") == "reopen",
+        answer=request.POST.get("answer", "")), _("Saved."))
+    if done:
+        return redirect("residents:reopens")
     return render(request, "residents/reopens.html", {"rows": satisfaction.pending_reopens(actor=request.user),
                                                       "error": error}, status=400 if error else 200)
 
@@ -287,3 +351,22 @@ def notices(request):
     rows = list(request.resident.notices.select_related("event")[:100])
     request.resident.notices.filter(read_at__isnull=True).update(read_at=timezone.now())
     return _render(request, "residents/notices.html", {"rows": rows, "tab": "notices"})
+
+
+@login_required
+def callbacks(request):
+    """回访: the grid worker lists the closed hotline and walk-in events of her grids and records each call's
+    outcome (satisfied / basically satisfied / dissatisfied, with what the resident said)."""
+    rows = satisfaction.callbacks(actor=request.user)
+    if rows is None:
+        raise Http404
+    done, error = _staff_post(request, lambda: event_services.record_callback(
+        actor=request.user, event=request.POST.get("event"), level=request.POST.get("level", ""),
+        comment=request.POST.get("comment", "")), _("The call's outcome is recorded."))
+    if done:
+        return redirect("residents:callbacks")
+    return render(request, "residents/callbacks.html", {
+        "rows": [(event, event.resident_phone_masked) for event in rows],  # sealed at rest; revealed on the event page
+        "done": satisfaction.callbacks(actor=request.user, done=True, limit=50),
+        "levels": Satisfaction.choices, "error": error,
+    }, status=400 if error else 200)

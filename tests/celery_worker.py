@@ -1,5 +1,7 @@
 """A real Celery worker for the tests that prove tasks run: `celery -A yaohai worker` as a separate process, on
 the test database (PostgreSQL) and a Redis queue of its own, so other workers on the same Redis never see its tasks.
+It also takes every queue of yaohai/queues.py under a prefix of its own (CELERY_QUEUE_PREFIX), so a task that it
+queues itself by its route (the exports sweep queueing a job again) comes back to it.
 
     with real_worker("exports", media_root=tmp_path / "media") as queue:
         Celery("sender", broker=REDIS_URL).send_task("…", queue=queue)
@@ -16,6 +18,8 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+
+from yaohai.queues import DEFAULT_QUEUE, QUEUES
 
 ROOT = Path(__file__).resolve().parents[1]
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
@@ -65,10 +69,12 @@ def real_worker(name: str, *, media_root: Path | None = None, include: tuple[str
     }
     if media_root is not None:
         env["DJANGO_MEDIA_ROOT"] = str(media_root)
+    env["CELERY_QUEUE_PREFIX"] = f"{queue}."
     env.update(extra_env or {})
+    every_queue = [f"{queue}.{name}" for name in (DEFAULT_QUEUE, *(q.name for q in QUEUES))]
     celery = Path(sys.executable).with_name("celery")
     process = subprocess.Popen(
-        [str(celery), "-A", "yaohai", "worker", "--pool=solo", "-Q", queue, "-l", "WARNING",
+        [str(celery), "-A", "yaohai", "worker", "--pool=solo", "-Q", ",".join([queue, *every_queue]), "-l", "WARNING",
          "--without-mingle", "--without-gossip", "--without-heartbeat",
          *(f"--include={module}" for module in include)],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,

@@ -11,6 +11,8 @@ from events.celery_schedule import BEAT as EVENTS_BEAT
 from exports.celery_schedule import BEAT as EXPORTS_BEAT
 from mediation.celery_schedule import BEAT as MEDIATION_BEAT
 from points.celery_schedule import BEAT as POINTS_BEAT
+from registry.celery_schedule import BEAT as REGISTRY_BEAT
+from yaohai import queues
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -76,6 +78,8 @@ MIDDLEWARE = [
     "yaohai.core.security_headers.SecurityHeadersMiddleware",  # CSP without inline script; Permissions-Policy
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Inside the session's: a session touched on the way out is not a write of the page (yaohai.core.replica).
+    "yaohai.core.replica.ReplicaPinMiddleware",
     "yaohai.core.sessions.IdleTimeoutMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -128,6 +132,21 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
     )
+# A read replica (PostgreSQL streaming replication), off by default: with DATABASE_REPLICA_URL set, the dashboards,
+# the sheets (exports) and the assessment's pages read from it; writes, and the reads of a request or task after it
+# wrote, stay on the primary; a browser that wrote reads from the primary for REPLICA_PIN_SECONDS more
+# (yaohai.core.replica, docs/deployment.md). Without the URL the alias is a second name of the primary, never used;
+# its TEST mirror lets the tests route to it on the test database.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+READ_REPLICA = bool(DATABASE_REPLICA_URL)
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=15)
+DATABASES["replica"] = {
+    **(env.db_url_config(DATABASE_REPLICA_URL) if READ_REPLICA else DATABASES["default"]),
+    **{key: DATABASES["default"][key] for key in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS", "OPTIONS")
+       if key in DATABASES["default"]},
+    "TEST": {"MIRROR": "default"},
+}
+DATABASE_ROUTERS = ["yaohai.core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "grids.User"
@@ -283,12 +302,16 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_ACKS_LATE = True
+# Queues by kind — sweeps, exports, assessment, notifications — each task routed by name (yaohai/queues.py), so a
+# worker (make worker-sweeps …) takes only its kind; `make worker` takes them all.
+CELERY_TASK_DEFAULT_QUEUE = queues.queue_names()[0]
+CELERY_TASK_ROUTES = queues.routes()
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE = {**AUDIT_BEAT, **EXPORTS_BEAT, **EVENTS_BEAT, **MEDIATION_BEAT, **POINTS_BEAT, **ASSESSMENT_BEAT}
+CELERY_BEAT_SCHEDULE = {**AUDIT_BEAT, **EXPORTS_BEAT, **EVENTS_BEAT, **MEDIATION_BEAT, **POINTS_BEAT, **REGISTRY_BEAT, **ASSESSMENT_BEAT}
 
-# Exports (台账, exports): a ledger of fewer than EXPORT_SYNC_MAX_ROWS rows (a capped COUNT decides) is built
-# inside the request; a larger one, up to EXPORT_MAX_ROWS, by a Celery task (on EXPORT_QUEUE, default: Celery's
-# default queue), and is downloaded from 我的导出 until EXPORT_KEEP_HOURS after it was asked for.
+# Exports (台账, exports): a sheet of fewer than EXPORT_SYNC_MAX_ROWS rows (a capped COUNT decides) is built
+# inside the request; a larger one, up to EXPORT_MAX_ROWS, by a Celery task (on EXPORT_QUEUE, default: the
+# exports queue of CELERY_TASK_ROUTES), and is downloaded from 我的导出 until EXPORT_KEEP_HOURS after it was asked for.
 EXPORT_SYNC_MAX_ROWS = env.int("EXPORT_SYNC_MAX_ROWS", default=5000)
 EXPORT_MAX_ROWS = env.int("EXPORT_MAX_ROWS", default=200000)
 EXPORT_KEEP_HOURS = env.int("EXPORT_KEEP_HOURS", default=72)
@@ -334,6 +357,8 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 12
 # The pixels all the photos of one request may hold together, read from their headers before any is decoded
 # (events.images): re-encoding costs time in proportion to pixels, not bytes.
 PHOTO_REQUEST_MAX_PIXELS = env.int("PHOTO_REQUEST_MAX_PIXELS", default=80_000_000)
+# The CJK font the agreement PDF is drawn in (mediation/pdf.py; Debian package fonts-wqy-microhei).
+PDF_FONT_PATH = env.str("PDF_FONT_PATH", default="/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 
 # Personal data (registry, docs/adr/0005): identity numbers and phones are encrypted field by field. Keys are
 # "id=base64(32 random bytes)", comma-separated, the first one current (older ones still open what they sealed until

@@ -94,7 +94,7 @@ class EventDetailSerializer(EventSerializer):
         return obj.resident_name if self.context.get("show_contact") else ""
 
     def get_resident_phone(self, obj) -> str:
-        return obj.resident_phone if self.context.get("show_contact") else ""
+        return obj.resident_phone_masked if self.context.get("show_contact") else ""  # the mask; `reveal-phone` for more
 
     def get_allowed_transitions(self, obj) -> list[str]:
         return self.context.get("allowed", [])
@@ -123,6 +123,14 @@ class NoteSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=NOTE_MAX_LENGTH)
 
 
+class RevealPhoneSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200)
+
+
+class RevealedPhoneSerializer(serializers.Serializer):
+    resident_phone = serializers.CharField()
+
+
 class RejectSerializer(NoteSerializer):
     reason = serializers.ChoiceField(choices=RejectReason.choices)
     duplicate_of = serializers.IntegerField(required=False, allow_null=True, default=None)
@@ -141,7 +149,7 @@ class VerifySerializer(NoteSerializer):
 
 class ExtensionRequestSerializer(serializers.Serializer):
     amount = serializers.IntegerField(min_value=1)
-    unit = serializers.ChoiceField(choices=TimeUnit.choices)
+    time_unit = serializers.ChoiceField(choices=TimeUnit.choices)
     reason = serializers.CharField(max_length=NOTE_MAX_LENGTH)
 
 
@@ -158,15 +166,15 @@ class RecheckSerializer(NoteSerializer):
 
 
 class CategorySerializer(serializers.ModelSerializer):
-    accept_unit = serializers.CharField(read_only=True, help_text="working_hours or working_days")
-    handle_unit = serializers.CharField(read_only=True, help_text="working_hours or working_days")
-    verify_unit = serializers.CharField(read_only=True, help_text="working_hours or working_days")
+    accept_time_unit = serializers.CharField(read_only=True, help_text="working_hours or working_days")
+    handle_time_unit = serializers.CharField(read_only=True, help_text="working_hours or working_days")
+    verify_time_unit = serializers.CharField(read_only=True, help_text="working_hours or working_days")
 
     class Meta:
         model = Category
         fields = [
-            "id", "parent", "name", "sort_order", "is_active", "accept_limit", "accept_unit", "handle_limit",
-            "handle_unit", "verify_limit", "verify_unit",
+            "id", "parent", "name", "sort_order", "is_active", "accept_limit", "accept_time_unit", "handle_limit",
+            "handle_time_unit", "verify_limit", "verify_time_unit",
         ]
 
 
@@ -179,10 +187,17 @@ class HandlingUnitSerializer(serializers.ModelSerializer):
 
 
 class NotificationSerializer(serializers.ModelSerializer):
-    reference = serializers.CharField(source="event.reference", read_only=True)
-    title = serializers.CharField(source="event.title", read_only=True)
+    reference = serializers.CharField(source="event.reference", read_only=True, default=None)
+    title = serializers.CharField(read_only=True)
+    link = serializers.CharField(read_only=True)
+    subject_type = serializers.SerializerMethodField()
     kind = serializers.CharField(read_only=True)
 
     class Meta:
         model = Notification
-        fields = ["id", "kind", "event", "reference", "title", "created_at", "read_at"]
+        fields = ["id", "kind", "event", "subject_type", "subject_id", "reference", "title", "link", "created_at",
+                  "read_at"]
+
+    def get_subject_type(self, row) -> str | None:
+        """The subject's model (e.g. "mediation.case") when the notification is not about an event."""
+        return f"{row.subject_type.app_label}.{row.subject_type.model}" if row.subject_type_id else None

@@ -41,6 +41,8 @@ from .serializers import (
     RecheckSerializer,
     RejectSerializer,
     ReportSerializer,
+    RevealedPhoneSerializer,
+    RevealPhoneSerializer,
     VerifySerializer,
 )
 
@@ -213,6 +215,19 @@ class EventViewSet(ScopedReadOnlyViewSet):
             raise as_drf_error(exc) from exc
         return self._detail(event.pk)  # a refusal (DomainError) is answered by yaohai.core.errors
 
+    @extend_schema(request=RevealPhoneSerializer, responses=RevealedPhoneSerializer)
+    @action(detail=True, methods=["post"], url_path="reveal-phone", url_name="reveal-phone")
+    def reveal_phone(self, request, pk=None):
+        """The caller's phone in full, for those who may call back (reporter, dispatchers, handlers); the reveal
+        is recorded with its reason in the audit trail."""
+        event = self.get_object()
+        data = RevealPhoneSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        phone = services.reveal_resident_phone(actor=request.user, event=event, **data.validated_data)
+        response = Response({"resident_phone": phone})
+        response["Cache-Control"] = "no-store"
+        return response
+
     @extend_schema(request=NoteSerializer, responses=EventDetailSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
@@ -324,7 +339,11 @@ class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Notification.objects.none()
-        return Notification.objects.filter(user=self.request.user).select_related("event")
+        return (
+            Notification.objects.filter(user=self.request.user)
+            .select_related("event", "subject_type")
+            .prefetch_related("subject")
+        )
 
     @extend_schema(request=None, responses={200: None})
     @action(detail=False, methods=["post"], url_path="read", url_name="read-all")

@@ -10,6 +10,7 @@ transaction.on_commit: events.signals.notifications_created carries their ids on
 """
 
 from .common import NotAllowed, TransitionError, actor_may, allowed_transitions, can_see_contact
+from .contact import reveal_resident_phone
 from .extensions import decide_extension, pending_extension, request_extension
 from .filing import report_event, sampled_for_recheck
 from .pauses import decide_pause, pending_pause, request_pause, resume
@@ -27,7 +28,7 @@ from .transitions import (
     sign,
     verify,
 )
-from .writes import delete_event, save_event
+from .writes import delete_event, insert_history, save_event
 
 __all__ = [
     "TRANSITION_SERVICES",
@@ -43,6 +44,7 @@ __all__ = [
     "delete_event",
     "dispatch",
     "handle",
+    "insert_history",
     "mark_notifications_read",
     "pending_extension",
     "pending_pause",
@@ -56,6 +58,7 @@ __all__ = [
     "request_pause",
     "resume",
     "return_event",
+    "reveal_resident_phone",
     "sampled_for_recheck",
     "save_event",
     "sign",

@@ -49,7 +49,7 @@ def _pk(value):
 
 def _stage_due(start: dt.datetime, category: Category, stage: str) -> dt.datetime:
     """The deadline of a stage (accept, handle, verify) started now, from the subcategory's time limit."""
-    return add_working_time(start, getattr(category, f"{stage}_limit"), getattr(category, f"{stage}_unit"))
+    return add_working_time(start, getattr(category, f"{stage}_limit"), getattr(category, f"{stage}_time_unit"))
 
 
 def _set_due(event: Event, due: dt.datetime | None) -> None:
@@ -97,14 +97,20 @@ def _notify(user_ids: Iterable[int], event: Event, kind: str, *, skip: int | Non
     return len(users)
 
 
-def _current_holders(node_ids: Iterable[int], *, action: str | None = None, tier: str | None = None) -> set[int]:
-    """Users holding, today, a post on these nodes that grants `action` (or is of `tier`)."""
-    rows = Assignment.objects.current(timezone.localdate()).filter(node_id__in=[n for n in node_ids if n]).order_by()
+def _current_holders(
+    node_ids: Iterable[int], *, tenant_id: int, right: str | None = None, tier: str | None = None
+) -> set[int]:
+    """Users holding, today, a post on these nodes (of the tenant) that grants `right` (or is of `tier`)."""
+    rows = (
+        Assignment.objects.current(timezone.localdate())
+        .filter(tenant_id=tenant_id, node_id__in=[n for n in node_ids if n])
+        .order_by()
+    )
     if tier is not None:
         rows = rows.filter(post__tier=tier)
     found = set()
-    for user_id, actions in rows.values_list("user_id", "post__actions"):
-        if action is None or action in (actions or ()):
+    for user_id, granted in rows.values_list("user_id", "post__rights"):
+        if right is None or right in (granted or ()):
             found.add(user_id)
     return found
 
@@ -118,7 +124,7 @@ def _handlers_of(event: Event) -> set[int]:
 
 
 def _dispatchers_of(event: Event) -> set[int]:
-    return _current_holders([event.grid_id, event.community_id], action=DISPATCH)
+    return _current_holders([event.grid_id, event.community_id], tenant_id=event.tenant_id, right=DISPATCH)
 
 
 def _waiting_on(event: Event) -> set[int]:

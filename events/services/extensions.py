@@ -20,9 +20,9 @@ from ..choices import (
     MAX_EXTENSION,
     REQUEST_WORKFLOW,
     Decision,
-    ExtensionStatus,
     LogAction,
     NotificationKind,
+    RequestStatus,
     Status,
     TimeUnit,
     Who,
@@ -36,7 +36,7 @@ from .writes import save_event
 
 
 def pending_extension(event: Event) -> ExtensionRequest | None:
-    return ExtensionRequest.objects.filter(event=event, status=ExtensionStatus.PENDING).first()
+    return ExtensionRequest.objects.filter(event=event, status=RequestStatus.PENDING).first()
 
 
 @transaction.atomic
@@ -45,7 +45,7 @@ def request_extension(
     actor: User,
     event: Event | int,
     amount: int,
-    unit: str,
+    time_unit: str,
     reason: str,
     now: dt.datetime | None = None,
 ) -> ExtensionRequest:
@@ -64,19 +64,19 @@ def request_extension(
     if event.paused_at is not None:
         raise TransitionError(_("The clock is paused; resume it before asking for more time."))
     errors = {}
-    if unit not in TimeUnit.values:
-        errors["unit"] = [_("Choose working hours or working days.")]
-    elif not (0 < int(amount) <= MAX_EXTENSION[unit]):
-        errors["amount"] = [_("Ask for between 1 and %(max)d.") % {"max": MAX_EXTENSION[unit]}]
+    if time_unit not in TimeUnit.values:
+        errors["time_unit"] = [_("Choose working hours or working days.")]
+    elif not (0 < int(amount) <= MAX_EXTENSION[time_unit]):
+        errors["amount"] = [_("Ask for between 1 and %(max)d.") % {"max": MAX_EXTENSION[time_unit]}]
     if not (reason or "").strip():
         errors["reason"] = [_("Say why more time is needed.")]
     if errors:
         raise ValidationError(errors)
     request = ExtensionRequest.objects.create(
-        event=event, requested_by=actor, amount=int(amount), unit=unit, reason=reason.strip()
+        event=event, requested_by=actor, amount=int(amount), time_unit=time_unit, reason=reason.strip()
     )
     _log(event, actor, LogAction.EXT_REQUEST, event.status,
-         f"+{amount} {TimeUnit(unit).label}: {reason.strip()}")
+         f"+{amount} {TimeUnit(time_unit).label}: {reason.strip()}")
     _notify(_dispatchers_of(event), event, NotificationKind.EXTENSION_REQUESTED, skip=actor.pk)
     return request
 
@@ -89,7 +89,7 @@ def decide_extension(
     now = now or timezone.now()
     event = _locked(actor, event)
     request = (
-        ExtensionRequest.objects.select_for_update().filter(event=event, status=ExtensionStatus.PENDING).first()
+        ExtensionRequest.objects.select_for_update().filter(event=event, status=RequestStatus.PENDING).first()
     )
     if request is None:
         raise TransitionError(_("No request for more time is waiting for a decision."))
@@ -109,7 +109,7 @@ def decide_extension(
     request.save()
     if approve:
         start = max(event.handle_due or now, now)
-        event.handle_due = add_working_time(start, request.amount, request.unit)
+        event.handle_due = add_working_time(start, request.amount, request.time_unit)
         _set_due(event, event.handle_due)
         event.extension_count += 1
         save_event(event)

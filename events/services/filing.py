@@ -15,9 +15,12 @@ from grids.choices import CODE_LENGTH, NodeKind
 from grids.models import GridNode, User
 from grids.scope import scope_for
 from grids.selectors import point_outside_district
+from yaohai.core.personal import fields as personal
+from yaohai.core.personal.identity import validate_phone
 
 from ..choices import (
     ON_SPOT_SAMPLE_PERCENT,
+    RESIDENT_PHONE_PURPOSE,
     CloseReason,
     LogAction,
     NotificationKind,
@@ -97,11 +100,12 @@ def report_event(
         source=source,
         reporter=actor,
         resident_name=(resident_name or "").strip(),
-        resident_phone=(resident_phone or "").strip(),
         handled_on_spot=handled_on_spot,
         idempotency_key=key,
         status=Status.REPORTED,
     )
+    # sealed, indexed and masked like the registry's phones (validated by _checked)
+    personal.set_field(event, "resident_phone", RESIDENT_PHONE_PURPOSE, validate_phone(resident_phone))
     event.stamp_from(grid)
     event.node = grid
     # The main category the dashboards group on, known here: Event.save need not look it up.
@@ -164,7 +168,9 @@ def _grid_to_file_in(actor: User, node: GridNode | int | None) -> GridNode | Non
     if node is None:
         return None
     try:
-        grid = GridNode.objects.get(pk=node, kind=NodeKind.GRID, is_archived=False)
+        # The actor's tenant named (a superuser has none): one node of a database split by tenant (docs/scale.md).
+        tenant = {"tenant_id": actor.tenant_id} if actor.tenant_id else {}
+        grid = GridNode.objects.get(pk=node, kind=NodeKind.GRID, is_archived=False, **tenant)
     except (GridNode.DoesNotExist, TypeError, ValueError):
         return None
     return grid if scope_for(actor, REPORT).covers(grid) else None
@@ -202,6 +208,10 @@ def _checked(grid: GridNode, *, category, title, description, urgency, source, l
     # A resident filing herself (residents app) is known by her account, not by a name typed here.
     if source in (Source.HOTLINE, Source.WALK_IN) and not (resident_name or resident_phone).strip():
         errors["resident_phone"] = [_("An event taken from a resident needs their name or phone.")]
+    try:
+        validate_phone(resident_phone)
+    except ValidationError as exc:
+        errors["resident_phone"] = exc.messages
     if len(photos) > 6:
         errors["photos"] = [_("At most %(n)d photos.") % {"n": 6}]
     if handled_on_spot and not any(kind == PhotoKind.AFTER for kind, _content in photos):

@@ -16,9 +16,9 @@ from ..choices import (
     HANDLING_STATUSES,
     REQUEST_WORKFLOW,
     Decision,
-    ExtensionStatus,
     LogAction,
     NotificationKind,
+    RequestStatus,
     Status,
     Who,
 )
@@ -38,7 +38,7 @@ from .writes import save_event
 
 
 def pending_pause(event: Event) -> PauseRequest | None:
-    return PauseRequest.objects.filter(event=event, status=ExtensionStatus.PENDING).first()
+    return PauseRequest.objects.filter(event=event, status=RequestStatus.PENDING).first()
 
 
 @transaction.atomic
@@ -72,7 +72,7 @@ def decide_pause(
     """审批暂停: approved, the working time left is kept and the event has no deadline until resumed."""
     now = now or timezone.now()
     event = _locked(actor, event)
-    request = PauseRequest.objects.select_for_update().filter(event=event, status=ExtensionStatus.PENDING).first()
+    request = PauseRequest.objects.select_for_update().filter(event=event, status=RequestStatus.PENDING).first()
     if request is None:
         raise TransitionError(_("No request to pause is waiting for a decision."))
     decision = Decision.APPROVE if approve else Decision.DENY

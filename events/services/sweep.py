@@ -115,7 +115,7 @@ def _sweep_one(pk: int, now: dt.datetime, near_cut: dt.datetime, result: SweepRe
                     event, actor=None, action=LogAction.ESCALATE, before=event.status,
                     note=_("Overdue: escalated one level up."),
                 )
-                _notify(_current_holders([target], tier=PostTier.HEAD), event, NotificationKind.ESCALATED)
+                _notify(_current_holders([target], tenant_id=event.tenant_id, tier=PostTier.HEAD), event, NotificationKind.ESCALATED)
                 result.escalated += 1
     if changed:
         save_event(event, update_fields=[*dict.fromkeys(changed), "updated_at"])

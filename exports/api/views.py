@@ -86,8 +86,8 @@ class ExportJobViewSet(ScopedReadOnlyViewSet):
             )
         except DjangoValidationError as exc:
             raise as_drf_error(exc) from None
-        if result.ledger is not None:
-            return xlsx_response(result.ledger.filename, result.ledger.content)
+        if result.sheet is not None:
+            return xlsx_response(result.sheet.filename, result.sheet.content)
         job = self.scoped_queryset().get(pk=result.job.pk)  # as it is now (without Redis it may be built already)
         body = ExportJobDetailSerializer(job, context=self.get_serializer_context()).data
         return Response(body, status=status.HTTP_201_CREATED, headers={"Location": body["url"]})

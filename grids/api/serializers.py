@@ -18,7 +18,7 @@ class GridNodeDetailSerializer(GridNodeSerializer):
 class PostSerializer(serializers.ModelSerializer):
     class Meta:
         model = Post
-        fields = ["id", "code", "name", "tier", "duties", "actions", "required_on", "sort_order", "is_active"]
+        fields = ["id", "code", "name", "tier", "duties", "rights", "required_on", "sort_order", "is_active"]
 
 
 class AssignmentSerializer(serializers.ModelSerializer):

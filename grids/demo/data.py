@@ -204,16 +204,20 @@ YAOHAI = DistrictSpec(
 # Luyang District (庐阳区) — 340103: a small second tenant, west of Yaohai, to show isolation
 # ---------------------------------------------------------------------------------------------------------
 
+BOZHOULU = "亳州路街道"
+BEIMEN = "北门社区"
+LUYANG_GRID = "北门社区第一网格"
+
 LUYANG = DistrictSpec(
     name="庐阳区",
     code="340103",
     box=(117.22, 31.85, 117.28, 31.92),
     streets=(  # fmt: skip
         StreetSpec(
-            "亳州路街道",
+            BOZHOULU,
             "subdistrict",
             (
-                _c("北门社区", 2, 1),
+                _c(BEIMEN, 2, 1, resident_names=(LUYANG_GRID, "北门社区第二网格")),
                 _c("大杨店社区", 2, 0),
             ),
         ),
@@ -296,6 +300,8 @@ class DemoAccount:
     post: str | None = None  # post code held on `node`
     node: tuple[str, ...] = ()  # path of names below the district root
     admin_role: str = ""  # 三员分立: "system", "security" or "audit" (grids.choices.AdminRole)
+    # A handling unit's person (no post on the tree): the name of the events demo's unit they are a member of.
+    unit: str = ""
 
     @property
     def needs_two_factors(self) -> bool:
@@ -335,7 +341,34 @@ DEMO_ACCOUNTS = (
         post="grid_worker",
         node=(SANLIJIE, TIELU_YICUN, LANGYA_FIRST_GRID),
     ),
+    # The grid worker's street: her community head (tielu_officer) and this officer see her events.
+    DemoAccount(
+        "sanlijie_officer", "三里街街道 网格长（一级网格）", "赵德明", district="340102", post="grid_head",
+        node=(SANLIJIE,),
+    ),
+    # A handling unit's person: signs for and handles what a community dispatches to 区城管执法大队.
+    DemoAccount(
+        "unit_handler", "区城管执法大队 处置员（处置单位）", "孙立新", district="340102", unit="区城管执法大队",
+    ),
     DemoAccount("luyang_admin", "庐阳区租户管理员", "庐阳区管理员", district="340103", tenant_admin=True),
+    # Luyang's officers, grid worker and handling unit: the isolation seen from the other side.
+    DemoAccount("luyang_officer", "庐阳区 网格长（区级）", "钱文斌", district="340103", post="grid_head"),
+    DemoAccount(
+        "bozhoulu_officer", "亳州路街道 网格长（一级网格）", "吴海波", district="340103", post="grid_head",
+        node=(BOZHOULU,),
+    ),
+    DemoAccount(
+        "beimen_officer", "北门社区 网格长（二级网格）", "郑丽娟", district="340103", post="grid_head",
+        node=(BOZHOULU, BEIMEN),
+    ),
+    DemoAccount(
+        "luyang_grid_worker", "北门社区第一网格 专职网格员", "冯雪梅", district="340103", post="grid_worker",
+        node=(BOZHOULU, BEIMEN, LUYANG_GRID),
+    ),
+    DemoAccount(
+        "luyang_unit_handler", "庐阳区 区城管执法大队 处置员（处置单位）", "蒋志强", district="340103",
+        unit="区城管执法大队",
+    ),
     # 三员分立: one system, one security and one audit administrator per district.
     DemoAccount(
         "yaohai_sysadmin", "瑶海区系统管理员（网格树、类别、日历）", "瑶海区系统管理员", district="340102",

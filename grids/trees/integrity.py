@@ -128,7 +128,7 @@ def _check_rules(spec: TreeSpec, node, parent, report) -> None:
     """The rules the services enforce, read back from the stored rows."""
     kind = node["kind"]
     if kind not in spec.parent_kind:
-        report(_("Unknown level “%(kind)s”.") % {"kind": kind}, node)
+        report(_("Unknown kind “%(kind)s”.") % {"kind": kind}, node)
         return
     wanted = spec.parent_kind[kind]
     if parent is None and wanted is not None:

@@ -24,7 +24,7 @@ def check_placement(spec: TreeSpec, errors: Errors, *, parent, subkind: str, nod
     """The node's kind (from its sub-kind) and whether it may hang under `parent`; returns the kind or None."""
     kind = spec.kind_of_subkind.get(subkind)
     if kind is None:
-        _add(errors, "subkind", _("Unknown kind “%(subkind)s”.") % {"subkind": subkind})
+        _add(errors, "subkind", _("Unknown sub-kind “%(subkind)s”.") % {"subkind": subkind})
     else:
         wanted = spec.parent_kind[kind]
         if wanted is None and parent is not None:
@@ -41,7 +41,7 @@ def check_placement(spec: TreeSpec, errors: Errors, *, parent, subkind: str, nod
                      "actual": spec.kind_label(parent.kind),
                  })
         if node is not None and node.pk and node.kind != kind:
-            _add(errors, "subkind", _("A node cannot change level: “%(name)s” stays a %(kind)s.")
+            _add(errors, "subkind", _("A node cannot change its kind: “%(name)s” stays a %(kind)s.")
                  % {"name": node.name, "kind": spec.kind_label(node.kind)})
     if parent is not None and parent.is_archived:
         _add(errors, "parent", _("“%(parent)s” is archived; restore it first.") % {"parent": parent.name})

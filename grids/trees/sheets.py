@@ -20,9 +20,8 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import load_workbook
 
-from yaohai.core.xlsx import build_ledger
+from yaohai.core.xlsx import build_sheet
 
 from .locks import tree_lock
 from .spec import TreeSpec
@@ -137,12 +136,14 @@ class TreeSheet:
 
     def export(self, tenant) -> bytes:
         """The tenant's whole tree as one .xlsx sheet that `parse` reads back."""
-        return build_ledger(self.title(tenant), self.columns, self.export_rows(tenant))
+        return build_sheet(self.title(tenant), self.columns, self.export_rows(tenant))
 
     # -- parsing ------------------------------------------------------------------------------------------------
 
     def parse(self, file) -> tuple[list[TreeRow], list[RowError]]:
         """Read the sheet into rows; return the rows and every problem found (file-level and per cell)."""
+        from openpyxl import load_workbook  # loaded with the first upload, not with the app
+
         data = file if isinstance(file, bytes | bytearray) else read_upload(file)
         try:
             workbook = load_workbook(BytesIO(data), read_only=True, data_only=True)
@@ -218,16 +219,16 @@ class TreeSheet:
         kind_text, subkind_text = cells.get(self.col_kind, ""), cells.get(self.col_subkind, "")
         row.kind = _lookup(kind_text, self.kind_names, spec.kind_choices)
         if kind_text and row.kind is None:
-            row.errors.append(RowError(number, _("Unknown level “%(value)s”.") % {"value": kind_text}, self.col_kind))
+            row.errors.append(RowError(number, _("Unknown kind “%(value)s”.") % {"value": kind_text}, self.col_kind))
         row.subkind = _lookup(subkind_text, self.subkind_names, self.subkind_choices)
         if row.subkind is None and not subkind_text and row.kind is not None and len(spec.subkinds[row.kind]) == 1:
             row.subkind = str(spec.subkinds[row.kind][0])  # a level with one kind only
         if row.subkind is None:
             message = (
-                _("Unknown kind “%(value)s”; use one of %(choices)s.")
+                _("Unknown sub-kind “%(value)s”; use one of %(choices)s.")
                 % {"value": subkind_text, "choices": "、".join(self.subkind_names.values())}
                 if subkind_text
-                else _("The kind is required.")
+                else _("The sub-kind is required.")
             )
             row.errors.append(RowError(number, message, self.col_subkind))
         else:
@@ -235,7 +236,7 @@ class TreeSheet:
             row.is_root = spec.parent_kind.get(kind) is None
             if row.kind is not None and kind != row.kind:
                 row.errors.append(
-                    RowError(number, _("Level “%(kind)s” does not match kind “%(subkind)s”.")
+                    RowError(number, _("Kind “%(kind)s” does not match sub-kind “%(subkind)s”.")
                              % {"kind": kind_text, "subkind": subkind_text}, self.col_kind)
                 )
         for column in self.extra:
@@ -533,7 +534,7 @@ class _Importer:
         if row.subkind != node.subkind:
             names = self.sheet.subkind_names
             changes.append(
-                _("kind: %(old)s → %(new)s")
+                _("sub-kind: %(old)s → %(new)s")
                 % {"old": names.get(node.subkind, node.subkind), "new": names.get(row.subkind)}
             )
         for column in self.sheet.extra:

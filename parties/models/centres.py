@@ -122,8 +122,8 @@ class SignUp(ScopedModel):
         ordering = ["activity", "signed_up_at", "id"]
         constraints = [
             models.CheckConstraint(condition=PERSON_OR_USER, name="party_sign_up_is_a_person_or_a_user"),
-            models.UniqueConstraint(fields=["activity", "resident"], name="party_sign_up_person_once"),
-            models.UniqueConstraint(fields=["activity", "user"], name="party_sign_up_user_once"),
+            models.UniqueConstraint(fields=["tenant", "activity", "resident"], name="party_sign_up_person_once"),
+            models.UniqueConstraint(fields=["tenant", "activity", "user"], name="party_sign_up_user_once"),
         ]
 
     def __str__(self):

@@ -31,8 +31,8 @@ class Committee(ScopedModel):
         verbose_name_plural = _("co-governance committees")
         ordering = ["name", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["node"], condition=Q(compound__isnull=True), name="party_committee_per_grid"),
-            models.UniqueConstraint(fields=["compound"], name="party_committee_per_compound"),
+            models.UniqueConstraint(fields=["tenant", "node"], condition=Q(compound__isnull=True), name="party_committee_per_grid"),
+            models.UniqueConstraint(fields=["tenant", "compound"], name="party_committee_per_compound"),
         ]
 
     def __str__(self):

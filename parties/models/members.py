@@ -54,11 +54,11 @@ class Member(ScopedModel):
                 name="party_member_formal_after_joining",
             ),
             models.UniqueConstraint(
-                fields=["resident"], condition=Q(left_on__isnull=True, resident__isnull=False),
+                fields=["tenant", "resident"], condition=Q(left_on__isnull=True, resident__isnull=False),
                 name="party_member_once_per_person",
             ),
             models.UniqueConstraint(
-                fields=["user"], condition=Q(left_on__isnull=True, user__isnull=False),
+                fields=["tenant", "user"], condition=Q(left_on__isnull=True, user__isnull=False),
                 name="party_member_once_per_user",
             ),
         ]
@@ -112,7 +112,7 @@ class ServiceRegistration(ScopedModel):
         ordering = ["-registered_on", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["member"], condition=Q(ended_on__isnull=True), name="party_member_registers_at_one_home"
+                fields=["tenant", "member"], condition=Q(ended_on__isnull=True), name="party_member_registers_at_one_home"
             ),
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("registered_on")),
@@ -161,7 +161,7 @@ class CentralHousehold(ScopedModel):
         ordering = ["since", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["household"], condition=Q(until__isnull=True), name="party_central_household_once"
+                fields=["tenant", "household"], condition=Q(until__isnull=True), name="party_central_household_once"
             ),
             models.CheckConstraint(
                 condition=Q(until__isnull=True) | Q(until__gte=F("since")), name="party_central_household_period"
@@ -188,7 +188,7 @@ class CentralHouseholdLink(ScopedModel):
         ordering = ["central", "since", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["household"], condition=Q(until__isnull=True), name="party_household_looked_after_once"
+                fields=["tenant", "household"], condition=Q(until__isnull=True), name="party_household_looked_after_once"
             ),
             models.CheckConstraint(
                 condition=Q(until__isnull=True) | Q(until__gte=F("since")), name="party_link_period"

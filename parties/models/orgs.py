@@ -61,7 +61,7 @@ class PartyOrg(MPTTModel, ScopedModel):
         verbose_name_plural = _("party organisations")
         constraints = [
             models.UniqueConstraint(fields=["tenant", "code"], name="party_org_code_unique_in_tenant"),
-            models.UniqueConstraint(fields=["parent", "name"], name="party_org_name_unique_among_siblings"),
+            models.UniqueConstraint(fields=["tenant", "parent", "name"], name="party_org_name_unique_among_siblings"),
             models.UniqueConstraint(fields=["tenant"], condition=Q(parent__isnull=True), name="one_party_root_per_tenant"),
             models.CheckConstraint(**check("kind", OrgLevel)),
             models.CheckConstraint(condition=_kind_matches_level(), name="party_org_subkind_matches_level"),
@@ -85,7 +85,7 @@ class LedGrid(ScopedModel):
     class Meta:
         verbose_name = _("grid led")
         verbose_name_plural = _("grids led")
-        constraints = [models.UniqueConstraint(fields=["org", "node"], name="party_org_leads_a_grid_once")]
+        constraints = [models.UniqueConstraint(fields=["tenant", "org", "node"], name="party_org_leads_a_grid_once")]
 
     def __str__(self):
         return f"{self.org} → {self.node}"
@@ -104,7 +104,7 @@ class LedBuilding(ScopedModel):
     class Meta:
         verbose_name = _("building covered")
         verbose_name_plural = _("buildings covered")
-        constraints = [models.UniqueConstraint(fields=["org", "building"], name="party_org_covers_a_building_once")]
+        constraints = [models.UniqueConstraint(fields=["tenant", "org", "building"], name="party_org_covers_a_building_once")]
 
     def __str__(self):
         return f"{self.org} → {self.building}"
@@ -139,7 +139,7 @@ class Officer(ScopedModel):
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")), name="party_officer_term_valid"
             ),
             models.UniqueConstraint(
-                fields=["org"], condition=Q(role=OfficerRole.SECRETARY, end_date__isnull=True),
+                fields=["tenant", "org"], condition=Q(role=OfficerRole.SECRETARY, end_date__isnull=True),
                 name="party_org_has_one_current_secretary",
             ),
         ]

@@ -35,7 +35,7 @@ class Team(ScopedModel):
         constraints = [
             models.CheckConstraint(**check("kind", TeamKind)),
             models.CheckConstraint(**check("brand", TeamBrand)),
-            models.UniqueConstraint(fields=["node", "name"], name="party_team_name_unique_in_node"),
+            models.UniqueConstraint(fields=["tenant", "node", "name"], name="party_team_name_unique_in_node"),
         ]
 
     def __str__(self):
@@ -82,7 +82,7 @@ class PartnerUnit(ScopedModel):
         ordering = ["since", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["node", "organisation"], condition=Q(until__isnull=True), name="party_partner_once_per_node"
+                fields=["tenant", "node", "organisation"], condition=Q(until__isnull=True), name="party_partner_once_per_node"
             ),
         ]
 

@@ -10,6 +10,7 @@ activity's attendance) through the same rules and caps, once per source.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Q, Sum
@@ -19,12 +20,15 @@ from django.utils.translation import gettext as _
 from audit import services as audit
 from grids.models import GridNode
 from grids.scope import scope_for
+from parties.models import Activity
+from registry.models import Resident
 from yaohai.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from yaohai.core.workflow import Runner
 
+from .. import representatives
 from ..choices import Basis, MovementKind, Registration, ServiceStatus, ServiceStep, ServiceWho
 from ..models import Account, RuleVersion, ServiceLog, ServiceRecord, ServiceRequest, ServiceType
-from ..rights import APPROVE, MANAGE, REGISTER, REPRESENT
+from ..rights import APPROVE, MANAGE, REGISTER
 from ..workflows import SERVICE_WORKFLOW
 from . import ledger
 
@@ -36,14 +40,16 @@ def _rows(actor):
     """The service records an approver may act on: those under either approving right."""
     if actor is None:
         return ServiceRecord.objects.all()
-    return ServiceRecord.objects.filter(scope_for(actor, APPROVE).q() | scope_for(actor, REPRESENT).q())
+    return ServiceRecord.objects.filter(scope_for(actor, APPROVE).q() | representatives.q(actor))
 
 
 def _may(actor, obj, rule, now) -> bool:
     if actor is None:
         return True
     if rule.who == ServiceWho.EITHER:
-        return scope_for(actor, APPROVE).covers(obj) or scope_for(actor, REPRESENT).covers(obj)
+        return scope_for(actor, APPROVE).covers(obj) or representatives.covers(actor, obj)
+    if rule.who == ServiceWho.REPRESENTATIVE:
+        return representatives.covers(actor, obj)
     return scope_for(actor, rule.who).covers(obj)
 
 
@@ -201,7 +207,7 @@ def approve(*, actor, record, note: str = "", step: str | None = None) -> Servic
             raise Conflict(_("You have approved this service record already."))
         if locked.officer_id and scope_for(actor, APPROVE).covers(locked):
             raise Conflict(_("The community has approved this service record already."))
-        if locked.representative_id and scope_for(actor, REPRESENT).covers(locked):
+        if locked.representative_id and representatives.covers(actor, locked):
             raise Conflict(_("A resident representative has approved this service record already."))
         raise NotAllowed(_("Your approval is not the one this service record waits for."))
     step_name = steps[0]
@@ -344,6 +350,32 @@ def credit_verified_report(*, event_id: int, reporter_id: int, tenant_id: int, c
 
 
 REPORT = "report"  # the service type a verified report earns, when the tenant keeps one with a published rule
+ATTENDANCE = "activity"  # the service type attending a party–mass activity earns (parties' attendance_recorded)
+
+
+def credit_attendance(*, activity_id: int, person_id: int | None, user_id: int | None, hours, **_kw):
+    """The receiver of parties' `attendance_recorded`: the attendee's passbook earns the tenant's "activity" service
+    for the activity's length (per hour) or once (per occasion), once per activity and person.
+
+    A registry person earns on her own passbook (opened if she has none); a staff user only through the passbook
+    linked to her sign-in. Nothing is credited when the tenant keeps no "activity" type."""
+    activity = Activity.objects.filter(pk=activity_id).only("pk", "tenant_id", "starts_at").first()
+    if activity is None:
+        return None
+    if person_id is not None:
+        person = Resident.objects.filter(pk=person_id, tenant_id=activity.tenant_id).first()
+    else:
+        account = Account.objects.filter(holder_id=user_id, tenant_id=activity.tenant_id, person__isnull=False).first()
+        person = account.person if account is not None else None
+    service_type = ServiceType.objects.filter(tenant_id=activity.tenant_id, code=ATTENDANCE, is_active=True).first()
+    if person is None or service_type is None:
+        return None
+    rule = rule_in_force(service_type, timezone.localdate(activity.starts_at))
+    quantity = max(1, int(Decimal(str(hours)) * 60)) if rule.basis == Basis.PER_HOUR else 1
+    return credit_from_source(
+        source="parties.attendance", source_id=activity.pk, person=person, service_type=service_type,
+        quantity=quantity, occurred_at=activity.starts_at,
+    )
 
 
 def queue(actor):
@@ -353,8 +385,8 @@ def queue(actor):
         wanted |= Q(scope_for(actor, APPROVE).q()) & Q(
             status__in=[ServiceStatus.SUBMITTED, ServiceStatus.REPRESENTATIVE_APPROVED]
         )
-    if not scope_for(actor, REPRESENT).is_empty:
-        wanted |= Q(scope_for(actor, REPRESENT).q()) & Q(
+    if representatives.is_representative(actor):
+        wanted |= representatives.q(actor) & Q(
             status__in=[ServiceStatus.SUBMITTED, ServiceStatus.COMMUNITY_APPROVED]
         )
     return (

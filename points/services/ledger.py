@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import services as audit
+from dashboards import cache as dashboard_cache
+from grids.choices import LEVELS
 from grids.models import GridNode
 from yaohai.core.errors import Conflict, Invalid
 
@@ -221,6 +223,9 @@ def move(
         entry.stamp_from(account)
         entries.append(entry)
     Entry.objects.bulk_create(entries)
+    dashboard_cache.changed(  # the points panel of the nodes above both accounts is computed again
+        "points", {getattr(a, f"{level}_id") for a in (debit, credit) for level in LEVELS}
+    )
     Account.objects.filter(pk=debit.pk).update(balance=debit.balance)
     Account.objects.filter(pk=credit.pk).update(balance=credit.balance)
     if credit.kind in PASSBOOK_KINDS and kind == MovementKind.GRANT:

@@ -90,12 +90,12 @@
     var numbers = values.map(function (v) { return v.value; }).filter(function (v) { return v !== null; });
     var max = numbers.length ? Math.max.apply(null, numbers) : 1;
     var min = numbers.length ? Math.min.apply(null, numbers) : 0;
-    if (meta.unit === "percent") { min = Math.min(min, 0); max = Math.max(max, 1); }
+    if (meta.measure === "percent") { min = Math.min(min, 0); max = Math.max(max, 1); }
     if (max === min) { max = min + 1; }
     map.setOption(Object.assign({}, base, {
       tooltip: { trigger: "item", formatter: function (p) {
         var v = p.value; if (v === undefined || v === null || isNaN(v)) { v = "—"; }
-        else if (meta.unit === "percent") { v = v + "%"; } else if (meta.unit === "hours") { v = v + " h"; }
+        else if (meta.measure === "percent") { v = v + "%"; } else if (meta.measure === "hours") { v = v + " h"; }
         return p.name + "<br>" + meta.label + ": " + v;
       } },
       visualMap: { min: min, max: max, left: 10, bottom: 10, calculable: true, text: [meta.label, ""],

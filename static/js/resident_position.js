@@ -10,6 +10,8 @@
     navigator.geolocation.getCurrentPosition(function (p) {
       document.getElementById("lon").value = p.coords.longitude.toFixed(6);
       document.getElementById("lat").value = p.coords.latitude.toFixed(6);
+      // The map (report_map.js) marks the point: it listens for "input" from the lon field.
+      document.getElementById("lon").dispatchEvent(new Event("input", { bubbles: true }));
       status.textContent = button.dataset.msgSet;
     }, function () { status.textContent = button.dataset.msgNone; });
   });

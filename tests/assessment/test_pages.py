@@ -279,3 +279,45 @@ def test_query_counts_do_not_grow_with_the_data(month, world, client_for):
     assert _queries(lambda: client.get(node_url(world, "A", "assessment:export"))) == small_export
     assert _queries(lambda: worker.get(reverse("assessment:me"))) == small_me
     assert Score.objects.filter(user__username="assess_extra_worker").exists()
+
+
+# --- paging, names, and a month with nothing measured ----------------------------------------------------------
+
+
+def test_district_page_pages_its_workers_and_the_sheets_hold_them_all(month, world, client_for, monkeypatch):
+    from assessment import selectors
+
+    monkeypatch.setattr(selectors, "WORKERS_PER_PAGE", 2)
+    compute(world)
+    client = client_for(DISTRICT_HEAD)
+    first = client.get(node_url(world, "A"))
+    workers = first.context["board"].page.paginator.count
+    assert workers > 2 and len(first.context["board"].workers) == 2
+    body = first.content.decode()
+    assert 'data-testid="worker-pages"' in body and "page=2" in body
+    second = client.get(node_url(world, "A", page=2, month="2026-10"))
+    board = second.context["board"]
+    assert board.offset == 2 and board.page.number == 2
+    assert "<td>3</td>" in second.content.decode()  # numbered on from the first page
+    # Nonsense or too large page numbers answer a page, never an error.
+    assert client.get(node_url(world, "A", page="x")).context["board"].page.number == 1
+    assert client.get(node_url(world, "A", page=999)).context["board"].page.number == board.page.paginator.num_pages
+    # The A4 sheet and the .xlsx hold every worker.
+    sheet = client.get(node_url(world, "A", "assessment:sheet"))
+    assert len(sheet.context["board"].workers) == workers
+    wb = load_workbook(BytesIO(client.get(node_url(world, "A", "assessment:export")).content))
+    assert wb["网格员"].max_row - 3 == workers
+
+
+def test_a_month_with_nothing_measured_says_so_instead_of_a_rank(month, world, client_for):
+    publish(world, compute(world))
+    idle = "A/S1/C2/G1:grid_worker"  # a grid with no event in October
+    page = client_for(idle).get(reverse("assessment:me"))
+    body = page.content.decode()
+    assert not page.context["mine"].rows[0].scored
+    assert 'data-testid="nothing-scored"' in body and 'data-testid="rank-community"' not in body
+    mine = client_for(W1).get(reverse("assessment:me"))
+    assert mine.context["mine"].rows[0].scored and 'data-testid="nothing-scored"' not in mine.content.decode()
+    # On the officers' ranking the idle rows say so too, the scored ones show their total.
+    district = client_for(DISTRICT_HEAD).get(node_url(world, "A")).content.decode()
+    assert "60.76" in district and 'data-testid="nothing-scored"' in district

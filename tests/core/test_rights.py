@@ -37,8 +37,8 @@ def test_the_default_catalogue_grants_only_declared_codes():
 
 def test_a_post_granting_an_undeclared_code_is_refused(world):
     with pytest.raises(ValidationError) as refused:
-        grid_services.save_post(tenant=world.tenants["A"], code="x", name="某岗位", tier="support", actions=["fly"])
-    assert "actions" in refused.value.message_dict
+        grid_services.save_post(tenant=world.tenants["A"], code="x", name="某岗位", tier="support", rights=["fly"])
+    assert "rights" in refused.value.message_dict
 
 
 def test_asking_for_an_undeclared_right_is_a_programming_error(world):
@@ -49,7 +49,7 @@ def test_asking_for_an_undeclared_right_is_a_programming_error(world):
 def test_a_right_a_new_app_declares_is_granted_and_scoped_without_touching_grids(world):
     code = rights.register("tests", "tests_probe", "Probe")
     tenant = world.tenants["A"]
-    post = grid_services.save_post(tenant=tenant, code="prober", name="探查员", tier="support", actions=[code])
+    post = grid_services.save_post(tenant=tenant, code="prober", name="探查员", tier="support", rights=[code])
     user = make_user("prober", tenant)
     node = world.nodes["A/S1/C1"]
     grid_services.assign(user=user, post=post, node=node, start_date=timezone.localdate() - dt.timedelta(days=1))
@@ -84,8 +84,8 @@ def test_the_post_admin_grants_rights_by_their_labels(world, client_for):
     assert 'value="dispatch"' in body and "受理和派遣事件" in body
     form = page.context["adminform"].form
     data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
-    data.update(actions=["view", "report", "handle"], required_on="[]")
+    data.update(rights=["view", "report", "handle"], required_on="[]")
     response = client.post(reverse("admin:grids_post_change", args=[post.pk]), data)
     assert response.status_code == 302, response.content.decode()[:3000]
     post.refresh_from_db()
-    assert post.actions == ["view", "report", "handle"]
+    assert post.rights == ["view", "report", "handle"]

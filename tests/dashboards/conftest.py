@@ -124,7 +124,7 @@ def board(world, settings, tmp_path):
     b.to_in_progress(e5, g1, b.base)
     # More time for e5, approved: still past its moved deadline 25 days later.
     services.request_extension(
-        actor=b.member, event=e5.pk, amount=2, unit="working_days", reason="等配件", now=b.base + HOURS
+        actor=b.member, event=e5.pk, amount=2, time_unit="working_days", reason="等配件", now=b.base + HOURS
     )
     services.decide_extension(actor=b.head(g1), event=e5.pk, approve=True, now=b.base + HOURS)
     b.report("e6", g2, at=b.now, reported_at=b.now - HOURS)

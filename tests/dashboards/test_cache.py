@@ -180,3 +180,19 @@ def test_a_cache_that_is_down_computes(board, settings):
     event = Event.objects.filter(community_id=board.world.node("A/S1/C1").pk).first()
     event.title = "缓存不可用时也能保存"
     services.save_event(event)  # the write goes on
+
+
+def test_the_panels_are_kept_drawn_per_language(board, client_for):
+    """A view from the cache shows the panels as they were drawn, in the viewer's language: the same HTML as the
+    first view, and another language is drawn (and kept) apart."""
+    from django.urls import reverse
+
+    client = client_for("A:admin")
+    url = reverse("dashboards:node", args=[board.world.node("A/S1/C1").pk])
+    first = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").context["drawn"]
+    again = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").context["drawn"]
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").context["drawn"]
+    assert again == first
+    assert english["panels"] != first["panels"]
+    assert "No data in this range." in english["chart"] and "No data in this range." not in first["chart"]
+    assert client.get(url, HTTP_ACCEPT_LANGUAGE="en").context["drawn"] == english

@@ -124,7 +124,7 @@ def test_denied_extensions_do_not_count(board):
     e8 = board.report("e8", "A/S1/C1/G1")
     board.to_in_progress(e8, "A/S1/C1/G1", board.base)
     services.request_extension(
-        actor=board.member, event=e8.pk, amount=1, unit="working_days", reason="等配件", now=board.base + HOURS
+        actor=board.member, event=e8.pk, amount=1, time_unit="working_days", reason="等配件", now=board.base + HOURS
     )
     services.decide_extension(actor=board.head("A/S1/C1/G1"), event=e8.pk, approve=False, now=board.base + HOURS)
     row = kpis.totals(_events(board), now=board.now)

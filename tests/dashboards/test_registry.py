@@ -1,6 +1,6 @@
 """The panel registry (dashboards.registry): a panel another domain registers is built for the page, shares the
 page's cache, is retired by writes of its own topic and expires with its `valid_until`; a panel whose build
-answers None stays off the page; its ledger is linked from the page."""
+answers None stays off the page; its sheet is linked from the page."""
 
 from __future__ import annotations
 

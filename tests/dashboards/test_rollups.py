@@ -86,7 +86,7 @@ def test_each_workflow_step_keeps_the_rollups_exact(world, settings, tmp_path):
     step("dispatch", lambda: services.dispatch(actor=b.head(grid), event=event.pk, unit=b.unit.pk, now=at))
     step("sign", lambda: services.sign(actor=b.member, event=event.pk, now=at))
     step("request more time", lambda: services.request_extension(
-        actor=b.member, event=event.pk, amount=1, unit="working_days", reason="等配件", now=at + HOURS))
+        actor=b.member, event=event.pk, amount=1, time_unit="working_days", reason="等配件", now=at + HOURS))
     step("approve", lambda: services.decide_extension(
         actor=b.head(grid), event=event.pk, approve=True, now=at + HOURS))
     step("sweep escalates", lambda: services.sweep_deadlines(now=at + dt.timedelta(days=30)))

@@ -58,6 +58,7 @@ SCOPE_CASES = {
     "events:pause-request": {"kind": "object", "objects": events, "method": "post"},
     "events:pause-decide": {"kind": "object", "objects": events, "method": "post"},
     "events:resume": {"kind": "object", "objects": events, "method": "post"},
+    "events:reveal-phone": {"kind": "object", "objects": events, "method": "post"},
     "events:transition": {
         "kind": "object",
         "objects": events,
@@ -110,7 +111,7 @@ SCOPE_CASES.update(
         "event-detail": {"kind": "object", "objects": events},
         **{f"event-{step}": _api_step(step) for step in
            ("accept", "reject", "dispatch", "sign", "return", "handle", "verify", "reopen", "recheck",
-            "request-extension", "decide-extension", "request-pause", "decide-pause", "resume")},
+            "request-extension", "decide-extension", "request-pause", "decide-pause", "resume", "reveal-phone")},
         "event-category-list": {"kind": "list", "objects": categories, "marker": by_id},
         "event-category-detail": {"kind": "object", "objects": categories},
         "handling-unit-list": {"kind": "list", "objects": units, "marker": by_id},

@@ -36,8 +36,8 @@ def test_category_parent_must_be_a_main_category_of_the_same_tenant(ev, client_f
     client = client_for("A:admin")
     sub = ev.category()
     data = {"tenant": ev.world.tenants["A"].pk, "parent": sub.pk, "name": "三级", "sort_order": 1,
-            "is_active": "on", "accept_limit": 1, "accept_unit": "working_hours", "handle_limit": 1,
-            "handle_unit": "working_days", "verify_limit": 1, "verify_unit": "working_days",
+            "is_active": "on", "accept_limit": 1, "accept_time_unit": "working_hours", "handle_limit": 1,
+            "handle_time_unit": "working_days", "verify_limit": 1, "verify_time_unit": "working_days",
             "children-TOTAL_FORMS": 0, "children-INITIAL_FORMS": 0}
     response = client.post(reverse("admin:events_category_add"), data)
     assert response.status_code == 200

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def ask(ev, event, actor="unit", **kwargs):
-    kwargs = {"amount": 2, "unit": "working_days", "reason": "需要等待配件", **kwargs}
+    kwargs = {"amount": 2, "time_unit": "working_days", "reason": "需要等待配件", **kwargs}
     return services.request_extension(actor=ev.user(actor), event=event.pk, now=NOW, **kwargs)
 
 
@@ -84,7 +84,7 @@ def test_through_the_pages_and_the_api(ev, client_for):
     page = unit.get(reverse("events:detail", args=[event.pk])).content.decode()
     assert 'data-testid="step-extension-request"' in page
     response = unit.post(reverse("events:extension-request", args=[event.pk]),
-                         {"ext-amount": 1, "ext-unit": "working_days", "ext-reason": "等待物业配合"})
+                         {"ext-amount": 1, "ext-time_unit": "working_days", "ext-reason": "等待物业配合"})
     assert response.status_code == 302
     assert 'data-testid="step-extension-decide"' in head.get(reverse("events:detail", args=[event.pk])).content.decode()
     assert unit.post(reverse("events:extension-decide", args=[event.pk]), {"ext-approve": "1"}).status_code == 403

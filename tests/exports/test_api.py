@@ -25,7 +25,7 @@ from .conftest import VIEWER, data_rows, sheet_of
 
 pytestmark = pytest.mark.django_db
 
-CONTENT = b"PK\x03\x04 ledger bytes"
+CONTENT = b"PK\x03\x04 sheet bytes"
 OTHERS = ["A/S1/C1/G1:grid_worker", "A/S1/C2:grid_head", "A/S1:grid_head", "A:grid_head", "A:admin", "B:admin"]
 
 
@@ -44,7 +44,7 @@ def make_job(owner, *, status="done", title="导出", hours_left=1, created_ago=
         expires_at=now + dt.timedelta(hours=hours_left), **extra,
     )
     if with_file if with_file is not None else status == "done":
-        job.file.save("ledger.xlsx", ContentFile(CONTENT), save=False)
+        job.file.save("sheet.xlsx", ContentFile(CONTENT), save=False)
         job.filename, job.size, job.row_count = "事件台账.xlsx", len(CONTENT), 7
         job.finished_at = now
     job.save()

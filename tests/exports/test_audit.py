@@ -34,7 +34,7 @@ def test_a_sheet_handed_out_at_once_leaves_one_read_row(filed, private_media):
     row = only(rows)
     assert (row.action, row.kind, row.actor_id, row.tenant_id) == (
         "exports.sheet", Kind.READ, viewer.pk, filed.world.tenants["A"].pk)
-    assert row.summary["rows"] == answer.ledger.rows and row.summary["kind"] == EVENT_LIST
+    assert row.summary["rows"] == answer.sheet.rows and row.summary["kind"] == EVENT_LIST
 
 
 def test_a_refused_export_leaves_no_row(filed, private_media):

@@ -83,7 +83,7 @@ def test_a_refused_change_is_neither_saved_nor_logged(world, client_for):
     url = reverse("admin:grids_post_change", args=[post.pk])
     form = client.get(url).context["adminform"].form
     data = {name: form.initial.get(name) for name in form.fields}
-    data.update(tenant=post.tenant_id, actions=["no_such_action"], required_on="[]", name="改过的名字", duties="")
+    data.update(tenant=post.tenant_id, rights=["no_such_action"], required_on="[]", name="改过的名字", duties="")
     logged = LogEntry.objects.count()
     response = client.post(url, {k: ("" if v is None else v) for k, v in data.items()}, follow=True)
     assert response.status_code == 200

@@ -72,7 +72,7 @@ def test_assignments_and_posts_leave_one_row_each(world):
     post = world.posts["A"]["informant"]
     with new_rows() as rows:
         services.save_post(tenant=post.tenant, code=post.code, name="信息员（新）", tier=post.tier, actor=admin,
-                           actions=post.actions, required_on=post.required_on, duties=post.duties,
+                           rights=post.rights, required_on=post.required_on, duties=post.duties,
                            sort_order=post.sort_order)
     assert only(rows).action == "grids.post.update" and only(rows).summary == {"name": ["信息员", "信息员（新）"]}
 

@@ -202,6 +202,22 @@ def test_demo_users_hold_their_nodes(yaohai):
         assert list(user.assignments.values_list("post__code", "node")) == [(post, node.pk)]
         # The demo user is the holder, not a second one beside a generated person.
         assert Assignment.objects.filter(node=node, post__code=post).count() == 1
+    # The story's other accounts: the grid worker's street, and each role in the second district too.
+    luyang = Tenant.objects.get(code="340103")
+    for username, post, tenant, name in (
+        ("sanlijie_officer", "grid_head", yaohai, "三里街街道"),
+        ("luyang_officer", "grid_head", luyang, "庐阳区"),
+        ("bozhoulu_officer", "grid_head", luyang, "亳州路街道"),
+        ("beimen_officer", "grid_head", luyang, "北门社区"),
+        ("luyang_grid_worker", "grid_worker", luyang, data.LUYANG_GRID),
+    ):
+        node = _node(tenant, name)
+        assert list(_user(username).assignments.values_list("post__code", "node")) == [(post, node.pk)]
+    worker_grid = _node(yaohai, data.LANGYA_FIRST_GRID)
+    assert _user("sanlijie_officer").assignments.get().node_id == worker_grid.street_id
+    # A handling unit's person holds no post (the events demo makes them a member of their unit).
+    for username in ("unit_handler", "luyang_unit_handler"):
+        assert not _user(username).assignments.exists()
     assert selectors.role_of(_user("grid_worker")) == "grid_worker"
     assert selectors.role_of(_user("tielu_officer")) == "officer"
     assert _user("yaohai_admin").is_tenant_admin and _user("yaohai_admin").is_staff
@@ -308,3 +324,38 @@ def test_demo_administrators_hold_their_roles_and_the_printed_second_factor(demo
         keys = list(TOTPDevice.objects.filter(user=user, confirmed=True).values_list("key", flat=True))
         assert keys == ([demo_totp_key()] if account.needs_two_factors else [])
     assert not needs_two_factors(_user("grid_worker"))
+
+
+def test_the_readme_walk_plays_through_with_the_demo_accounts(yaohai, luyang):
+    """README's walk: 陈晓燕 (grid_worker) files, her community head accepts and dispatches to 区城管执法大队, the
+    unit's person signs and handles, she verifies; her street's officer sees it, another street's does not, nor
+    Luyang; the demo street's dashboards hold the weighted history."""
+    from events import services as event_services
+    from events.demo import load_history
+    from events.models import Category, Event, HandlingUnit
+
+    made = load_history(yaohai, count=1300, seed=5)
+    assert sum(made.values()) == 1300
+    in_street = Event.objects.filter(tenant=yaohai, street__name="三里街街道").count()
+    assert in_street > 1300 * 3 / 13  # weighted towards the demo street (one of 13)
+
+    worker, head, handler = _user("grid_worker"), _user("tielu_officer"), _user("unit_handler")
+    unit = HandlingUnit.objects.get(tenant=yaohai, name="区城管执法大队")
+    assert list(unit.members.all()) == [handler]
+    category = Category.objects.filter(tenant=yaohai, parent__isnull=False).first()
+    event = event_services.report_event(
+        actor=worker, node=_node(yaohai, data.LANGYA_FIRST_GRID), category=category, title="楼道堆放杂物",
+    )
+    event = event_services.accept(actor=head, event=event)
+    event = event_services.dispatch(actor=head, event=event, unit=unit.pk)
+    event = event_services.sign(actor=handler, event=event)
+    event = event_services.handle(actor=handler, event=event, note="已清理")
+    event = event_services.verify(actor=worker, event=event, passed=True, close_reason="fixed")
+    assert event.status == "closed"
+
+    with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        for username, answer in (("sanlijie_officer", 200), ("tielu_officer", 200), ("district_officer", 200),
+                                 ("changhuai_officer", 404), ("luyang_officer", 404), ("beimen_officer", 404)):
+            client = Client()
+            client.force_login(_user(username))
+            assert client.get(f"/events/{event.pk}/").status_code == answer, username

@@ -65,3 +65,34 @@ def agreed(w):
 
 SCOPE_CASES["mediation:agreement"] = {"kind": "object", "objects": agreed}
 SCOPE_CASES["mediation:file"] = {"kind": "object", "objects": cases}
+
+
+def with_evidence(w):
+    """The three cases accepted, each with a photographed piece of evidence (set up through the service)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from mediation import handling
+    from tests.events.images import jpeg_bytes
+
+    found = {}
+    for which, case in cases(w).items():
+        head = w.user(PATHS[which].rsplit("/", 1)[0] + ":grid_head")
+        services.accept(actor=head, case=case.pk)
+        found[which] = handling.add_evidence(
+            actor=head, case=case.pk, description=f"照片{which}",
+            photo=SimpleUploadedFile("p.jpg", jpeg_bytes(), content_type="image/jpeg"),
+        )
+    return found
+
+
+SCOPE_CASES.update({
+    "mediation:agreement-pdf": {"kind": "object", "objects": agreed},
+    # an act the case's status refuses (409) inside, 404 for the others
+    "mediation:act": {"kind": "object", "objects": cases, "method": "post",
+                      "kwargs": lambda case: {"pk": case.pk, "name": "evidence"},
+                      "data": {"evidence-description": "收据"}},
+    "mediation:photo": {"kind": "object", "objects": with_evidence,
+                        "kwargs": lambda ev: {"pk": ev.case_id, "kind": "evidence", "item": ev.pk}},
+    **{f"mediation-case-{name}": {"kind": "object", "objects": cases, "method": "post"}
+       for name in ("session", "evidence", "extend", "apply-confirmation", "not-confirmed")},
+})

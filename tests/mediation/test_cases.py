@@ -6,11 +6,12 @@ import datetime as dt
 import pytest
 
 from events import services as event_services
-from events.models import Category
+from events.models import Category, Notification
+from events.notifications import about
 from mediation import selectors, services
-from mediation.models import Case, CaseParty, Notice
-from registry import crypto
+from mediation.models import Case, CaseParty, Mediator
 from yaohai.core.errors import Invalid, NotFound
+from yaohai.core.personal import crypto
 
 from .conftest import HEAD, NOW
 
@@ -48,12 +49,12 @@ def test_registry_people_and_organisations_of_another_tenant_are_refused(med):
 def test_high_risk_notifies_the_street_and_the_police_post_at_once(med):
     w = med.world
     case = med.register(risk="high")
-    told = set(Notice.objects.filter(case=case, kind="high_risk").values_list("user_id", flat=True))
+    told = set(about(case).filter(kind="high_risk").values_list("user_id", flat=True))
     assert w.users["A/S1:grid_head"].pk in told
     assert {w.users["A/S1/C1/G1:police"].pk, w.users["A/S1/C1/G2:police"].pk} <= told
     assert w.users["A/S1/C2/G1:police"].pk not in told and w.users["A/S2:grid_head"].pk not in told
     low = med.register(risk="low")
-    assert not Notice.objects.filter(case=low).exists()
+    assert not about(low).exists()
 
 
 def test_a_dispute_event_turned_into_a_case_keeps_both_links(med, client):
@@ -149,3 +150,29 @@ def test_a_case_moves_between_bodies_with_history_and_its_outside_mediator_loses
     assert list(Transfer.objects.filter(case=case).values_list("from_body_id", "to_body_id")) == [
         (None, med.body.pk), (med.body.pk, other.pk)]
     assert not selectors.cases(actor=med.lawyer_user).exists()
+
+
+def test_the_notifications_page_shows_a_case_beside_an_event_one_mechanism(med, client):
+    """One notification model (events.Notification): a case is its subject; the 通知 page, the bell and the API list
+    it beside the events, linked to the case page."""
+    med.install_events()
+    w = med.world
+    head = w.user(HEAD)
+    category = Category.objects.get(tenant=w.tenants["A"], name="邻里纠纷", parent__isnull=False)
+    event = event_services.report_event(
+        actor=w.user("A/S1/C1/G1:grid_worker"), node=w.nodes["A/S1/C1/G1"], category=category, title="邻里噪音",
+        now=NOW,
+    )
+    assert Notification.objects.filter(user=head, event=event).exists()
+    myself = Mediator.objects.create(body=med.body, user=head, name="主任本人", kind="peoples")
+    case = med.register()
+    services.accept(actor=head, case=case.pk, now=NOW)
+    services.assign(actor=head, case=case.pk, mediator=myself, now=NOW)
+    assert list(about(case).values_list("user_id", "kind")) == [(head.pk, "assigned")]
+    client.force_login(head)
+    page = client.get("/events/notifications/").content.decode()
+    assert f'href="/mediation/{case.pk}/"' in page and case.number in page
+    assert f'href="/events/{event.pk}/"' in page
+    rows = client.get("/api/v1/notifications/").json()["results"]
+    mine = {(row["subject_type"], row["link"]) for row in rows}
+    assert ("mediation.case", f"/mediation/{case.pk}/") in mine and (None, f"/events/{event.pk}/") in mine

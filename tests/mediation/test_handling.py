@@ -6,8 +6,9 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from events.notifications import about
 from mediation import handling, services
-from mediation.models import Agreement, Case, FollowUp, Notice
+from mediation.models import Agreement, Case, FollowUp
 from tests.events.images import jpeg_bytes
 from yaohai.core.errors import Invalid, NotFound
 
@@ -65,17 +66,17 @@ def test_the_time_limit_is_extended_only_with_the_parties_agreement(med):
 def test_the_sweep_warns_before_the_time_limit_and_flags_it_passed_once(med):
     case = in_mediation(med)
     handling.sweep(now=dt.datetime(2026, 9, 20, 9, tzinfo=TZ))
-    assert not Notice.objects.filter(case=case, kind__in=("due_soon", "overdue")).exists()
+    assert not about(case).filter(kind__in=("near_deadline", "overdue")).exists()
     # 5 October falls in the National Day holiday: the limit is 8 October; warned from the 5th, overdue on the 9th.
     result = handling.sweep(now=dt.datetime(2026, 10, 5, 9, tzinfo=TZ))
     assert (result.due_soon, result.overdue) == (1, 0)
     assert handling.sweep(now=dt.datetime(2026, 10, 8, 9, tzinfo=TZ)).overdue == 0
     result = handling.sweep(now=dt.datetime(2026, 10, 9, 9, tzinfo=TZ))
     assert result.overdue == 1
-    told = set(Notice.objects.filter(case=case, kind="overdue").values_list("user_id", flat=True))
+    told = set(about(case).filter(kind="overdue").values_list("user_id", flat=True))
     assert told == {med.user(HEAD).pk, med.inside_user.pk}
     handling.sweep(now=dt.datetime(2026, 10, 10, 9, tzinfo=TZ))
-    assert Notice.objects.filter(case=case, kind="overdue").count() == 2
+    assert about(case).filter(kind="overdue").count() == 2
 
 
 def test_agreement_confirmation_within_30_days_follow_up_and_performance(med):

@@ -34,6 +34,29 @@ def points_world(w):
     return found
 
 
+def evaluations(w):
+    """For each of the three communities: a final 文明户评选 of 2025 with one nominated household."""
+    from points.services import evaluation as ev
+    from tests.points.factories import household
+
+    found = {}
+    published = timezone.make_aware(dt.datetime(2026, 1, 10, 9))
+    for which, path in PATHS.items():
+        home = household(w, grid_path=path, number=f"9{len(found)}1", head_name=f"户主{which}")
+        community = w.node(path.rsplit("/", 1)[0])
+        evaluation = ev.create_evaluation(actor=None, community=community, year=2025, title=f"文明户评选{which}",
+                                          items=[("垃圾分类", 5)])
+        ev.open_inspections(actor=None, evaluation=evaluation)
+        ev.record_inspection(actor=None, evaluation=evaluation, household=home, item=evaluation.items.get(),
+                             on_date=dt.date(2025, 5, 1))
+        ev.score(actor=None, evaluation=evaluation)
+        ev.publish(actor=None, evaluation=evaluation, now=published)
+        ev.finalise(actor=None, evaluation=evaluation, now=published + dt.timedelta(days=30))
+        evaluation.home = home
+        found[which] = evaluation
+    return found
+
+
 def of(kind):
     return lambda w: points_world(w)[kind]
 
@@ -61,6 +84,10 @@ SCOPE_CASES = {
     "points:queue": {"kind": "list", "objects": of("record"), "marker": lambda r: f'id="service-{r.pk}"'},
     "points:approve": {"kind": "object", "objects": of("record"), "method": "post"},
     "points:reject": {"kind": "object", "objects": of("record"), "method": "post", "data": {"reason": "不符"}},
+    "points:evaluations": {"kind": "list", "objects": evaluations, "marker": lambda e: f'id="evaluation-{e.pk}"'},
+    "points:evaluation": {"kind": "object", "objects": evaluations},
+    "points:certificate": {"kind": "object", "objects": evaluations,
+                           "kwargs": lambda e: {"pk": e.pk, "household": e.home.pk}},
     "points:confirm": {"kind": "object", "objects": of("redemption"),
                        "kwargs": lambda r: {"token": spending.qr_token(r)}},
 }

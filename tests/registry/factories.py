@@ -5,7 +5,7 @@ import itertools
 
 from registry import services
 from registry.catalogue import install_registry_catalogue
-from registry.identity import check_digit
+from yaohai.core.personal.identity import check_digit
 
 _seq = itertools.count(1)
 

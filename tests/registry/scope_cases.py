@@ -102,6 +102,10 @@ def by_reason(obj):
     return obj.reason
 
 
+def by_worker(obj):
+    return str(obj.worker)
+
+
 def by_code(obj):
     return obj.code
 
@@ -127,9 +131,12 @@ SCOPE_CASES = {
     "registry:import-template": {"kind": "self", "kwargs": lambda w: {"kind": "residents"}},
     "registry:buildings": _list("building", by_number),
     "registry:building": _obj("building"),
+    "registry:building-plate": _obj("building"),
+    "registry:building-plate-svg": _obj("building"),
     "registry:household": _obj("household"),
     "registry:household-visit": _obj("household", method="post"),
     "registry:patrol": {"kind": "self"},
+    "registry:patrol-tracks": {"kind": "list", "objects": lambda w: patrols(w)["patrol"], "marker": by_worker},
     **{f"registry:patrol-{step}": {"kind": "object", "objects": lambda w: patrols(w)["patrol"], "method": "post"}
        for step in ("check-in", "finding", "end")},
     "registry:organisations": _list("organisation", by_name),

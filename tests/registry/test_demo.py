@@ -4,8 +4,8 @@ from django.db.models import Count
 
 from grids.models import GridNode
 from registry import demo, services
-from registry.identity import parse_resident_id
 from registry.models import Building, CareListMember, Household, HouseholdMember, Resident
+from yaohai.core.personal.identity import parse_resident_id
 
 
 def test_langya_as_the_article_gives_it(world):

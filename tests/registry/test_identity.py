@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from registry.identity import check_digit, mask_id, mask_phone, normalise_phone, parse_resident_id
+from yaohai.core.personal.identity import check_digit, mask_id, mask_phone, normalise_phone, parse_resident_id
 
 
 def test_check_digit_of_the_standard_example():

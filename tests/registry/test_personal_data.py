@@ -9,10 +9,11 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
 
-from registry import crypto, services
+from registry import services
 from registry.models import AccessRecord, Organisation, Resident
 from registry.services import look_up_residents as find_residents
 from tests.registry.factories import make_id, resident
+from yaohai.core.personal import crypto
 
 GRID = "A/S1/C1/G1"
 KEY_1 = "k1=" + base64.b64encode(b"1" * 32).decode()

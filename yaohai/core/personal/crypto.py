@@ -1,4 +1,4 @@
-"""Personal data at rest: field-by-field authenticated encryption, keyed blind indexes, masking (ADR 0005).
+"""Personal data at rest: field-by-field authenticated encryption, keyed blind indexes, masking (docs/adr/0010).
 
 A stored value is a token `<cipher>$<key id>$<base64(nonce | ciphertext | tag)>`: the cipher ("A" AES-256-GCM,
 "S" SM4-GCM for 密评) and the key id travel with the value, so keys rotate (manage.py rotate_personal_data_key)

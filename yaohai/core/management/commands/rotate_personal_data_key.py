@@ -1,10 +1,10 @@
 """`manage.py rotate_personal_data_key`: re-seal every encrypted personal field with the current key and cipher."""
 
+from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from registry import crypto
-from registry.models import ENCRYPTED_FIELDS
+from yaohai.core.personal import crypto, fields
 
 
 class Command(BaseCommand):
@@ -19,7 +19,8 @@ class Command(BaseCommand):
         parser.add_argument("--batch", type=int, default=1000)
 
     def handle(self, *args, reindex, batch, **options):
-        for model, field, purpose in ENCRYPTED_FIELDS:
+        for column in fields.columns():  # every app's, as registered from its AppConfig.ready()
+            model, field, purpose = apps.get_model(column.model), column.field, column.purpose
             token, index = f"{field}_encrypted", f"{field}_index"
             done = 0
             rows = model._base_manager.exclude(**{token: ""}).order_by("pk").values_list("pk", token)
