@@ -10,7 +10,8 @@
 own generator, the rollups rebuilt, a city over them and a city officer. Then, for each date range, it times
 through Django's test client (session, city scope, the roll-up, the template): the city page computed (every
 cached entry retired before each run, as after a write under one of its districts) and cached; and a district's
-read-only dashboard, computed and cached. Medians of --runs runs after one warm-up, with each page's query count.
+read-only dashboard, computed and cached; and the roll-up's computation alone (`build_city_page`, no HTTP, no
+template, no cache). Medians of --runs runs after one warm-up, with each page's query count.
 """
 
 from __future__ import annotations
@@ -89,7 +90,7 @@ def generate(args, log) -> None:
     city_services.assign_officer(city=city, user=officer, title="主任", start_date=dt.date(2020, 1, 1))
 
 
-def _time_page(label: str, client, url: str, query: dict, runs: int, out: list) -> None:
+def _time_page(label: str, client, url: str, query: dict, runs: int, out: list, build=None) -> None:
     from dashboards import cache as dashboard_cache
 
     def page():
@@ -103,8 +104,9 @@ def _time_page(label: str, client, url: str, query: dict, runs: int, out: list) 
     computed_ms = median_ms(page, runs, before=dashboard_cache.retire_all if cached else None)
     cached_ms = median_ms(page, runs) if cached else float("nan")
     cached_queries = query_count(page) if cached else None
+    build_ms = median_ms(build, runs) if build else float("nan")
     out.append({"what": label, "computed_ms": computed_ms, "cached_ms": cached_ms, "queries": queries,
-                "cached_queries": cached_queries})
+                "cached_queries": cached_queries, "build_ms": build_ms})
 
 
 def main(argv=None) -> int:
@@ -137,6 +139,8 @@ def main(argv=None) -> int:
     from django.utils import timezone
 
     from cities.models import City
+    from cities.rollup import build_city_page
+    from dashboards.filters import DashboardFilters
     from events.models import Event
     from grids.models import GridNode, User
 
@@ -156,16 +160,20 @@ def main(argv=None) -> int:
     for days in [int(d) for d in args.ranges.split(",") if d]:
         query = {"from": (today - dt.timedelta(days=days - 1)).isoformat(), "to": today.isoformat(),
                  "period": "month" if days > 92 else "day"}
-        _time_page(f"city roll-up, {days} days", client, f"/cities/{city.pk}/", query, args.runs, out)
+        filters = DashboardFilters.from_query(query)
+        _time_page(f"city roll-up, {days} days", client, f"/cities/{city.pk}/", query, args.runs, out,
+                   build=lambda f=filters: build_city_page(city=city, districts=districts, filters=f,
+                                                           now=timezone.now()))
         _time_page(f"a district read-only, {days} days", client, f"/cities/nodes/{districts[0].pk}/", query,
                    args.runs, out)
-    header = f"{'what':<36} {'computed ms':>12} {'cached ms':>10} {'queries':>10}"
+    header = f"{'what':<36} {'computed ms':>12} {'cached ms':>10} {'roll-up ms':>11} {'queries':>10}"
     print(header)
     print("-" * len(header))
     for row in out:
         cached = f"{row['cached_ms']:>10.1f}" if row["cached_ms"] == row["cached_ms"] else " " * 10
         queries = f"{row['queries']}" + (f" / {row['cached_queries']}" if row["cached_queries"] is not None else "")
-        print(f"{row['what']:<36} {row['computed_ms']:>12.1f} {cached} {queries:>10}")
+        build = f"{row['build_ms']:>11.1f}" if row["build_ms"] == row["build_ms"] else " " * 11
+        print(f"{row['what']:<36} {row['computed_ms']:>12.1f} {cached} {build} {queries:>10}")
     return 0
 
 

@@ -21,7 +21,6 @@ from assessment.indicators import by_key, indicators, item_fields
 from assessment.months import check_scorable
 from assessment.scoring import breakdown, month_counts
 from grids.models import GridNode
-from yaohai.core.indicators import month_bounds
 
 
 @dataclass
@@ -47,7 +46,7 @@ def rank_districts(*, districts: list[GridNode], month: dt.date, now: dt.datetim
     has not ended)."""
     now = now or timezone.now()
     check_scorable(month, now)
-    as_of = min(now, month_bounds(month)[1])
+    as_of = now  # as a district's run is computed (assessment.services.compute_month: as_of = now)
     grids = dict(
         GridNode.objects.filter(tenant_id__in=[d.tenant_id for d in districts], kind="grid", is_archived=False)
         .order_by().values("tenant_id").annotate(n=Count("id")).values_list("tenant_id", "n")
