@@ -129,6 +129,7 @@ class EventViewSet(ScopedReadOnlyViewSet):
          "request_extension", "decide_extension", "request_pause", "decide_pause", "resume", "recheck"],
         (403, 409),
     )
+    schema_errors["reveal_phone"] = (403,)  # not a step: nothing to conflict with
 
     def get_queryset(self):
         return self.scoped_queryset().select_related(*selectors.LIST_RELATED)

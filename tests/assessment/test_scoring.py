@@ -51,6 +51,8 @@ def test_grid_worker_indicators_match_the_hand_computed_values(month, world):
         "topics_on_time": None,  # parties' indicator: no consultation topic due here
         "mediation_success": None,  # mediation's indicators: no case concluded in this world, no points
         "mediation_on_time": None,
+        "patrol_coverage": None,  # the registry's: no building, no care-list member in this world
+        "care_visits_on_time": None,
     }
     assert row.total == Decimal("60.76")
     assert row.node_id == world.nodes["A/S1/C1/G1"].pk
@@ -72,6 +74,8 @@ def test_node_scores_roll_up_their_grids(month, world):
         "topics_on_time": None,
         "mediation_success": None,
         "mediation_on_time": None,
+        "patrol_coverage": None,
+        "care_visits_on_time": None,
     }
     assert community.total == Decimal("62.87")
     assert node_row(run, world, "A/S1").total == Decimal("60.87")

@@ -161,5 +161,6 @@ def test_a_new_tenant_gets_the_default_scheme():
         "satisfaction": 0,
         # the domains' indicators are in the catalogue with weight 0 until a district weights them
         "topics_on_time": 0, "mediation_success": 0, "mediation_on_time": 0,
+        "patrol_coverage": 0, "care_visits_on_time": 0,
     }
     assert sum(weights.values()) == 100
