@@ -153,7 +153,7 @@ def test_the_parties_choose_the_mediator_and_it_is_recorded(med, client):
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.mediator_id == med.lawyer.pk and case.chosen_by_parties
-    assert "chosen by the parties" in case.logs.get(action="assign").note
+    assert "当事人选定" in case.logs.get(action="assign").note  # written in the actor's language (zh-hans)
     # reassigned by the head: no longer the parties' choice
     api = client.post(f"/api/v1/mediation/cases/{case.pk}/step/", {"step": "assign", "mediator": med.inside.pk},
                       content_type="application/json")
