@@ -3,7 +3,7 @@
 A city is not a tenant: it owns no scoped record and no grid tree. Its officers hold a post at the city
 (`CityAssignment`, the city's 三定: person, title, duties, from–to dates), administered by platform admins only; they
 belong to no tenant, so the district's scope (grids.scope) gives them nothing and every district page, list,
-export and API answers them as it answers a missing id (docs/cities.md, docs/adr/0016-the-city-level.md).
+export and API answers them as it answers a missing id (docs/cities.md, docs/adr/0019-the-city-level.md).
 """
 
 from __future__ import annotations

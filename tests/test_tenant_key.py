@@ -1,4 +1,4 @@
-"""The schema stays ready for a distributed PostgreSQL keyed by tenant (Citus; docs/scale.md, ADR 0016).
+"""The schema stays ready for a distributed PostgreSQL keyed by tenant (Citus; docs/scale.md, ADR 0018).
 
 Read from the models themselves (apps.get_models, with the auto-created many-to-many tables), so a new domain's
 models are held to the same rules the day they are added:

@@ -2,7 +2,7 @@
 
 With `DATABASE_REPLICA_URL` set (settings: `READ_REPLICA`), the read-only paths that opt in — the dashboards, the
 sheets (exports) and the assessment's pages — read from the `replica` alias; everything else, every write and
-every read that follows a write, stays on the primary (`default`). docs/deployment.md (read replica), ADR 0016.
+every read that follows a write, stays on the primary (`default`). docs/deployment.md (read replica), ADR 0018.
 
 The rules, in `ReplicaRouter`:
 - writes always go to the primary (`db_for_write`), and a write marks the context: the reads after it, in the same

@@ -1,5 +1,5 @@
 """The tenant key: which tables a distributed PostgreSQL (Citus) would split by tenant, and the DDL that gets the
-schema there (docs/scale.md, ADR 0016). Read from the models (apps.get_models), so a new domain is included the day
+schema there (docs/scale.md, ADR 0018). Read from the models (apps.get_models), so a new domain is included the day
 its models are added; tests/test_tenant_key.py holds the rules and their listed exceptions.
 
 - **distributed**: a table with a tenant column (`tenant`; the audit trail's `chain`, the tenant's id);
