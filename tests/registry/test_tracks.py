@@ -48,7 +48,7 @@ def test_the_community_head_sees_the_days_tracks_of_her_grids(world, client_for,
     assert page.status_code == 200
     data = _map(page)
     [track] = data["tracks"]
-    assert len(track["line"]) == 3 and track["check_ins"] == [[117.31, 31.87, f"{GRID}-1011"]]
+    assert len(track["line"]) == 3 and track["check_ins"] == [[117.31, 31.87, f"{GRID}-1010"]]
     assert [f["properties"]["id"] for f in data["geo"]["features"]] == [world.node(GRID).pk]
     assert len(page.context["patrols"]) == 1 and page.context["patrols"][0] == mine
     before = client.get(reverse("registry:patrol-tracks"), {"day": (timezone.localdate(now) - dt.timedelta(days=2))
