@@ -7,8 +7,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from fpdf import FPDF
-from fpdf.enums import Align, WrapMode, XPos, YPos
 
 from .models import Agreement, Case
 
@@ -33,6 +31,10 @@ def _party_line(party) -> str:
 
 def agreement_pdf(case: Case, agreement: Agreement) -> bytes:
     """The agreement of `case` as the bytes of an A4 PDF (personal data masked, as on the page)."""
+    # fpdf2 (and numpy under it) loads when a PDF is first drawn, not when a web worker starts
+    from fpdf import FPDF
+    from fpdf.enums import Align, WrapMode, XPos, YPos
+
     pdf = FPDF(orientation="portrait", unit="mm", format="A4")
     pdf.set_title(f"人民调解协议书 {case.number}")
     pdf.set_creator("e网清")
@@ -41,9 +43,9 @@ def agreement_pdf(case: Case, agreement: Agreement) -> bytes:
     pdf.add_font(FONT, fname=getattr(settings, "PDF_FONT_PATH", "") or DEFAULT_FONT_PATH)
     pdf.add_page()
 
-    def para(text: str, *, size: float = 12, align=Align.L, gap: float = 2) -> None:
+    def para(text: str, *, size: float = 12, align=None, gap: float = 2) -> None:
         pdf.set_font(FONT, size=size)
-        pdf.multi_cell(0, size * 0.6, text, align=align, wrapmode=WrapMode.CHAR, new_x=XPos.LMARGIN,
+        pdf.multi_cell(0, size * 0.6, text, align=align or Align.L, wrapmode=WrapMode.CHAR, new_x=XPos.LMARGIN,
                        new_y=YPos.NEXT)
         pdf.ln(gap)
 

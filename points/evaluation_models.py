@@ -49,7 +49,7 @@ class Evaluation(ScopedModel):
         ordering = ["-year", "id"]
         constraints = [
             models.CheckConstraint(**check("status", EvaluationStatus)),
-            models.UniqueConstraint(fields=["node", "year"], name="points_evaluation_once_a_year"),
+            models.UniqueConstraint(fields=["tenant", "node", "year"], name="points_evaluation_once_a_year"),
             models.CheckConstraint(condition=Q(notice_days__gte=1, notice_days__lte=30),
                                    name="points_evaluation_notice_days"),
             models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2100), name="points_evaluation_year"),

@@ -2,7 +2,7 @@
 
 | queue | tasks | a worker of it |
 |---|---|---|
-| sweeps | the periodic database sweeps beat sends (deadlines, exports, audit, mediation, points) | 1 process, 15 min at most |
+| sweeps | the periodic database sweeps beat sends (deadlines, exports, audit, mediation, points, care visits) | 1 process, 15 min at most |
 | exports | the sheets built in the background | 2 processes, 15 min, one task at a time each |
 | assessment | the monthly assessment (a month of one tenant; the sweep of due months) | 1 process, 30 min |
 | notifications | pushes to people outside the platform (SMS, WeCom); none yet, see docs/scale.md; and the default queue (`celery`) | 4 processes, 1 min |
@@ -37,7 +37,7 @@ QUEUES = (
     Queue(
         "sweeps",
         tasks=("events.sweep_deadlines", "exports.sweep_exports", "audit.sweep", "mediation.sweep",
-               "points.sweep_ledger"),
+               "points.sweep_ledger", "registry.sweep_care_visits"),
         concurrency=1, time_limit=900, soft_time_limit=840,
     ),
     Queue("exports", tasks=("exports.run_export",), concurrency=2, time_limit=900, soft_time_limit=840),

@@ -68,8 +68,12 @@ def scored_and_published(world):
 
 def workers_ranked(run, **where):
     """(name, total) of the run's grid workers under `where`, highest total first, as the database has them."""
+    from assessment.selectors import Row, breakdown
+
     scores = Score.objects.filter(run=run, subject_kind=SubjectKind.WORKER, **where).select_related("user")
-    return [(str(s.user), str(s.total)) for s in scores.order_by("-total", "node__code", "user__username")]
+    rows = [Row(s, breakdown(s)) for s in scores.order_by("-total", "node__code", "user__username")]
+    # a row where no indicator measured anything says so instead of a 0 of nothing (assessment/_row.html)
+    return [(str(r.user), str(r.total) if r.scored else "本月无可计分的工作") for r in rows]
 
 
 def ranking(page) -> list[tuple[str, str]]:
