@@ -13,6 +13,30 @@ from .rights import VIEW
 from .scope import held_kinds, scope_for
 
 
+def holders_by_node(
+    node_ids, *, on, tenant_id: int | None = None, right: str | None = None, tier: str | None = None
+) -> dict[int, set[int]]:
+    """Per node, the users holding a post on it on the day `on` that grants `right` (or is of `tier`); of one
+    tenant when `tenant_id` is given. Not scoped to an actor: the sweeps and the workflows use it to find whom to
+    notify or remind."""
+    rows = Assignment.objects.current(on).filter(node_id__in=[n for n in node_ids if n]).order_by()
+    if tenant_id is not None:
+        rows = rows.filter(tenant_id=tenant_id)
+    if tier is not None:
+        rows = rows.filter(post__tier=tier)
+    found: dict[int, set[int]] = {}
+    for node_id, user_id, granted in rows.values_list("node_id", "user_id", "post__rights"):
+        if right is None or right in (granted or ()):
+            found.setdefault(node_id, set()).add(user_id)
+    return found
+
+
+def holders(node_ids, *, on, tenant_id: int | None = None, right: str | None = None, tier: str | None = None) -> set[int]:
+    """The users holding such a post on any of these nodes (`holders_by_node`, merged)."""
+    by_node = holders_by_node(node_ids, on=on, tenant_id=tenant_id, right=right, tier=tier)
+    return set().union(*by_node.values())
+
+
 def visible_nodes(*, actor: User, right: str = VIEW):
     """The live nodes the actor may see."""
     return GridNode.objects.visible_to(actor, right).filter(is_archived=False)

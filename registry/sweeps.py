@@ -17,7 +17,7 @@ from django.db.models import F, Q, Subquery
 from django.utils import timezone
 
 from events.calendar import WorkingCalendar, shared_calendar
-from grids.models import Assignment
+from grids.selectors import holders_by_node
 
 from . import rights as registry_rights
 from .models import CareListMember, VisitReminder
@@ -40,16 +40,6 @@ def last_visit() -> Subquery:
     return Subquery(member_visits().order_by("-visited_on").values("visited_on")[:1])
 
 
-def _workers_of(grid_ids: set[int], today: dt.date) -> dict[int, set[int]]:
-    """Per grid, the users holding a post on it today that keeps the registry (registry.edit): its workers."""
-    found: dict[int, set[int]] = {}
-    rows = Assignment.objects.current(today).filter(node_id__in=grid_ids).order_by()
-    for node_id, user_id, actions in rows.values_list("node_id", "user_id", "post__rights"):
-        if registry_rights.EDIT in (actions or ()):
-            found.setdefault(node_id, set()).add(user_id)
-    return found
-
-
 @transaction.atomic
 def _refresh_batch(members: list[CareListMember], today: dt.date, calendar: WorkingCalendar,
                    result: SweepResult) -> None:
@@ -65,7 +55,7 @@ def _refresh_batch(members: list[CareListMember], today: dt.date, calendar: Work
     CareListMember.objects.bulk_update(changed, ["due_on", "overdue_since"])
     result.changed += len(changed)
     result.overdue += len(overdue)
-    workers = _workers_of({m.grid_id for m in overdue}, today)
+    workers = holders_by_node({m.grid_id for m in overdue}, on=today, right=registry_rights.EDIT)
     reminders = [VisitReminder(user_id=user, member=m, due_on=m.due_on)
                  for m in overdue for user in sorted(workers.get(m.grid_id, ()))]
     if reminders:

@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import services as audit
-from grids.models import Assignment, User
+from grids.models import User
 from grids.scope import scope_for
+from grids.selectors import holders
 from yaohai.core.errors import NotAllowed as CoreNotAllowed
 from yaohai.core.workflow import IllegalStep, Runner, after_commit
 
@@ -101,18 +102,7 @@ def _current_holders(
     node_ids: Iterable[int], *, tenant_id: int, right: str | None = None, tier: str | None = None
 ) -> set[int]:
     """Users holding, today, a post on these nodes (of the tenant) that grants `right` (or is of `tier`)."""
-    rows = (
-        Assignment.objects.current(timezone.localdate())
-        .filter(tenant_id=tenant_id, node_id__in=[n for n in node_ids if n])
-        .order_by()
-    )
-    if tier is not None:
-        rows = rows.filter(post__tier=tier)
-    found = set()
-    for user_id, granted in rows.values_list("user_id", "post__rights"):
-        if right is None or right in (granted or ()):
-            found.add(user_id)
-    return found
+    return holders(node_ids, on=timezone.localdate(), tenant_id=tenant_id, right=right, tier=tier)
 
 
 def _handlers_of(event: Event) -> set[int]:
