@@ -9,6 +9,11 @@ An entry is keyed by the node, the filters, the actor's tree scope and versions:
   and by any edit of a node (here) or of what a domain shows by name (the events' categories); and one version
   for all tenants, replaced by a rebuild of every tenant's data.
 
+Beside the page, each panel's data is kept on its own, keyed by the versions of its own topics only
+(`PanelKeeper`): when a write of one topic retires a page, computing it again builds only the panels of that topic
+(an event filed under a community recomputes the events' panels; the registry's, the parties', mediation's and
+the points' come from the cache). A panel that declares no topic is always built.
+
 Some panels also change with the clock alone ("overdue now" and the overdue list). An entry is therefore used
 only before the page's `valid_until` (the earliest of its panels' `valid_until`), and never longer than
 DASHBOARD_CACHE_SECONDS.
@@ -147,11 +152,65 @@ def _entry_key(parts: tuple, nodes: list) -> tuple[str, list[str]]:
     panels under each node and of their tenants, and those versions (reads them: raises when the cache is down).
     Many nodes make a long key (a city of districts): hashed, so every cache backend takes it; the random part of a
     version names it (after "@": when it was written, for the replica's window)."""
+    versions = _versions(_version_keys(nodes))
+    return _hashed(parts, versions), versions
+
+
+def _version_keys(nodes: list) -> list[str]:
+    """The versions an entry over `nodes` is keyed by: each topic under each node, their tenants', everyone's."""
     keys = [_node_key(topic, node.pk) for node in nodes for topic in registry.topics()]
     keys += [_tenant_key(tenant_id) for tenant_id in sorted({node.tenant_id for node in nodes})]
-    versions = _versions([*keys, _tenant_key(None)])
+    keys.append(_tenant_key(None))
+    return keys
+
+
+def _hashed(parts: tuple, versions: list[str]) -> str:
     text = ":".join(str(part) for part in (*parts, *(version.partition("@")[0] for version in versions)))
-    return f"{PREFIX}:{hashlib.blake2b(text.encode(), digest_size=16).hexdigest()}", versions
+    return f"{PREFIX}:{hashlib.blake2b(text.encode(), digest_size=16).hexdigest()}"
+
+
+class PanelKeeper:
+    """The panels' data of one node's page, kept apart from the page by topics: the panels invalidated by the same
+    topics are one entry, keyed by those topics' versions under the node (and the tenant's), valid until the
+    earliest `valid_until` among them (the events' panels all move with the next deadline). `build_page` asks it
+    first and hands it what it built. Reads every entry in one round trip."""
+
+    def __init__(self, *, parts: tuple, node, versions: dict[str, str], now: dt.datetime, window: float | None):
+        self.now, self.window = now, window
+        common = [versions[_tenant_key(node.tenant_id)], versions[_tenant_key(None)]]
+        self.keys = {
+            topics: _hashed((*parts, "panels", *topics), [versions[_node_key(t, node.pk)] for t in topics] + common)
+            for topics in {panel.invalidated_by for panel in registry.panels() if panel.invalidated_by}
+        }
+        self.built: dict[tuple, dict] = {}
+        try:
+            found = cache.get_many(list(self.keys.values()))
+        except Exception:
+            logger.warning("dashboard cache: unavailable", exc_info=True)
+            found = {}
+        self.found = {topics: _fresh(found.get(key), now) for topics, key in self.keys.items()}
+        for panel in registry.panels():  # an entry kept before a panel of its topics was registered: build anew
+            if panel.invalidated_by and panel.key not in (self.found[panel.invalidated_by] or {panel.key: None}):
+                self.found[panel.invalidated_by] = None
+
+    def get(self, panel):
+        """(True, data) when the panel's data is kept and still valid, else (False, None)."""
+        panels = self.found.get(panel.invalidated_by)
+        if panels is not None and panel.key in panels:
+            return True, panels[panel.key]
+        return False, None
+
+    def keep(self, panel, data, valid_until: dt.datetime | None) -> None:
+        if panel.invalidated_by in self.keys:
+            group = self.built.setdefault(panel.invalidated_by, {"panels": {}, "until": None})
+            group["panels"][panel.key] = data
+            if valid_until is not None and (group["until"] is None or valid_until < group["until"]):
+                group["until"] = valid_until
+
+    def save(self) -> None:
+        for topics, group in self.built.items():
+            _store(self.keys[topics], group["panels"], group["until"], self.now, self.window)
+        self.built = {}
 
 
 def _fresh(entry, now: dt.datetime):
@@ -186,33 +245,50 @@ def _page_parts(actor, node, filters) -> tuple:
 
 def page(*, actor, node, filters, now: dt.datetime | None = None):
     """`page.build_page`, from the cache when nothing it shows has changed since it was computed."""
+    build = lambda moment, versions: _build_kept(actor, node, filters, moment, versions)  # noqa: E731
+    return _through_cache(_page_parts(actor, node, filters), [node], build, now)
+
+
+def _build_kept(actor, node, filters, now: dt.datetime, versions: list[str] | None):
+    """The page computed, its panels taken from their own entries where their topics did not change."""
     from .page import build_page
 
-    return cached(
+    if versions is None:
+        return build_page(actor=actor, node=node, filters=filters, now=now)
+    keeper = PanelKeeper(
         parts=_page_parts(actor, node, filters),
-        nodes=[node],
-        build=lambda moment: build_page(actor=actor, node=node, filters=filters, now=moment),
+        node=node,
+        versions=dict(zip(_version_keys([node]), versions, strict=True)),
         now=now,
+        window=_window(versions),
     )
+    built = build_page(actor=actor, node=node, filters=filters, now=now, kept=keeper)
+    keeper.save()
+    return built
 
 
 def cached(*, parts: tuple, nodes: list, build, now: dt.datetime | None = None):
     """`build(now)` — anything with a `valid_until` — from the cache, keyed by `parts` and the versions of every
     topic of the registered panels under each of `nodes` and of their tenants: a node's page (`page`), or a page
     that adds up several districts' roots (the city level, cities/), retired by a write under any of them."""
+    return _through_cache(parts, nodes, lambda moment, versions: build(moment), now)
+
+
+def _through_cache(parts: tuple, nodes: list, build, now: dt.datetime | None):
+    """`cached`, with `build(now, versions)` told the versions its entry is keyed by (None without the cache)."""
     now = now or timezone.now()
     if not enabled():
-        return build(now)
+        return build(now, None)
     try:
         key, versions = _entry_key(parts, nodes)
         found = _fresh(cache.get(key), now)
     except Exception:  # the cache is down: compute, as without it
         logger.warning("dashboard cache: unavailable", exc_info=True)
-        return build(now)
+        return build(now, None)
     if found is not None:
         return found
     window = _window(versions)
-    built = build(now)
+    built = build(now, versions)
     _store(key, built, built.valid_until, now, window)
     return built
 
@@ -237,7 +313,7 @@ def rendered(*, actor, node, filters, variant: str, render, now: dt.datetime | N
         return drawn
     window = _window(versions)
     if built is None:
-        built = build_page(actor=actor, node=node, filters=filters, now=now)
+        built = _build_kept(actor, node, filters, now, versions)
         _store(key, built, built.valid_until, now, window)
     drawn = render(built)
     _store(f"{key}:{variant}", drawn, built.valid_until, now, window)

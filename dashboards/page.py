@@ -29,13 +29,20 @@ class Page:
     valid_until: dt.datetime | None = None
 
 
-def build_page(*, actor: User, node: GridNode, filters: DashboardFilters, now: dt.datetime | None = None) -> Page:
-    """Every registered panel's data for the node, read through the actor's scope."""
+def build_page(
+    *, actor: User, node: GridNode, filters: DashboardFilters, now: dt.datetime | None = None, kept=None
+) -> Page:
+    """Every registered panel's data for the node, read through the actor's scope; a panel that `kept` (a
+    `dashboards.cache.PanelKeeper`) still holds is taken from it, the others are built and handed to it."""
     now = now or timezone.now()
     request = registry.PanelRequest(actor=actor, node=node, filters=filters, now=now)
     page = Page(node=node, filters=filters, now=now, path=node_path(node))
     for panel in registry.panels():
-        data = panel.build(request)
+        found, data = kept.get(panel) if kept is not None else (False, None)
+        if not found:
+            data = panel.build(request)
+            if kept is not None:
+                kept.keep(panel, data, panel.valid_until(data) if panel.valid_until and data is not None else None)
         if data is None:
             continue
         page.panels[panel.key] = data

@@ -68,6 +68,7 @@ def build_overview(request) -> dict:
         "attendance": attendance,
         "topics": topics,
         "orgs": orgs,
+        "until": end,  # "this month" moves at the month's end
     }
 
 
@@ -79,7 +80,9 @@ def register_panels() -> None:
     """Called from PartiesConfig.ready()."""
     register(Panel(
         key="parties.overview", build=build_overview, present=present_overview, order=80,
-        invalidated_by=("parties",), template="parties/dashboard/overview.html",
+        valid_until=lambda data: data["until"],
+        invalidated_by=("parties", "registry"),  # the households it covers are the registry's
+        template="parties/dashboard/overview.html",
     ))
 
 

@@ -196,3 +196,47 @@ def test_the_panels_are_kept_drawn_per_language(board, client_for):
     assert english["panels"] != first["panels"]
     assert "No data in this range." in english["chart"] and "No data in this range." not in first["chart"]
     assert client.get(url, HTTP_ACCEPT_LANGUAGE="en").context["drawn"] == english
+
+
+def test_a_write_recomputes_only_the_panels_of_its_topic(board, monkeypatch):
+    """Each panel's data is kept under its own topics' versions: an event filed under the node rebuilds the
+    events' panels and takes another topic's panel from the cache; a write of that topic rebuilds it."""
+    from dashboards import registry
+
+    builds = []
+
+    def build(request):
+        builds.append(request.node.pk)
+        return {"n": len(builds)}
+
+    spy = registry.Panel(key="zz.spy", build=build, present=lambda data, view: data, template="x.html",
+                         invalidated_by=("spytopic",))
+    monkeypatch.setitem(registry._PANELS, "zz.spy", spy)
+    community = board.world.node("A/S1/C1")
+    first = _cached(board, "A/S1/C1")
+    assert builds == [community.pk]
+    services.report_event(
+        actor=board.world.user("A/S1/C1/G1:grid_worker"), node=board.world.nodes["A/S1/C1/G1"],
+        category=board.category(), title="只重算事件的面板", now=board.now,
+    )
+    after_event = _cached(board, "A/S1/C1")
+    assert builds == [community.pk]  # the spy's data came from its own entry
+    assert after_event.totals["events"] == first.totals["events"] + 1  # the events' panels were computed again
+    dashboard_cache.changed("spytopic", [community.pk])
+    page = dashboard_cache.page(
+        actor=board.world.user("A:admin"), node=community, filters=DashboardFilters.default(), now=board.now
+    )
+    assert builds == [community.pk, community.pk] and page.panels["zz.spy"] == {"n": 2}
+
+
+def test_a_panel_without_a_topic_is_always_built(board, monkeypatch):
+    from dashboards import registry
+
+    builds = []
+    spy = registry.Panel(key="zz.spy", build=lambda request: builds.append(1) or {"n": len(builds)},
+                         present=lambda data, view: data, template="x.html")
+    monkeypatch.setitem(registry._PANELS, "zz.spy", spy)
+    _cached(board, "A/S1/C1")
+    dashboard_cache.changed("events", [board.world.node("A/S1/C1").pk])
+    _cached(board, "A/S1/C1")
+    assert builds == [1, 1]
