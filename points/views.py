@@ -289,6 +289,13 @@ def evaluation_step(request, pk: int, step: str):
     return redirect("points:evaluation", pk=pk)
 
 
+def _household(found, pk):
+    household = selectors.community_household(found, pk)
+    if household is None:
+        raise Invalid(_("Choose a household of the community."))
+    return household
+
+
 @login_required
 @require_POST
 def evaluation_inspect(request, pk: int):
@@ -299,11 +306,8 @@ def evaluation_inspect(request, pk: int):
         if not form.is_valid():
             raise Invalid(_("Check the inspection's household, item and date."))
         data = form.cleaned_data
-        household = Household.objects.filter(pk=data["household"], tenant_id=found.tenant_id,
-                                             community_id=found.community_id).first()
+        household = _household(found, data["household"])
         item = found.items.filter(pk=data["item"]).first()
-        if household is None:
-            raise Invalid(_("Choose a household of the community."))
         if item is None:
             raise Invalid(_("Choose a scoring item of this evaluation."))
         ev.record_inspection(actor=request.user, evaluation=found, household=household, item=item,
@@ -322,12 +326,7 @@ def evaluation_objection(request, pk: int):
     try:
         if not form.is_valid():
             raise Invalid(_("Say what the objection is."))
-        household = None
-        if form.cleaned_data["household"]:
-            household = Household.objects.filter(pk=form.cleaned_data["household"], tenant_id=found.tenant_id,
-                                                 community_id=found.community_id).first()
-            if household is None:
-                raise Invalid(_("Choose a household of the community."))
+        household = _household(found, form.cleaned_data["household"]) if form.cleaned_data["household"] else None
         ev.record_objection(actor=request.user, evaluation=found, text=form.cleaned_data["text"], household=household)
     except DomainError as refused:
         return _refused(request, pk, refused, objection=form)

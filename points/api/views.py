@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from grids.models import GridNode
 from grids.scope import scope_for
 from parties.models import Committee
-from registry.models import Household, Organisation, Resident
+from registry.models import Organisation, Resident
 from yaohai.core.errors import Invalid, NotFound
 from yaohai.core.pagination import CursorPagination  # an unreadable ?cursor= is a 400 naming it
 
@@ -271,7 +271,13 @@ class EvaluationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         )
         return Response(s.EvaluationSerializer(found).data, status=201)
 
-    def _step(self, request, fn, **extra):
+    def _step(self, request, fn, *, with_note: bool = True):
+        """One workflow step through the service (with the body's `note` where the step takes one)."""
+        extra = {}
+        if with_note:
+            body = s.NoteSerializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            extra["note"] = body.validated_data["note"]
         found = fn(actor=request.user, evaluation=self.get_object(), **extra)
         found.refresh_from_db()
         return Response(s.EvaluationSerializer(found).data)
@@ -280,41 +286,34 @@ class EvaluationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def open(self, request, pk=None):
         """Open the inspections (from the draft)."""
-        body = s.NoteSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        return self._step(request, ev.open_inspections, note=body.validated_data["note"])
+        return self._step(request, ev.open_inspections)
 
     @extend_schema(request=s.NoteSerializer, responses=s.EvaluationSerializer)
     @action(detail=True, methods=["post"])
     def score(self, request, pk=None):
         """Score and rank every household (again, while scored); the first `nominees` are nominated."""
-        body = s.NoteSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        return self._step(request, ev.score, note=body.validated_data["note"])
+        return self._step(request, ev.score)
 
     @extend_schema(request=None, responses=s.EvaluationSerializer)
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
         """公示: publish the nominees; the objection period runs from today."""
-        return self._step(request, ev.publish)
+        return self._step(request, ev.publish, with_note=False)
 
     @extend_schema(request=s.NoteSerializer, responses=s.EvaluationSerializer)
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
         """Back to the inspections, saying why (`note` is required)."""
-        body = s.NoteSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        return self._step(request, ev.reopen, note=body.validated_data["note"])
+        return self._step(request, ev.reopen)
 
     @extend_schema(request=None, responses=s.EvaluationSerializer)
     @action(detail=True, methods=["post"])
     def finalise(self, request, pk=None):
         """The final list, after the objection period."""
-        return self._step(request, ev.finalise)
+        return self._step(request, ev.finalise, with_note=False)
 
     def _household(self, evaluation, pk):
-        found = Household.objects.filter(pk=pk, tenant_id=evaluation.tenant_id,
-                                         community_id=evaluation.community_id).first()
+        found = selectors.community_household(evaluation, pk)
         if found is None:
             raise NotFound()
         return found
