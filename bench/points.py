@@ -18,6 +18,20 @@ It prints, for an ordinary and a heavy passbook, medians of --runs runs after on
 - **SQL ms**: the same reads by hand (the account by id, 51 entries by the (account, -id) index);
 - **credits/s**: `ledger.move` grants one after another (each its own transaction, row locks, two entries, the
   balance updates), over --credits movements.
+
+The concurrency run (the issue's “done when”, at full size; tests/points/test_concurrency.py runs it small):
+
+    DJANGO_SETTINGS_MODULE=yaohai.settings .venv/bin/python -m bench.points --concurrency 1000 --workers 32 \
+        --database-url postgres://postgres@127.0.0.1:5432/yaohai_bench_points
+
+--concurrency N sends N redemption requests through `spending.redeem` from --workers threads at once (each its own
+PostgreSQL connection) against one reward with N/10 in stock and N/10 passbooks of limited balances (10, 20 or 30
+points at 10 a piece: they could afford about twice the stock, so both the balances and the stock refuse some);
+each passbook asks four times in a row, the fourth a double submit (the key of the third). It checks, and prints: nothing oversold (sold = stock
+taken, stock ≥ 0), no negative balance, every balance equal to the sum of its entries (points.integrity), every key
+paid once (one payment movement per redemption, one redemption per key), and the throughput. It makes its own
+small district (349902) on the first run and fresh passbooks and a fresh reward on every run; it needs no
+--generate and runs alone when neither --generate nor --runs is asked for (`--concurrency 0` skips it).
 """
 
 from __future__ import annotations
@@ -33,6 +47,7 @@ PASSBOOKS = 100_000
 MOVEMENTS = 500_000
 COMMUNITIES = 10
 TENANT = "349901"  # a district code is six digits
+CONCURRENCY_TENANT = "349902"
 
 
 def generate(passbooks: int, movements: int) -> None:
@@ -180,6 +195,111 @@ def _generate(passbooks: int, movements: int) -> None:
         )
 
 
+def _concurrency_community():
+    """The concurrency run's small district: a street, a community, a grid (made on the first run)."""
+    from grids import services as grids
+    from grids.catalogue import install_post_catalogue
+    from grids.models import GridNode, Tenant
+
+    tenant = Tenant.objects.filter(code=CONCURRENCY_TENANT).first()
+    if tenant is None:
+        tenant = grids.create_tenant(name="并发基准区", code=CONCURRENCY_TENANT)
+        install_post_catalogue(tenant)
+        root = GridNode.objects.get(tenant=tenant, parent__isnull=True)
+        street = grids.create_node(parent=root, subkind="subdistrict", name="并发街道")
+        community = grids.create_node(parent=street, subkind="community", name="并发社区")
+        grids.create_node(parent=community, subkind="resident", name="并发网格")
+    community = GridNode.objects.get(tenant=tenant, kind="community")
+    return community, GridNode.objects.get(tenant=tenant, kind="grid")
+
+
+def concurrency(requests: int, workers: int) -> bool:
+    """N concurrent redemptions against N/10 in stock and limited balances; True when every check holds."""
+    import datetime as dt
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import close_old_connections, connection, transaction
+    from django.db.models import Count
+
+    from points.integrity import differences
+    from points.models import Account, Movement, Redemption, Reward
+    from points.services import ledger, spending
+    from registry.models import Resident
+    from yaohai.core.errors import DomainError
+
+    community, grid = _concurrency_community()
+    run = time.strftime("%Y%m%d%H%M%S")
+    stock, price = max(1, requests // 10), 10
+    with transaction.atomic():
+        books = []
+        for n in range(max(2, requests // 10)):
+            person = Resident(name=f"并发{run}-{n}", sex="female", id_type="none", registration="registered",
+                              status="living", node=grid)
+            person.stamp_from(grid)
+            person.save()
+            book = ledger.passbook_for_person(person=person)
+            ledger.move(debit=ledger.issuing_account(node=community), credit=book, amount=10 * (1 + n % 3),
+                        key=f"bench-seed:{run}:{n}", kind="grant")
+            books.append(book.pk)
+        reward = spending.save_reward(
+            actor=None, node=community, name=f"并发奖品{run}", price=price, stock=stock,
+            valid_from=dt.date(2000, 1, 1), valid_until=dt.date(2099, 12, 31),
+        )
+    # Request i: four in a row from one passbook (three keys, the fourth a double submit of the third).
+    plan = []
+    for i in range(requests):
+        j = i - 1 if i % 4 == 3 else i
+        plan.append((books[(j // 4) % len(books)], f"c:{run}:{j}"))
+
+    def redeem(item):
+        book_pk, key = item
+        close_old_connections()
+        try:
+            found = spending.redeem(actor=None, account=Account.objects.get(pk=book_pk),
+                                    reward=Reward.objects.get(pk=reward.pk), key=key)
+            return ("replayed" if found.replayed else "paid", found.pk)
+        except DomainError as refused:
+            return ("stock" if "left" in str(refused) or "剩" in str(refused) else "refused", None)
+
+    def job(chunk):
+        try:
+            return [redeem(item) for item in chunk]
+        finally:
+            connection.close()
+
+    chunks = [plan[w::workers] for w in range(workers)]
+    began = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        results = [r for rows in pool.map(job, chunks) for r in rows]
+    spent = time.perf_counter() - began
+    reward.refresh_from_db()
+    sold = Redemption.objects.filter(reward=reward)
+    sold_quantity = sum(sold.values_list("quantity", flat=True))
+    negative = Account.objects.filter(pk__in=books, balance__lt=0).count()
+    payments = Movement.objects.filter(tenant_id=community.tenant_id, key__startswith=f"redeem:c:{run}:")
+    twice = payments.values("key").annotate(n=Count("id")).filter(n__gt=1).count()
+    keys_twice = sold.values("key").annotate(n=Count("id")).filter(n__gt=1).count()
+    paid_ids = {pk for kind, pk in results if kind in ("paid", "replayed")}
+    found = differences(tenant_id=community.tenant_id)
+    counts = {kind: sum(1 for k, _pk in results if k == kind) for kind in ("paid", "replayed", "stock", "refused")}
+    checks = {
+        "oversold": max(0, sold_quantity - stock) + (1 if reward.stock != stock - sold_quantity else 0),
+        "negative balances": negative,
+        "balances differing from their entries": len(found),
+        "keys paid twice": twice + keys_twice + (0 if payments.count() == sold.count() else 1),
+        "replies naming another redemption": len(paid_ids - set(sold.values_list("pk", flat=True))),
+    }
+    print(f"\nconcurrency: {requests} redemption requests from {workers} threads (own connections) against "
+          f"{stock} in stock, {len(books)} passbooks of 10/20/30 points at {price} a piece; "
+          f"{requests - len({key for _b, key in plan})} of them double submits")
+    print(f"  {spent:.1f} s = {requests / spent:.0f} requests/s; paid {counts['paid']}, replayed {counts['replayed']}, "
+          f"refused {counts['stock']} for the stock and {counts['refused']} for the balance; "
+          f"{sold.count()} sold, {reward.stock} left")
+    for label, value in checks.items():
+        print(f"  {label}: {value}")
+    return not any(checks.values())
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/yaohai_bench_points")
@@ -188,8 +308,16 @@ def main(argv=None) -> int:
     parser.add_argument("--movements", type=int, default=MOVEMENTS)
     parser.add_argument("--runs", type=int, default=11)
     parser.add_argument("--credits", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=0, metavar="N",
+                        help="N concurrent redemptions against N/10 in stock (e.g. 1000); 0: skip")
+    parser.add_argument("--workers", type=int, default=32, help="threads (database connections) of the run")
     args = parser.parse_args(argv)
     _setup(args.database_url)
+    if args.concurrency and not args.generate and "--runs" not in (argv or sys.argv):
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        return 0 if concurrency(args.concurrency, args.workers) else 1
     if args.generate:
         generate(args.passbooks, args.movements)
 
@@ -255,6 +383,8 @@ def main(argv=None) -> int:
     print(f"\ncrediting: {len(targets)} grants one after another in {spent:.1f} s = "
           f"{len(targets) / spent:.0f} movements/s ({2 * len(targets) / spent:.0f} entries/s)")
     print(f"ledger differences after the run: {len(differences())}")
+    if args.concurrency:
+        return 0 if concurrency(args.concurrency, args.workers) else 1
     return 0
 
 

@@ -170,3 +170,83 @@ def load_points(tenant: Tenant, *, seed: int = 2026, log: Callable[[str], None] 
     log(f"{tenant}：积分存折 {len(books)} 本，服务记录 {counts['services']} 条（入账 {counts['credited']}，"
         f"驳回 {counts['rejected']}），兑换 {counts['redemptions']} 次")
     return counts
+
+
+# 宝文国际花园's 2025 文明户评选: the rules its co-governance committee adopted (parties.demo raised the topic
+# “文明户评议积分办法”; FACTS.md: the committee adopted civilised-household evaluation with points), a year of
+# inspections, the households' passbook participation, the ranking, and the public notice with its objection period.
+BAOWEN_GRIDS = ("宝文国际花园第一网格", "宝文国际花园第二网格")
+BAOWEN_YEAR = 2025
+BAOWEN_ITEMS = [  # the scoring items: points up or down per inspection
+    ("垃圾分类达标", 5),
+    ("无违章搭建", 5),
+    ("参加志愿服务", 3),
+    ("邻里和睦", 3),
+    ("参与平安巡逻", 3),
+    ("毁绿种菜", -10),
+]
+BAOWEN_PUBLISHED = dt.datetime(2026, 1, 12, 9)  # the notice went up in January, objections for 7 days
+
+
+def load_baowen_evaluation(tenant: Tenant, *, seed: int = 2025, log: Callable[[str], None] = print) -> dict | None:
+    """宝文国际花园's 2025 civilised-household evaluation, through points.services.evaluation, left with its notice
+    published (公示); None when loaded already or when the grids, the committee or the households are missing."""
+    from parties.models import Committee
+
+    from .models import Evaluation
+    from .services import evaluation as ev
+
+    grids = list(GridNode.objects.filter(tenant=tenant, kind="grid", name__in=BAOWEN_GRIDS).order_by("code"))
+    if not grids:
+        return None
+    community = GridNode.objects.get(pk=grids[0].community_id)
+    if Evaluation.objects.filter(tenant=tenant, node=community, year=BAOWEN_YEAR).exists():
+        return None
+    committee = Committee.objects.filter(node=grids[0], compound__isnull=True).first()
+    households = list(Household.objects.filter(node__in=grids, formed_on__lt=dt.date(BAOWEN_YEAR, 12, 1),
+                                               dissolved_on__isnull=True).order_by("id"))
+    if committee is None or not households:
+        return None
+    rng = random.Random(seed)
+    tz = timezone.get_current_timezone()
+    with transaction.atomic():
+        evaluation = ev.create_evaluation(
+            actor=None, community=community, year=BAOWEN_YEAR, title=f"宝文国际花园{BAOWEN_YEAR}年度文明户评选",
+            items=BAOWEN_ITEMS, committee=committee, participation_per=10, nominees=max(1, len(households) // 2),
+            notice_days=7,
+        )
+        ev.open_inspections(actor=None, evaluation=evaluation, note="共治委员会通过《文明户评议积分办法》")
+        items = {item.name: item for item in evaluation.items.all()}
+        inspections = 0
+        for quarter, month in enumerate((3, 6, 9, 12)):
+            for household in households:
+                on_date = dt.date(BAOWEN_YEAR, month, 10 + rng.randrange(0, 15))
+                if on_date < household.formed_on:  # moved in later in the year
+                    continue
+                found = ["垃圾分类达标"] if rng.random() < 0.8 else []
+                if rng.random() < 0.7:
+                    found.append("无违章搭建")
+                if rng.random() < 0.4:
+                    found.append(rng.choice(["参加志愿服务", "邻里和睦", "参与平安巡逻"]))
+                if quarter == 0 and rng.random() < 0.15:  # the green-space vegetable plots, cleared in the spring
+                    found.append("毁绿种菜")
+                for name in found:
+                    ev.record_inspection(actor=None, evaluation=evaluation, household=household, item=items[name],
+                                         on_date=on_date, note="季度入户检查")
+                    inspections += 1
+        issuing = ledger.issuing_account(node=community)
+        for n, household in enumerate(households):  # the household passbooks' service points of the year
+            if rng.random() < 0.6:
+                home = ledger.passbook_for_household(household=household)
+                ledger.move(debit=issuing, credit=home, amount=rng.choice([20, 30, 40, 60]),
+                            key=f"demo:baowen:{household.pk}", kind="grant", memo="参加小区志愿服务",
+                            occurred_at=dt.datetime(BAOWEN_YEAR, 5 + n % 6, 15, 10, tzinfo=tz))
+        ev.score(actor=None, evaluation=evaluation)
+        published = BAOWEN_PUBLISHED.replace(tzinfo=tz)
+        ev.publish(actor=None, evaluation=evaluation, now=published)
+        ev.record_objection(actor=None, evaluation=evaluation, text="建议核实部分住户楼道堆物情况后再确定名单。",
+                            now=published + dt.timedelta(days=2))
+    nominated = evaluation.scores.filter(nominated=True).count()
+    log(f"{evaluation.title}：{len(households)} 户参评，检查记录 {inspections} 条，提名 {nominated} 户，公示至 "
+        f"{Evaluation.objects.get(pk=evaluation.pk).notice_ends_on:%Y-%m-%d}")
+    return {"households": len(households), "inspections": inspections, "nominated": nominated}

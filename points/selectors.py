@@ -90,3 +90,10 @@ def evaluations(*, actor):
 def evaluation_scores(evaluation, *, nominated_only: bool = False):
     rows = evaluation.scores.select_related("household__house__building")
     return rows.filter(nominated=True) if nominated_only else rows
+
+
+def community_household(evaluation, pk):
+    """A household of the evaluation's community by id (None for another community's, another district's or none)."""
+    from registry.models import Household
+
+    return Household.objects.filter(pk=pk, tenant_id=evaluation.tenant_id, community_id=evaluation.community_id).first()

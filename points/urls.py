@@ -15,6 +15,10 @@ urlpatterns = [
     path("services/<int:pk>/reject/", views.reject, name="reject"),
     path("r/<str:token>/", views.confirm, name="confirm"),
     path("evaluations/", views.evaluations, name="evaluations"),
+    path("evaluations/new/", views.evaluation_new, name="evaluation_new"),
     path("evaluations/<int:pk>/", views.evaluation, name="evaluation"),
+    path("evaluations/<int:pk>/steps/<str:step>/", views.evaluation_step, name="evaluation_step"),
+    path("evaluations/<int:pk>/inspections/", views.evaluation_inspect, name="evaluation_inspect"),
+    path("evaluations/<int:pk>/objections/", views.evaluation_objection, name="evaluation_objection"),
     path("evaluations/<int:pk>/certificate/<int:household>/", views.certificate, name="certificate"),
 ]

@@ -15,14 +15,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from registry.models import Resident
-from yaohai.core.errors import Invalid, NotFound
+from grids.models import GridNode
+from grids.scope import scope_for
+from parties.models import Committee
+from registry.models import Household, Resident
+from yaohai.core.errors import DomainError, Invalid, NotFound
 
 from . import selectors
-from .choices import EvaluationStatus, RedemptionStatus
-from .forms import ReasonForm, ServiceForm
+from .choices import EvaluationStatus, EvaluationStep, RedemptionStatus
+from .forms import EvaluationForm, InspectionForm, ObjectionForm, ReasonForm, ServiceForm
 from .models import Account, Evaluation, Reward, ServiceRecord
+from .rights import MANAGE
 from .services import earning, spending
+from .services import evaluation as ev
 
 
 def _account(request, pk) -> Account:
@@ -185,7 +190,10 @@ def confirm(request, token: str):
 @login_required
 def evaluations(request):
     """文明户评选: the evaluations of the communities in reach, newest year first."""
-    return render(request, "points/evaluations.html", {"rows": selectors.evaluations(actor=request.user)[:100]})
+    return render(request, "points/evaluations.html", {
+        "rows": selectors.evaluations(actor=request.user)[:100],
+        "may_create": _managed_communities(request.user).exists(),
+    })
 
 
 def _evaluation(request, pk):
@@ -195,14 +203,134 @@ def _evaluation(request, pk):
         raise Http404 from None
 
 
-@login_required
-def evaluation(request, pk: int):
-    """One evaluation: its items, the ranking with the nominees, the notice and its objections."""
-    found = _evaluation(request, pk)
+def _evaluation_page(request, found, *, error: str = "", status: int = 200, inspection=None, objection=None):
+    """One evaluation: its items, the ranking with the nominees, the notice and its objections, and — for those who
+    keep the community's ledger — the forms of the steps its status allows."""
+    steps = ev.EVALUATIONS.allowed(actor=request.user, obj=found)
+    manages = scope_for(request.user, MANAGE).covers(found)
+    households = []
+    if manages and found.status == EvaluationStatus.INSPECTING:
+        households = (Household.objects.filter(tenant_id=found.tenant_id, community_id=found.community_id,
+                                               dissolved_on__isnull=True)
+                      .select_related("house__building").order_by("house__building__number", "house_id")[:2000])
     return render(request, "points/evaluation.html", {
         "evaluation": found, "items": found.items.all(), "scores": selectors.evaluation_scores(found)[:500],
-        "objections": found.objections.select_related("household")[:100],
-    })
+        "objections": found.objections.select_related("household")[:100], "steps": steps, "manages": manages,
+        "step_labels": dict(EvaluationStep.choices), "households": households,
+        "inspection_form": inspection or InspectionForm(initial={"on_date": dt.date(found.year, 12, 31)}),
+        "objection_form": objection or ObjectionForm(),
+        "inspections": found.inspections.select_related("item", "household__house")[:50] if manages else [],
+        "error": error,
+    }, status=status)
+
+
+def _refused(request, pk, error: DomainError, **forms):
+    return _evaluation_page(request, _evaluation(request, pk), error=error.message, status=error.status, **forms)
+
+
+@login_required
+def evaluation(request, pk: int):
+    """One evaluation (read by anyone whose jurisdiction holds the community)."""
+    return _evaluation_page(request, _evaluation(request, pk))
+
+
+def _managed_communities(user):
+    return GridNode.objects.filter(scope_for(user, MANAGE).q(), kind="community", is_archived=False).order_by("code")
+
+
+@login_required
+def evaluation_new(request):
+    """A new evaluation with its scoring items (for those who keep a community's points ledger)."""
+    communities = _managed_communities(request.user)
+    committees = Committee.objects.filter(community__in=communities).order_by("community_id", "name")
+    form = EvaluationForm(request.POST or None, communities=communities, committees=committees,
+                          initial={"year": timezone.localdate().year})
+    error, status = "", 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                found = ev.create_evaluation(
+                    actor=request.user, community=data["community"], year=data["year"], title=data["title"],
+                    items=data["items"], committee=data["committee"], participation_per=data["participation_per"],
+                    nominees=data["nominees"], notice_days=data["notice_days"],
+                )
+            except DomainError as refused:
+                error, status = refused.message, refused.status
+            else:
+                return redirect("points:evaluation", pk=found.pk)
+        else:
+            status = 400
+    return render(request, "points/evaluation_new.html", {"form": form, "error": error,
+                                                           "has_communities": communities.exists()}, status=status)
+
+
+STEPS = {
+    EvaluationStep.OPEN: lambda actor, found, note: ev.open_inspections(actor=actor, evaluation=found, note=note),
+    EvaluationStep.SCORE: lambda actor, found, note: ev.score(actor=actor, evaluation=found, note=note),
+    EvaluationStep.PUBLISH: lambda actor, found, note: ev.publish(actor=actor, evaluation=found),
+    EvaluationStep.REOPEN: lambda actor, found, note: ev.reopen(actor=actor, evaluation=found, note=note),
+    EvaluationStep.FINALISE: lambda actor, found, note: ev.finalise(actor=actor, evaluation=found),
+}
+
+
+@login_required
+@require_POST
+def evaluation_step(request, pk: int, step: str):
+    """One step of the evaluation's workflow (open, score, publish, reopen, finalise); a refused step changes nothing
+    and shows why on the evaluation's page."""
+    found = _evaluation(request, pk)
+    if step not in STEPS:
+        raise Http404
+    try:
+        STEPS[step](request.user, found, request.POST.get("note", ""))
+    except DomainError as refused:
+        return _refused(request, pk, refused)
+    return redirect("points:evaluation", pk=pk)
+
+
+def _household(found, pk):
+    household = selectors.community_household(found, pk)
+    if household is None:
+        raise Invalid(_("Choose a household of the community."))
+    return household
+
+
+@login_required
+@require_POST
+def evaluation_inspect(request, pk: int):
+    """Record an inspection's finding (while the inspections are open)."""
+    found = _evaluation(request, pk)
+    form = InspectionForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise Invalid(_("Check the inspection's household, item and date."))
+        data = form.cleaned_data
+        household = _household(found, data["household"])
+        item = found.items.filter(pk=data["item"]).first()
+        if item is None:
+            raise Invalid(_("Choose a scoring item of this evaluation."))
+        ev.record_inspection(actor=request.user, evaluation=found, household=household, item=item,
+                             on_date=data["on_date"], note=data["note"])
+    except DomainError as refused:
+        return _refused(request, pk, refused, inspection=form)
+    return redirect("points:evaluation", pk=pk)
+
+
+@login_required
+@require_POST
+def evaluation_objection(request, pk: int):
+    """Record an objection raised during the notice's objection period."""
+    found = _evaluation(request, pk)
+    form = ObjectionForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise Invalid(_("Say what the objection is."))
+        household = _household(found, form.cleaned_data["household"]) if form.cleaned_data["household"] else None
+        ev.record_objection(actor=request.user, evaluation=found, text=form.cleaned_data["text"], household=household)
+    except DomainError as refused:
+        return _refused(request, pk, refused, objection=form)
+    return redirect("points:evaluation", pk=pk)
 
 
 @login_required

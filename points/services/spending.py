@@ -271,6 +271,9 @@ def request_service(
 ) -> ServiceRequest:
     """服务与积分双向兑换: a household pays points into its community's pool to ask the volunteers for a service;
     the volunteer who does it earns through a service record that names the request."""
+    key = (key or "").strip()
+    if not key or len(key) > 100:
+        raise Invalid(_("A request needs a request key of at most 100 characters."))
     if account.kind != AccountKind.HOUSEHOLD:
         raise Invalid(_("A household's passbook asks for a service."))
     _check_holder_or_desk(actor, account)
@@ -287,7 +290,8 @@ def request_service(
         source_type="points.request",
     )
     earlier = ServiceRequest.objects.filter(payment=payment).first()
-    if earlier is not None:
+    if earlier is not None:  # a retried key: the first request, paid once
+        earlier.replayed = True
         return earlier
     request = ServiceRequest(
         household_id=account.household_id, account=account, service_type=service_type,
@@ -296,4 +300,5 @@ def request_service(
     request.stamp_from(account)
     request.save()
     audit.record("points.request_service", request, after={"points": points}, actor=actor)
+    request.replayed = False
     return request

@@ -57,6 +57,23 @@ def evaluations(w):
     return found
 
 
+def inspecting(w):
+    """For each of the three communities: a 2025 evaluation with its inspections open and one household."""
+    from points.services import evaluation as ev
+    from tests.points.factories import household
+
+    found = {}
+    for n, (which, path) in enumerate(PATHS.items()):
+        home = household(w, grid_path=path, number=f"8{n}1", head_name=f"户{which}")
+        community = w.node(path.rsplit("/", 1)[0])
+        evaluation = ev.create_evaluation(actor=None, community=community, year=2025, title=f"评选{which}",
+                                          items=[("垃圾分类", 5)])
+        ev.open_inspections(actor=None, evaluation=evaluation)
+        evaluation.home = home
+        found[which] = evaluation
+    return found
+
+
 def of(kind):
     return lambda w: points_world(w)[kind]
 
@@ -76,6 +93,32 @@ SCOPE_CASES = {
     "points-service-record-approve": {"kind": "object", "objects": of("record"), "method": "post"},
     "points-service-record-reject": {"kind": "object", "objects": of("record"), "method": "post",
                                      "data": {"reason": "不符"}},
+    "points-account-request-service": {"kind": "object", "objects": of("account"), "method": "post",
+                                       "data": {"service_type": 1, "description": "陪同就医", "points": 5, "key": "k"}},
+    "points-reward-list": {"kind": "list", "objects": lambda w: {k: r.reward for k, r in of("redemption")(w).items()},
+                           "marker": by_id},
+    "points-reward-detail": {"kind": "object", "objects": lambda w: {k: r.reward for k, r in
+                                                                     of("redemption")(w).items()}},
+    "points-redemption-list": {"kind": "list", "objects": of("redemption"), "marker": by_id},
+    "points-redemption-detail": {"kind": "object", "objects": of("redemption")},
+    "points-redemption-approve": {"kind": "object", "objects": of("redemption"), "method": "post"},
+    "points-redemption-fulfil": {"kind": "object", "objects": of("redemption"), "method": "post"},
+    "points-redemption-cancel": {"kind": "object", "objects": of("redemption"), "method": "post",
+                                 "data": {"reason": "未到场"}},
+    "points-redemption-qr": {"kind": "object", "objects": of("redemption"),
+                             "kwargs": lambda r: {"token": spending.qr_token(r)}},
+    "points-evaluation-list": {"kind": "list", "objects": evaluations, "marker": by_id},
+    "points-evaluation-detail": {"kind": "object", "objects": evaluations},
+    "points-evaluation-scores": {"kind": "object", "objects": evaluations},
+    "points-evaluation-open": {"kind": "object", "objects": evaluations, "method": "post"},
+    "points-evaluation-score": {"kind": "object", "objects": inspecting, "method": "post"},
+    "points-evaluation-publish": {"kind": "object", "objects": evaluations, "method": "post"},
+    "points-evaluation-reopen": {"kind": "object", "objects": evaluations, "method": "post", "data": {"note": "复核"}},
+    "points-evaluation-finalise": {"kind": "object", "objects": evaluations, "method": "post"},
+    "points-evaluation-inspections": {"kind": "object", "objects": inspecting, "method": "post",
+                                      "data": {"household": 1, "item": 1, "on_date": "2025-05-01"}},
+    "points-evaluation-objections": {"kind": "object", "objects": evaluations, "method": "post",
+                                     "data": {"text": "有异议"}},
     "points:mine": {"kind": "self"},
     "points:register": {"kind": "self"},
     "points:account": {"kind": "object", "objects": of("account")},
@@ -86,6 +129,13 @@ SCOPE_CASES = {
     "points:reject": {"kind": "object", "objects": of("record"), "method": "post", "data": {"reason": "不符"}},
     "points:evaluations": {"kind": "list", "objects": evaluations, "marker": lambda e: f'id="evaluation-{e.pk}"'},
     "points:evaluation": {"kind": "object", "objects": evaluations},
+    "points:evaluation_new": {"kind": "self"},
+    "points:evaluation_step": {"kind": "object", "objects": evaluations, "method": "post",
+                               "kwargs": lambda e: {"pk": e.pk, "step": "score"}},
+    "points:evaluation_inspect": {"kind": "object", "objects": inspecting, "method": "post",
+                                  "data": {"household": 1, "item": 1, "on_date": "2025-05-01"}},
+    "points:evaluation_objection": {"kind": "object", "objects": evaluations, "method": "post",
+                                    "data": {"text": "有异议"}},
     "points:certificate": {"kind": "object", "objects": evaluations,
                            "kwargs": lambda e: {"pk": e.pk, "household": e.home.pk}},
     "points:confirm": {"kind": "object", "objects": of("redemption"),

@@ -82,3 +82,12 @@ def test_forty_concurrent_redemptions_against_ten_items_never_oversell_nor_overd
         f"redeem:{r.key}" for r in sold
     )
     assert differences() == []
+
+
+def test_the_bench_s_concurrency_run_holds_at_test_size(world, capsys):
+    """bench/points.py --concurrency (1,000 against 100 in docs/bench.md), here 80 requests from 8 threads."""
+    from bench.points import concurrency
+
+    assert concurrency(80, 8) is True
+    printed = capsys.readouterr().out
+    assert "oversold: 0" in printed and "keys paid twice: 0" in printed and "8 in stock" in printed

@@ -27,3 +27,32 @@ def test_the_demo_passbooks(world):
     assert Account.objects.filter(holder__username="langya_steward").exists()
     assert differences() == []
     assert demo.load_points(tenant, log=lambda message: None) is None  # loaded once
+
+
+def test_baowen_s_evaluation_is_loaded_with_its_notice_published(world):
+    import datetime as dt
+
+    from parties import services as parties
+    from points.models import Evaluation, Inspection, Objection
+
+    from .factories import household
+
+    for path, name in (("A/S1/C2/G1", demo.BAOWEN_GRIDS[0]), ("A/S1/C2/G2", demo.BAOWEN_GRIDS[1])):
+        GridNode.objects.filter(pk=world.nodes[path].pk).update(name=name)
+    tenant = world.tenants["A"]
+    assert demo.load_baowen_evaluation(tenant, log=lambda message: None) is None  # no committee yet
+    parties.set_up_committee(grid=world.node("A/S1/C2/G1"), name="宝文国际花园共治委员会")
+    homes = [household(world, grid_path="A/S1/C2/G1", number=f"{n}01", head_name=f"住户{n}") for n in range(1, 7)]
+    counts = demo.load_baowen_evaluation(tenant, log=lambda message: None)
+    evaluation = Evaluation.objects.get(tenant=tenant, year=2025)
+    assert evaluation.community_id == world.nodes["A/S1/C2"].pk and evaluation.committee.name == "宝文国际花园共治委员会"
+    assert evaluation.status == "noticed" and evaluation.notice_ends_on == dt.date(2026, 1, 19)
+    assert sorted(i.name for i in evaluation.items.all()) == sorted(name for name, _p in demo.BAOWEN_ITEMS)
+    assert counts["households"] == len(homes) and counts["inspections"] == Inspection.objects.count() > len(homes)
+    ranked = list(evaluation.scores.order_by("rank", "household_id"))
+    assert {s.household_id for s in ranked} == {h.pk for h in homes}
+    assert [s.total for s in ranked] == sorted((s.total for s in ranked), reverse=True)
+    assert evaluation.scores.filter(nominated=True).count() == counts["nominated"] == 3
+    assert Objection.objects.filter(evaluation=evaluation).count() == 1
+    assert differences() == []
+    assert demo.load_baowen_evaluation(tenant, log=lambda message: None) is None  # loaded once
