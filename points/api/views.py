@@ -22,7 +22,7 @@ from yaohai.core.pagination import CursorPagination  # an unreadable ?cursor= is
 
 from .. import selectors
 from ..models import Account, Evaluation, Redemption, Reward, ServiceRecord, ServiceType
-from ..rights import MANAGE, REDEEM
+from ..rights import MANAGE, REDEEM, REGISTER
 from ..services import earning, spending
 from ..services import evaluation as ev
 from . import serializers as s
@@ -111,8 +111,8 @@ class ServiceRecordViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
         body.is_valid(raise_exception=True)
         data = body.validated_data
         person = Resident.objects.filter(pk=data["person"]).first()
-        if person is None:
-            raise NotFound()
+        if person is None or not scope_for(request.user, REGISTER).covers(person):
+            raise NotFound()  # before any other check: a person out of reach answers as one that does not exist
         kind = ServiceType.objects.filter(pk=data["service_type"], tenant_id=person.tenant_id).first()
         if kind is None:
             raise ValidationError({"service_type": [_("Choose one of the district's services.")]})

@@ -60,6 +60,9 @@ def test_a_registrar_registers_through_the_api_and_both_approvals_credit(world, 
     assert has_chinese(post(client, url, {**good, "started_at": later}).json()["detail"])
     assert post(client, url, {**good, "person": elsewhere.pk}).status_code == 404  # out of the registrar's reach
     assert post(client, url, {**good, "person": 99999999}).status_code == 404
+    # Out of reach with a bad service type too: the same 404 as an id that does not exist, not the 400 it would get
+    for who in (elsewhere.pk, 99999999):
+        assert post(client, url, {**good, "person": who, "service_type": 999999}).status_code == 404
     assert not ServiceRecord.objects.exists()
     made = post(client, url, good)
     assert made.status_code == 201 and made.json()["status"] == "submitted"
