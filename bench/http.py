@@ -49,7 +49,8 @@ def load_average() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-def start_gunicorn(url: str, redis_url: str, port: int, workers: int, extra: list[str], secret: str, log: Path):
+def start_gunicorn(url: str, redis_url: str, port: int, workers: int, extra: list[str], secret: str, log: Path,
+                   venv: Path = ROOT / ".venv"):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "yaohai.settings",
@@ -65,7 +66,7 @@ def start_gunicorn(url: str, redis_url: str, port: int, workers: int, extra: lis
         "AXES_ENABLED": "false",
     }
     cmd = [
-        str(ROOT / ".venv" / "bin" / "gunicorn"), "yaohai.wsgi:application", "--bind", f"127.0.0.1:{port}",
+        str(venv / "bin" / "gunicorn"), "yaohai.wsgi:application", "--bind", f"127.0.0.1:{port}",
         "--workers", str(workers), "--timeout", "60", "--no-control-socket", "--error-logfile", str(log),
         "--log-level", "warning", *extra,
     ]
@@ -125,6 +126,9 @@ def main(argv=None) -> int:
     parser.add_argument("--mixed", type=int, default=5000, help="requests of the mixed load before the memory")
     parser.add_argument("--gunicorn-args", default="", help="more gunicorn options, e.g. '--preload'")
     parser.add_argument("--pages", default="list,api,todo,dashboard", help="which pages wrk drives")
+    parser.add_argument("--venv", type=Path, default=ROOT / ".venv",
+                        help="the venv whose gunicorn serves: e.g. one made from requirements.lock alone, as the "
+                        "Docker image is (the dev lock adds packages DRF imports when present: requests, Pygments)")
     args = parser.parse_args(argv)
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed (apt-get install -y wrk)")
@@ -167,7 +171,7 @@ def main(argv=None) -> int:
 
     log = Path(tempfile.mkstemp(prefix="bench-http-", suffix=".log")[1])
     port = free_port()
-    proc = start_gunicorn(args.database_url, args.redis_url, port, args.workers, extra, secret, log)
+    proc = start_gunicorn(args.database_url, args.redis_url, port, args.workers, extra, secret, log, args.venv)
     try:
         wait_ready(proc, port, log)
         for _label, path, headers in chosen:
@@ -197,7 +201,7 @@ def main(argv=None) -> int:
             (f"/api/v1/events/{event.pk}/", api), (f"/events/{event.pk}/", cookie), ("/", cookie),
         ]
         port = free_port()
-        proc = start_gunicorn(args.database_url, args.redis_url, port, args.workers, extra, secret, log)
+        proc = start_gunicorn(args.database_url, args.redis_url, port, args.workers, extra, secret, log, args.venv)
         try:
             wait_ready(proc, port, log)
             time.sleep(1)
