@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from audit import services as audit
 from grids.models import GridNode
 from grids.scope import scope_for
-from parties.models import Activity
+from parties.models import Activity, Meeting
 from registry.models import Resident
 from yaohai.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from yaohai.core.workflow import Runner
@@ -353,6 +353,14 @@ REPORT = "report"  # the service type a verified report earns, when the tenant k
 ATTENDANCE = "activity"  # the service type attending a party–mass activity earns (parties' attendance_recorded)
 
 
+def _attendee(tenant_id: int, person_id: int | None, user_id: int | None):
+    """The registry person who attended: herself, or the person of the passbook linked to a staff user's sign-in."""
+    if person_id is not None:
+        return Resident.objects.filter(pk=person_id, tenant_id=tenant_id).first()
+    account = Account.objects.filter(holder_id=user_id, tenant_id=tenant_id, person__isnull=False).first()
+    return account.person if account is not None else None
+
+
 def credit_attendance(*, activity_id: int, person_id: int | None, user_id: int | None, hours, **_kw):
     """The receiver of parties' `attendance_recorded`: the attendee's passbook earns the tenant's "activity" service
     for the activity's length (per hour) or once (per occasion), once per activity and person.
@@ -362,11 +370,7 @@ def credit_attendance(*, activity_id: int, person_id: int | None, user_id: int |
     activity = Activity.objects.filter(pk=activity_id).only("pk", "tenant_id", "starts_at").first()
     if activity is None:
         return None
-    if person_id is not None:
-        person = Resident.objects.filter(pk=person_id, tenant_id=activity.tenant_id).first()
-    else:
-        account = Account.objects.filter(holder_id=user_id, tenant_id=activity.tenant_id, person__isnull=False).first()
-        person = account.person if account is not None else None
+    person = _attendee(activity.tenant_id, person_id, user_id)
     service_type = ServiceType.objects.filter(tenant_id=activity.tenant_id, code=ATTENDANCE, is_active=True).first()
     if person is None or service_type is None:
         return None
@@ -375,6 +379,27 @@ def credit_attendance(*, activity_id: int, person_id: int | None, user_id: int |
     return credit_from_source(
         source="parties.attendance", source_id=activity.pk, person=person, service_type=service_type,
         quantity=quantity, occurred_at=activity.starts_at,
+    )
+
+
+CONSULTATION = "consultation"  # the service type taking part in a consultation meeting earns (parties' signal)
+
+
+def credit_consultation(*, meeting_id: int, person_id: int | None, user_id: int | None, **_kw):
+    """The receiver of parties' `consultation_attended`: the attendee's passbook earns the tenant's "consultation"
+    service, once per meeting and person, under the same rules and caps as attendance (credit_attendance): per
+    occasion, or per hour for the meeting counted as one hour. Nothing when the tenant keeps no such type."""
+    meeting = Meeting.objects.filter(pk=meeting_id).only("pk", "tenant_id", "starts_at").first()
+    if meeting is None:
+        return None
+    person = _attendee(meeting.tenant_id, person_id, user_id)
+    service_type = ServiceType.objects.filter(tenant_id=meeting.tenant_id, code=CONSULTATION, is_active=True).first()
+    if person is None or service_type is None:
+        return None
+    rule = rule_in_force(service_type, timezone.localdate(meeting.starts_at))
+    return credit_from_source(
+        source="parties.meeting", source_id=meeting.pk, person=person, service_type=service_type,
+        quantity=60 if rule.basis == Basis.PER_HOUR else 1, occurred_at=meeting.starts_at,
     )
 
 
