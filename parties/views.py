@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from events.models import Category, Event
 from grids.models import GridNode
+from grids.scope import scope_for
 from yaohai.core.errors import DomainError, Invalid, render_refusal
 from yaohai.core.shell import GRID_WORKER, role_of
 
@@ -34,8 +35,14 @@ def home(request):
     phone page of her grid's branch, central households, committee and coming activities."""
     now = timezone.now()
     if role_of(request.user) == GRID_WORKER:
-        return render(request, "parties/grid.html", {"grids": selectors.my_grid(actor=request.user, now=now)})
-    return render(request, "parties/home.html", selectors.overview(actor=request.user, now=now))
+        return render(request, "parties/grid.html", {"grids": selectors.my_grid(actor=request.user, now=now),
+                                                     **_nav(request)})
+    return render(request, "parties/home.html", {**selectors.overview(actor=request.user, now=now), **_nav(request)})
+
+
+def _nav(request) -> dict:
+    """What the parties' tabs show: consultation only to those who keep it somewhere."""
+    return {"keeps_consultation": not scope_for(request.user, MANAGE).is_empty}
 
 
 # --- helpers -----------------------------------------------------------------------------------------------------
@@ -96,7 +103,7 @@ def topics(request):
     else:
         status = ""
     return render(request, "parties/topics.html", {
-        "rows": rows[:200], "status": status, "statuses": TopicStatus.choices,
+        **_nav(request), "rows": rows[:200], "status": status, "statuses": TopicStatus.choices,
     })
 
 
@@ -131,7 +138,7 @@ def topic_new(request):
         raise Http404
     today = timezone.localdate()
     context = {
-        "places": places, "event": event, "sources": [c for c in TopicSource.choices if c[0] in RAISERS],
+        "keeps_consultation": True, "places": places, "event": event, "sources": [c for c in TopicSource.choices if c[0] in RAISERS],
         "values": {
             "title": event.title if event else "", "description": event.description if event else "",
             "node": str(event.node_id) if event else "", "due_on": (today + dt.timedelta(days=30)).isoformat(),
@@ -198,6 +205,7 @@ def _topic_context(request, topic, error=None):
     residents, users = _candidates(request, topic)
     resolved = topic.status in (TopicStatus.RESOLVED, TopicStatus.IMPLEMENTED)
     return {
+        "keeps_consultation": True,
         "topic": topic,
         "steps": steps,
         "logs": [_log_line(log) for log in topic.logs.select_related("actor").order_by("at", "id")],
@@ -399,8 +407,6 @@ def _activity_or_404(request, pk) -> Activity:
 
 
 def _may_check_in(user, activity) -> bool:
-    from grids.scope import scope_for
-
     return activity.organiser_id == user.pk or scope_for(user, MANAGE).covers(activity)
 
 
@@ -411,7 +417,7 @@ def activities(request):
     rows = list(_activities(request).filter(ends_at__gt=now).select_related("centre").order_by("starts_at", "id")[:50])
     mine = set(SignUp.objects.filter(user=request.user, activity__in=[r.pk for r in rows])
                .values_list("activity_id", flat=True))
-    return render(request, "parties/activities.html", {"rows": rows, "mine": mine, "now": now})
+    return render(request, "parties/activities.html", {"rows": rows, "mine": mine, "now": now, **_nav(request)})
 
 
 @login_required
@@ -425,7 +431,7 @@ def activity(request, pk):
 def _activity_context(request, found, error=None):
     keeper = _may_check_in(request.user, found)
     return {
-        "activity": found, "keeper": keeper, "error": error,
+        **_nav(request), "activity": found, "keeper": keeper, "error": error,
         "sign_ups": found.sign_ups.select_related("resident", "user").order_by("signed_up_at", "id") if keeper else [],
         "signed_up": SignUp.objects.filter(activity=found, user=request.user).first(),
     }
@@ -452,8 +458,6 @@ def check_in(request, pk):
     row = SignUp.objects.filter(pk=pk, activity__in=_activities(request)).select_related("activity").first()
     if row is None or not _may_check_in(request.user, row.activity):
         raise Http404
-    from grids.scope import scope_for
-
     # An officer checks in as herself; the organiser (who may not keep party building) under the page's check above.
     actor = request.user if scope_for(request.user, MANAGE).covers(row) else None
     try:
@@ -478,7 +482,7 @@ def mine(request):
     attended = [row for row in sign_ups if row.checked_in_at]
     activity_hours = sum((row.activity.hours for row in attended), 0.0)
     return render(request, "parties/mine.html", {
-        "member": member, "hours": hours[:100], "sign_ups": sign_ups[:100],
+        **_nav(request), "member": member, "hours": hours[:100], "sign_ups": sign_ups[:100],
         "service_hours": hours.aggregate(total=Sum("hours"))["total"] or 0,
         "attended": len(attended), "activity_hours": round(activity_hours, 1),
         "meetings": Meeting.objects.filter(attendees__user=request.user).select_related("topic").order_by(

@@ -86,6 +86,9 @@ def test_activities_of_another_community_are_not_hers(world, client_for):
     assert me.get(f"/parties/activities/{other.pk}/").status_code == 404
     assert me.post(f"/parties/activities/{other.pk}/sign-up/").status_code == 404
     assert not SignUp.objects.exists()
+    # the consultation tab only for those who keep it
+    assert 'href="/parties/topics/"' not in me.get("/parties/mine/").content.decode()
+    assert 'href="/parties/topics/"' in client_for(HEAD).get("/parties/mine/").content.decode()
 
 
 def test_her_own_page_shows_her_membership_and_service_hours(world, client_for):
