@@ -79,6 +79,31 @@ def test_check_in_opens_an_hour_before_and_places_never_overbook(world, client_f
     assert row.checked_in_at is None
 
 
+def test_the_organiser_checks_in_at_her_own_activity_only(world, client_for):
+    worker = world.user(WORKER)  # a grid worker keeps no party building; she organises this one
+    centre = services.open_centre(node=world.node("A/S1/C1"), level="community", name="中心", place="路",
+                                  hours="全天", sections=[("culture", "")])
+    starts = timezone.now() + dt.timedelta(minutes=20)
+    own = services.plan_activity(centre=centre, section="culture", title="太极拳", starts_at=starts,
+                                 ends_at=starts + dt.timedelta(hours=1), place="广场", capacity=5, organiser=worker)
+    other = services.plan_activity(centre=centre, section="culture", title="书法", starts_at=starts,
+                                   ends_at=starts + dt.timedelta(hours=1), place="活动室", capacity=5,
+                                   organiser=world.user(HEAD))
+    guest = world.user("A/S1/C1/G2:grid_worker")
+    mine_row = services.sign_up(activity=own, user=guest)
+    theirs = services.sign_up(activity=other, user=guest)
+    organiser = client_for(WORKER)
+    assert 'data-testid="do-check-in"' in organiser.get(f"/parties/activities/{own.pk}/").content.decode()
+    assert organiser.post(f"/parties/sign-ups/{mine_row.pk}/check-in/").status_code == 302
+    assert organiser.post(f"/parties/sign-ups/{theirs.pk}/check-in/").status_code == 404
+    mine_row.refresh_from_db()
+    theirs.refresh_from_db()
+    assert mine_row.checked_in_at is not None and theirs.checked_in_at is None
+    from audit.models import Entry
+
+    assert Entry.objects.filter(action="parties.activity.check_in").get().actor_id == worker.pk
+
+
 def test_activities_of_another_community_are_not_hers(world, client_for):
     other = _activity(world, community="A/S1/C2", name="社区2党群服务中心")
     me = client_for(WORKER)
