@@ -207,6 +207,8 @@ def record_meeting(
     for motion, yes, no, abstain in votes:
         if min(yes, no, abstain) < 0:
             raise ValidationError({"votes": [_("Vote counts are not negative.")]})
+        if max(yes, no, abstain) > 10000:
+            raise ValidationError({"votes": [_("A vote counts at most 10000 people.")]})
         clean_votes.append(Vote(meeting=meeting, motion=_text(motion, "votes", 200), in_favour=yes, against=no,
                                 abstaining=abstain))
     _step(actor, meeting.topic_id, TopicStep.DISCUSS, TopicStatus.DISCUSSED)

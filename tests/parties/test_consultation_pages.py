@@ -162,6 +162,15 @@ def test_bad_input_and_acts_out_of_turn_change_nothing(world, client_for):
     assert head.post(url + "step/schedule/", {"starts_at": "not a time", "place": "议事厅"}).status_code == 400
     assert head.post(url + "step/schedule/", {"starts_at": "2030-01-01T09:00", "place": ""}).status_code == 400
     assert head.post(url + "step/withdraw/", {"note": ""}).status_code == 400
+    assert _state(topic) == before
+    services.schedule_meeting(actor=world.user(HEAD), topic=topic, place="议事厅",
+                              starts_at=timezone.now() + dt.timedelta(days=1))
+    before = _state(topic)
+    for counts in (("99999", "0"), ("-1", "0"), ("x", "0")):
+        refused = head.post(url + "step/discuss/", {"minutes": "纪要", "motion": ["动议"], "in_favour": [counts[0]],
+                                                    "against": [counts[1]], "abstaining": ["0"]})
+        assert refused.status_code == 400 and 'data-testid="error"' in refused.content.decode()
+    assert head.post(url + "step/discuss/", {"minutes": "纪要", "user": ["999999"]}).status_code == 400
     assert head.post(url + "step/nonsense/").status_code == 404
     assert head.post(url + "act/nonsense/").status_code == 404
     assert head.post(url + "act/follow_up/", {"title": "x"}).status_code == 400  # not resolved yet
@@ -169,6 +178,7 @@ def test_bad_input_and_acts_out_of_turn_change_nothing(world, client_for):
     assert head.post(url + "act/publish/", {"notice": "abc"}).status_code == 400
     assert head.get(url + "step/accept/").status_code == 405
     assert _state(topic) == before and not FollowUp.objects.exists() and not Notice.objects.exists()
+    assert not Meeting.objects.filter(held=True).exists()
     assert head.post(url + "step/withdraw/", {"note": "居民撤回"}).status_code == 302
     assert Topic.objects.get(pk=topic.pk).status == "withdrawn"
 
