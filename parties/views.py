@@ -59,14 +59,20 @@ def _date(value, field: str, *, required: bool = True) -> dt.date | None:
     value = (value or "").strip()
     if not value and not required:
         return None
-    found = parse_date(value) if value else None
+    try:
+        found = parse_date(value) if value else None
+    except ValueError:  # well formed, but no such day (02-30)
+        found = None
     if found is None:
         raise ValidationError({field: [_("Enter a valid date.")]})
     return found
 
 
 def _datetime(value, field: str) -> dt.datetime:
-    found = parse_datetime((value or "").strip().replace("T", " ")) if value else None
+    try:
+        found = parse_datetime((value or "").strip().replace("T", " ")) if value else None
+    except ValueError:  # well formed, but no such time (25:00)
+        found = None
     if found is None:
         raise ValidationError({field: [_("Enter a valid date and time.")]})
     return timezone.make_aware(found) if timezone.is_naive(found) else found

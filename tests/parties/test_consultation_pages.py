@@ -68,6 +68,11 @@ def test_raising_refuses_bad_input_and_hides_events_out_of_scope(world, client_f
     refused = head.post("/parties/topics/new/", {"title": "活动场地不足", "node": world.nodes[GRID].pk, "due_on": past,
                                                  "source": "grid_worker"})
     assert refused.status_code == 400 and "过去" in refused.content.decode()
+    for due in ("2030-02-30", "soon", ""):
+        assert head.post("/parties/topics/new/", {"title": "x", "node": world.nodes[GRID].pk, "due_on": due,
+                                                  "source": "grid_worker"}).status_code == 400
+    assert head.post("/parties/topics/new/", {"title": "x" * 101, "node": world.nodes[GRID].pk,
+                                              "due_on": "2099-01-01", "source": "grid_worker"}).status_code == 400
     outside = head.post("/parties/topics/new/", {"title": "x", "node": world.nodes["A/S1/C2/G1"].pk,
                                                  "due_on": "2099-01-01", "source": "grid_worker"})
     assert outside.status_code == 400
@@ -159,7 +164,8 @@ def test_bad_input_and_acts_out_of_turn_change_nothing(world, client_for):
     head, url = client_for(HEAD), f"/parties/topics/{topic.pk}/"
     services.accept_topic(actor=world.user(HEAD), topic=topic)
     before = _state(topic)
-    assert head.post(url + "step/schedule/", {"starts_at": "not a time", "place": "议事厅"}).status_code == 400
+    for when in ("not a time", "2030-02-30T09:00", "2030-01-01T25:00"):
+        assert head.post(url + "step/schedule/", {"starts_at": when, "place": "议事厅"}).status_code == 400
     assert head.post(url + "step/schedule/", {"starts_at": "2030-01-01T09:00", "place": ""}).status_code == 400
     assert head.post(url + "step/withdraw/", {"note": ""}).status_code == 400
     assert _state(topic) == before
