@@ -126,7 +126,7 @@ def _event_or_404(request, pk) -> Event:
     return event
 
 
-RAISERS = (TopicSource.COMMITTEE_MEMBER, TopicSource.GRID_WORKER)  # a resident's topic is recorded through the API
+RAISERS = (TopicSource.COMMITTEE_MEMBER, TopicSource.GRID_WORKER)  # a resident's topic: raise_topic(resident=…)
 
 
 @login_required
@@ -144,7 +144,8 @@ def topic_new(request):
         raise Http404
     today = timezone.localdate()
     context = {
-        "keeps_consultation": True, "places": places, "event": event, "sources": [c for c in TopicSource.choices if c[0] in RAISERS],
+        "keeps_consultation": True, "places": places, "event": event,
+        "sources": [c for c in TopicSource.choices if c[0] in RAISERS],
         "values": {
             "title": event.title if event else "", "description": event.description if event else "",
             "node": str(event.node_id) if event else "", "due_on": (today + dt.timedelta(days=30)).isoformat(),
