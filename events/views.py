@@ -199,6 +199,7 @@ def _detail_context(request, event, forms=None, error=None):
         "pause_decision_form": (forms.get("pause-decide") or ExtensionDecisionForm(prefix="pause")) if may_decide_pause else None,
         "resume_form": (forms.get("resume") or ResumeForm(prefix="resume")) if may_resume else None,
         "linked": timeline.entries(event, request.user),  # other apps' entries (events/timeline.py)
+        "offers": timeline.offers(event, request.user),  # other apps' links to act on it (events/timeline.py)
         "error": error,
         # 这里已有人上报: earlier open events like this one nearby, which the dispatcher can merge it into.
         "duplicate_candidates": (

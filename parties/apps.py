@@ -10,7 +10,7 @@ class PartiesConfig(AppConfig):
     verbose_name = _("Party building")
 
     def ready(self):
-        from . import rights, workflows  # noqa: F401  (declares parties.manage; registers the topic's table)
+        from . import rights, timeline, workflows  # noqa: F401  (parties.manage; the topic's table; the event page)
         from .indicators import register_indicators
         from .panels import register_panels
         from .shell import register

@@ -23,6 +23,9 @@ class PointsConfig(AppConfig):
         from parties.signals import attendance_recorded
 
         attendance_recorded.connect(_credit_attendance, dispatch_uid="points.credit_attendance")
+        from parties.signals import consultation_attended
+
+        consultation_attended.connect(_credit_consultation, dispatch_uid="points.credit_consultation")
         from .exports import register_kinds
         from .panels import register_panels
         from .shell import register
@@ -66,3 +69,18 @@ def _credit_attendance(sender, **kwargs):
         credit_attendance(**kwargs)
     except DomainError as refused:  # no rule in force yet, a frozen passbook: logged, the attendance stands
         logging.getLogger(__name__).warning("no points for activity %s: %s", kwargs.get("activity_id"), refused)
+
+
+def _credit_consultation(sender, **kwargs):
+    """Taking part in a consultation meeting earns the attendee's passbook the tenant's "consultation" service
+    (parties/signals.py); sent after the meeting's record committed, so a refusal here leaves the record standing."""
+    import logging
+
+    from yaohai.core.errors import DomainError
+
+    from .services.earning import credit_consultation
+
+    try:
+        credit_consultation(**kwargs)
+    except DomainError as refused:  # no rule in force yet, a frozen passbook: logged, the meeting's record stands
+        logging.getLogger(__name__).warning("no points for meeting %s: %s", kwargs.get("meeting_id"), refused)

@@ -148,14 +148,18 @@ def cancel_sign_up(*, sign_up: SignUp | int, actor=None, now: dt.datetime | None
 
 @transaction.atomic
 def check_in(*, sign_up: SignUp | int, actor=None, now: dt.datetime | None = None) -> SignUp:
-    """Check someone in at the activity; once committed, `attendance_recorded` tells the points passbook."""
+    """Check someone in at the activity (an officer keeping party building there, or the activity's organiser);
+    once committed, `attendance_recorded` tells the points passbook."""
     now = now or timezone.now()
-    rows = SignUp.objects.all() if actor is None else SignUp.objects.visible_to(actor)
+    rows = SignUp.objects.all() if actor is None else (
+        SignUp.objects.visible_to(actor) | SignUp.objects.filter(activity__organiser=actor)
+    )
     found = rows.select_for_update().select_related("activity").filter(pk=getattr(sign_up, "pk", sign_up)).first()
     if found is None:
         raise NotFound()
-    check_manage(actor, found)
     activity = found.activity
+    if actor is None or actor.pk != activity.organiser_id:  # the organiser checks in at her own activity
+        check_manage(actor, found)
     if found.checked_in_at is not None:
         raise Conflict(_("Checked in already."))
     if not (activity.starts_at - dt.timedelta(hours=1) <= now <= activity.ends_at):

@@ -19,11 +19,12 @@ from grids.choices import NodeKind
 from grids.models import GridNode
 from grids.scope import scope_for
 from yaohai.core.errors import NotFound
-from yaohai.core.workflow import Runner
+from yaohai.core.workflow import Runner, after_commit
 
 from ..choices import Seat, TopicSource, TopicStatus, TopicStep
 from ..models import Attendee, Committee, CommitteeSeat, FollowUp, Meeting, Notice, Topic, TopicLog, Vote
 from ..rights import MANAGE
+from ..signals import consultation_attended
 from ..workflows import TOPIC_WORKFLOW
 from .common import audit, check_manage, same_tenant
 
@@ -206,6 +207,8 @@ def record_meeting(
     for motion, yes, no, abstain in votes:
         if min(yes, no, abstain) < 0:
             raise ValidationError({"votes": [_("Vote counts are not negative.")]})
+        if max(yes, no, abstain) > 10000:
+            raise ValidationError({"votes": [_("A vote counts at most 10000 people.")]})
         clean_votes.append(Vote(meeting=meeting, motion=_text(motion, "votes", 200), in_favour=yes, against=no,
                                 abstaining=abstain))
     _step(actor, meeting.topic_id, TopicStep.DISCUSS, TopicStatus.DISCUSSED)
@@ -216,11 +219,15 @@ def record_meeting(
         for seat in CommitteeSeat.objects.filter(committee_id=meeting.topic.committee_id, term_end__isnull=True):
             seats.setdefault(("r", seat.resident_id), seat)
             seats.setdefault(("u", seat.user_id), seat)
+    residents, users = list({p.pk: p for p in residents}.values()), list({u.pk: u for u in users}.values())
     Attendee.objects.bulk_create(
-        [Attendee(meeting=meeting, resident=p, seat=seats.get(("r", p.pk))) for p in {p.pk: p for p in residents}.values()]
-        + [Attendee(meeting=meeting, user=u, seat=seats.get(("u", u.pk))) for u in {u.pk: u for u in users}.values()]
+        [Attendee(meeting=meeting, resident=p, seat=seats.get(("r", p.pk))) for p in residents]
+        + [Attendee(meeting=meeting, user=u, seat=seats.get(("u", u.pk))) for u in users]
     )
     Vote.objects.bulk_create(clean_votes)
+    for person_id, user_id in [(p.pk, None) for p in residents] + [(None, u.pk) for u in users]:
+        after_commit(consultation_attended.send, sender=Meeting, meeting_id=meeting.pk, person_id=person_id,
+                     user_id=user_id)  # the points passbook credits taking part (parties/signals.py)
     audit.record("parties.meeting.record", meeting, summary={"attendees": len(residents) + len(users)}, actor=actor)
     return meeting
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from audit import services as audit
 from grids.models import GridNode
 from grids.scope import scope_for
-from parties.models import Activity
+from parties.models import Activity, Meeting
 from registry.models import Resident
 from yaohai.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from yaohai.core.workflow import Runner
@@ -353,28 +353,49 @@ REPORT = "report"  # the service type a verified report earns, when the tenant k
 ATTENDANCE = "activity"  # the service type attending a party–mass activity earns (parties' attendance_recorded)
 
 
-def credit_attendance(*, activity_id: int, person_id: int | None, user_id: int | None, hours, **_kw):
-    """The receiver of parties' `attendance_recorded`: the attendee's passbook earns the tenant's "activity" service
-    for the activity's length (per hour) or once (per occasion), once per activity and person.
+def _credit_taking_part(record, *, code: str, source: str, person_id, user_id, minutes: int):
+    """Credit someone who took part in a parties record (an activity, a consultation meeting) with the tenant's
+    service `code`: per hour for `minutes`, or once per occasion; once per record and person (credit_from_source).
 
     A registry person earns on her own passbook (opened if she has none); a staff user only through the passbook
-    linked to her sign-in. Nothing is credited when the tenant keeps no "activity" type."""
-    activity = Activity.objects.filter(pk=activity_id).only("pk", "tenant_id", "starts_at").first()
-    if activity is None:
+    linked to her sign-in. Nothing is credited when the tenant keeps no such type."""
+    if record is None:
         return None
     if person_id is not None:
-        person = Resident.objects.filter(pk=person_id, tenant_id=activity.tenant_id).first()
+        person = Resident.objects.filter(pk=person_id, tenant_id=record.tenant_id).first()
     else:
-        account = Account.objects.filter(holder_id=user_id, tenant_id=activity.tenant_id, person__isnull=False).first()
+        account = Account.objects.filter(holder_id=user_id, tenant_id=record.tenant_id, person__isnull=False).first()
         person = account.person if account is not None else None
-    service_type = ServiceType.objects.filter(tenant_id=activity.tenant_id, code=ATTENDANCE, is_active=True).first()
+    service_type = ServiceType.objects.filter(tenant_id=record.tenant_id, code=code, is_active=True).first()
     if person is None or service_type is None:
         return None
-    rule = rule_in_force(service_type, timezone.localdate(activity.starts_at))
-    quantity = max(1, int(Decimal(str(hours)) * 60)) if rule.basis == Basis.PER_HOUR else 1
+    rule = rule_in_force(service_type, timezone.localdate(record.starts_at))
     return credit_from_source(
-        source="parties.attendance", source_id=activity.pk, person=person, service_type=service_type,
-        quantity=quantity, occurred_at=activity.starts_at,
+        source=source, source_id=record.pk, person=person, service_type=service_type,
+        quantity=minutes if rule.basis == Basis.PER_HOUR else 1, occurred_at=record.starts_at,
+    )
+
+
+def credit_attendance(*, activity_id: int, person_id: int | None, user_id: int | None, hours, **_kw):
+    """The receiver of parties' `attendance_recorded`: the attendee's passbook earns the tenant's "activity" service
+    for the activity's length (per hour) or once (per occasion), once per activity and person."""
+    return _credit_taking_part(
+        Activity.objects.filter(pk=activity_id).only("pk", "tenant_id", "starts_at").first(), code=ATTENDANCE,
+        source="parties.attendance", person_id=person_id, user_id=user_id,
+        minutes=max(1, int(Decimal(str(hours)) * 60)),
+    )
+
+
+CONSULTATION = "consultation"  # the service type taking part in a consultation meeting earns (parties' signal)
+
+
+def credit_consultation(*, meeting_id: int, person_id: int | None, user_id: int | None, **_kw):
+    """The receiver of parties' `consultation_attended`: the attendee's passbook earns the tenant's "consultation"
+    service, once per meeting and person, under the same rules and caps as attendance: per occasion, or per hour
+    with the meeting counted as one hour."""
+    return _credit_taking_part(
+        Meeting.objects.filter(pk=meeting_id).only("pk", "tenant_id", "starts_at").first(), code=CONSULTATION,
+        source="parties.meeting", person_id=person_id, user_id=user_id, minutes=60,
     )
 
 

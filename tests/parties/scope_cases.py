@@ -44,8 +44,9 @@ def parties(w):
         activity = services.plan_activity(centre=centre, section="culture", title=f"活动{which}", starts_at=START,
                                           ends_at=START + dt.timedelta(hours=2), place="活动室", capacity=30,
                                           organiser=w.user(f"{path}:grid_head"))
+        sign_up = services.sign_up(activity=activity, user=w.user(f"{path}:grid_worker"))
         for kind, obj in (("working", working), ("org", branch), ("member", member), ("topic", topic),
-                          ("notice", notice), ("activity", activity)):
+                          ("notice", notice), ("activity", activity), ("sign_up", sign_up)):
             found.setdefault(kind, {})[which] = obj
     return found
 
@@ -56,6 +57,18 @@ def of(kind):
 
 def by_id(obj):
     return f'"id":{obj.pk},'
+
+
+def row_id(obj):
+    return f'data-id="{obj.pk}"'
+
+
+def step(name):
+    return lambda obj: {"pk": obj.pk, "step": name}
+
+
+def act(name):
+    return lambda obj: {"pk": obj.pk, "name": name}
 
 
 SCOPE_CASES = {
@@ -74,4 +87,16 @@ SCOPE_CASES = {
     "parties-activity-detail": {"kind": "object", "objects": of("activity")},
     "parties-activity-sign-up": {"kind": "object", "objects": of("activity"), "method": "post",
                                  "data": {"user": 0}},
+    # the pages (templates/parties): a topic of a sibling community or another tenant answers 404 on every route
+    "parties:topics": {"kind": "list", "objects": of("topic"), "marker": row_id},
+    "parties:topic-new": {"kind": "self"},  # proven by tests/parties/test_consultation_pages.py (an event's 404)
+    "parties:topic": {"kind": "object", "objects": of("topic")},
+    "parties:topic-step": {"kind": "object", "objects": of("topic"), "kwargs": step("implement"), "method": "post"},
+    "parties:topic-act": {"kind": "object", "objects": of("topic"), "kwargs": act("notice"), "method": "post",
+                          "data": {"title": "公示", "body": "正文"}},
+    "parties:activities": {"kind": "list", "objects": of("activity"), "marker": row_id},
+    "parties:activity": {"kind": "object", "objects": of("activity")},
+    "parties:activity-sign-up": {"kind": "object", "objects": of("activity"), "method": "post"},
+    "parties:check-in": {"kind": "object", "objects": of("sign_up"), "method": "post"},
+    "parties:mine": {"kind": "self"},
 }
