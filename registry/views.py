@@ -34,6 +34,15 @@ def _page(request, rows):
     return Paginator(rows, PAGE).get_page(request.GET.get("page"))
 
 
+def _page_by_ids(request, rows):
+    """A page of a long list: the count and the page's ids come from the ordering index alone (a community's
+    tens of thousands of people, any page), then the page's 50 rows with what they show, in that order."""
+    page = _page(request, rows.values_list("id", flat=True))
+    found = rows.in_bulk(list(page.object_list))
+    page.object_list = [found[pk] for pk in page.object_list]
+    return page
+
+
 def _common(request) -> dict:
     return {
         "phone_tabs": grid_selectors.role_of(request.user) == "grid_worker",
@@ -54,7 +63,7 @@ def residents(request):
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "registry/residents.html", {
-        **_common(request), "form": form, "page": _page(request, rows), "query": query.urlencode(),
+        **_common(request), "form": form, "page": _page_by_ids(request, rows), "query": query.urlencode(),
         "lookup_form": LookupForm(),
     })
 
