@@ -542,7 +542,8 @@ REVEALABLE = {
 }
 
 
-def _reason(reason: str) -> str:
+def reason_for_access(reason: str) -> str:
+    """Why someone asks to see personal data: said in at least two characters, kept to 200."""
     reason = (reason or "").strip()
     if len(reason) < 2:
         raise ValidationError({"reason": _("Say why you need to see it.")})
@@ -556,7 +557,7 @@ def reveal_resident_field(*, actor, resident: Resident, field: str, reason: str)
         raise ValidationError({"field": _("Choose one of the offered values.")})
     if actor is None or not scope_for(actor, registry_rights.REVEAL).covers(resident):
         raise PermissionDenied(_("You may not see personal data here."))
-    reason = _reason(reason)
+    reason = reason_for_access(reason)
     name, purpose = REVEALABLE[field]
     value = personal.read_field(resident, name, purpose)
     _record(actor, resident=resident, kind=AccessKind.REVEAL, field=field, reason=reason)
@@ -568,7 +569,7 @@ def reveal_contact_phone(*, actor, organisation: Organisation, reason: str) -> s
     """An organisation's contact phone in full, under the same right and record."""
     if actor is None or not scope_for(actor, registry_rights.REVEAL).covers(organisation):
         raise PermissionDenied(_("You may not see personal data here."))
-    reason = _reason(reason)
+    reason = reason_for_access(reason)
     value = personal.read_field(organisation, "contact_phone", CONTACT_PURPOSE)
     _record(actor, organisation=organisation, kind=AccessKind.REVEAL, field=PersonalField.CONTACT_PHONE, reason=reason)
     return value
