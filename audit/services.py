@@ -73,24 +73,10 @@ def changes(before: dict | None, after: dict | None) -> dict:
     }
 
 
-def record(
-    action: str,
-    obj: models.Model | None = None,
-    *,
-    kind: str = Kind.WRITE,
-    before: dict | None = None,
-    after: dict | None = None,
-    summary: dict | None = None,
-    tenant_id: int | None = None,
-    actor=None,
-    address: str | None = None,
-    now: dt.datetime | None = None,
-    target: tuple[str, str, str] | None = None,
-) -> Entry:
-    """Add one row to the trail: `action` is a dotted name ("events.accept", "registry.reveal"); `target`
-    (type, id, text) names an object that is not at hand (the admin's log of a deleted row)."""
-    entry = build(action, obj, kind=kind, before=before, after=after, summary=summary, tenant_id=tenant_id,
-                  actor=actor, address=address, now=now, target=target)
+def record(action: str, obj: models.Model | None = None, **fields) -> Entry:
+    """Add one row to the trail: `action` is a dotted name ("events.accept", "registry.reveal"); the other
+    arguments are `build`'s (kind, before, after, summary, tenant_id, actor, address, now, target)."""
+    entry = build(action, obj, **fields)
     entry.save()
     transaction.on_commit(partial(seal, entry.chain))
     return entry
@@ -119,7 +105,8 @@ def build(
     now: dt.datetime | None = None,
     target: tuple[str, str, str] | None = None,
 ) -> Entry:
-    """The row `record` adds, unsaved (for `record_many`)."""
+    """The row `record` adds, unsaved (for `record_many`); `target` (type, id, text) names an object that is not
+    at hand (the admin's log of a deleted row)."""
     who = context.resolve(context.current())
     if actor is not None:
         who = context.Actor(
