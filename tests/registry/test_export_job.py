@@ -28,8 +28,10 @@ def _text(job):
 
 def _people(world, count):
     numbers = [make_id() for _ in range(count)]
-    people = [resident(world.node(GRID), name=f"台账{i}", id_number=n, phone=f"1390551{i:04d}")
-              for i, n in enumerate(numbers)]
+    people = [
+        resident(world.node(GRID), name=f"台账{i}", id_number=n, phone=f"1390551{i:04d}")
+        for i, n in enumerate(numbers)
+    ]
     resident(world.node("A/S1/C2/G1"), name="隔壁社区人")
     return people, numbers
 
@@ -54,7 +56,9 @@ def test_a_large_full_export_is_a_job_that_records_each_person_when_built(world,
     assert all(n in text for n in numbers) and "13905510001" in text and "隔壁社区人" not in text
     assert job.row_count == 3
     assert set(AccessRecord.objects.values_list("resident", "kind", "field", "reason", "actor")) == {
-        (p.pk, "export", field, "上报民政", world.user(HEAD).pk) for p in people for field in ("id_number", "phone")
+        (p.pk, "export", field, "上报民政", world.user(HEAD).pk)
+        for p in people
+        for field in ("id_number", "phone")
     }
 
 
