@@ -24,9 +24,20 @@ from grids.choices import NodeKind
 from grids.models import GridNode
 from yaohai.core.xlsx import build_sheet
 
+from . import rights as registry_rights
 from . import services
-from .choices import DocumentType, HouseUse, Registration, Relation, Sex
-from .models import Building, CareList, Compound, House, Household, Organisation, Resident
+from .choices import DocumentType, HouseholdChangeKind, HouseUse, Registration, Relation, Sex
+from .models import (
+    Building,
+    CareList,
+    Compound,
+    House,
+    Household,
+    HouseholdChange,
+    HouseholdMember,
+    Organisation,
+    Resident,
+)
 
 SYNC_MAX_ROWS = 5000  # up to this many rows a sheet is previewed and imported inside the request
 MAX_ROWS = 50000  # beyond SYNC_MAX_ROWS and up to this, it is imported by a background job (registry.exports)
@@ -163,6 +174,10 @@ def run(*, actor, kind: str, data: bytes, commit: bool, max_rows: int = MAX_ROWS
         return outcome
     context = _Context(actor)
     importer = IMPORTERS[kind]
+    if importer is _ResidentSheet:  # the large sheets: checked as a whole, written in bulk (same rules, same rows)
+        with transaction.atomic():
+            _ResidentSheet(context).run(rows, outcome, commit=commit, progress=progress)
+        return outcome
     with transaction.atomic():
         for done, (number, cells) in enumerate(rows):
             if progress is not None and done % PROGRESS_EVERY == 0:
@@ -173,18 +188,23 @@ def run(*, actor, kind: str, data: bytes, commit: bool, max_rows: int = MAX_ROWS
                     outcome.written += 1
                     if len(outcome.preview) < 20:
                         outcome.preview.append(_masked_row(kind, cells))
-            except ValidationError as exc:
-                outcome.errors.append(RowError(number, _messages(exc)))
-            except PermissionDenied:
-                outcome.errors.append(RowError(number, _("You may not keep the registry there.")))
-            except _RowProblem as exc:
-                outcome.errors.append(RowError(number, str(exc)))
+            except _ROW_ERRORS as exc:
+                outcome.errors.append(_row_error(number, exc))
         if outcome.errors or not commit:
             transaction.set_rollback(True)
             outcome.written = 0 if outcome.errors else outcome.written
         else:
             outcome.committed = True
     return outcome
+
+
+def _row_error(number: int, exc: Exception) -> RowError:
+    """Why a row was refused, in the importer's language."""
+    if isinstance(exc, ValidationError):
+        return RowError(number, _messages(exc))
+    if isinstance(exc, PermissionDenied):
+        return RowError(number, _("You may not keep the registry there."))
+    return RowError(number, str(exc))
 
 
 def _masked_row(kind: str, cells: dict) -> list[str]:
@@ -212,13 +232,16 @@ class _RowProblem(Exception):
     pass
 
 
+_ROW_ERRORS = (ValidationError, PermissionDenied, _RowProblem)
+
+
 class _Context:
     """Look-ups within the importer's jurisdiction, cached for the sheet."""
 
     def __init__(self, actor):
         self.actor = actor
         self.tenant_id = actor.tenant_id
-        self._grids, self._compounds, self._buildings, self._orgs = {}, {}, {}, {}
+        self._grids, self._compounds, self._buildings, self._orgs, self._houses = {}, {}, {}, {}, {}
 
     def grid(self, code: str) -> GridNode:
         if code not in self._grids:
@@ -251,7 +274,7 @@ class _Context:
     def building(self, compound: str, number: str) -> Building:
         key = (compound, number)
         if key not in self._buildings:
-            rows = Building.objects.visible_to(self.actor).filter(number=number)
+            rows = Building.objects.visible_to(self.actor).filter(number=number).select_related("compound")
             rows = rows.filter(compound__name=compound) if compound else rows.filter(compound__isnull=True)
             found = list(rows[:2])
             if len(found) != 1:
@@ -260,10 +283,19 @@ class _Context:
         return self._buildings[key]
 
     def house(self, cells) -> House | None:
+        """The row's house; a building's houses (with their grids) are read once, at its first row."""
         if not cells.get("房号"):
             return None
         building = self.building(cells.get("小区", ""), cells.get("楼栋号", ""))
-        house = House.objects.filter(building=building, unit=cells.get("单元", ""), number=cells["房号"]).first()
+        if building.pk not in self._houses:
+            houses = {}
+            for house in House.objects.filter(building=building).order_by("id"):
+                houses.setdefault((house.unit, house.number), house)  # the first, as .first() would find
+            nodes = GridNode.objects.in_bulk({h.node_id for h in houses.values()})
+            for house in houses.values():
+                house.building, house.node = building, nodes[house.node_id]
+            self._houses[building.pk] = houses
+        house = self._houses[building.pk].get((cells.get("单元", ""), cells["房号"]))
         if house is None:
             raise _RowProblem(_("Unknown house “%(house)s”.") % {"house": f"{building} {cells['房号']}"})
         return house
@@ -336,7 +368,8 @@ def _houses(ctx: _Context, c: dict) -> None:
     )
 
 
-def _residents(ctx: _Context, c: dict) -> None:
+def _person(ctx: _Context, c: dict) -> tuple[Resident, House]:
+    """A row's person, checked as `services.register_resident` checks it, not yet saved, and the house."""
     raw = c["_raw"].get("证件号码")
     if isinstance(raw, int | float) and len(c.get("证件号码", "")) >= 15:
         raise _RowProblem(_("Format the identity number column as text: Excel has rounded the number."))
@@ -344,23 +377,161 @@ def _residents(ctx: _Context, c: dict) -> None:
     node = house.node if house else None
     if node is None:
         raise _RowProblem(_("Give the building and house the person lives in."))
-    person = services.register_resident(
-        actor=ctx.actor, node=node, house=None, name=c["姓名"],
+    person = services.build_resident(
+        node=node, house=None, name=c["姓名"],
         id_type=_pick(DOCUMENTS, c.get("证件类型", ""), "证件类型", DocumentType.RESIDENT_ID),
         id_number=c.get("证件号码", ""), sex=_pick(SEX, c.get("性别", ""), "性别", "") or None,
         birth_date=_date(c.get("出生日期", ""), "出生日期"), phone=c.get("联系电话", ""),
         registration=_pick(REGISTRATIONS, c.get("户籍类型", ""), "户籍类型", Registration.REGISTERED),
         occupation=c.get("职业", ""),
     )
-    relation = _pick(RELATIONS, c.get("与户主关系", ""), "与户主关系", Relation.HEAD)
-    on_date = _date(c.get("入住日期", ""), "入住日期") or timezone.localdate()
-    if relation == Relation.HEAD:
-        services.form_household(actor=ctx.actor, house=house, head=person, on_date=on_date)
-        return
-    household = Household.objects.filter(house=house, dissolved_on__isnull=True).order_by("-formed_on", "-id").first()
-    if household is None:
-        raise _RowProblem(_("The house has no household yet: list its head (户主) first."))
-    services.move_in(actor=ctx.actor, household=household, resident=person, relation=relation, on_date=on_date)
+    services.check_right(ctx.actor, registry_rights.EDIT, person)
+    return person, house
+
+
+@dataclass
+class _Joining:
+    """One good row of a residents' sheet: the person, the household she forms or joins, how and when."""
+
+    person: Resident
+    house: House
+    household: Household
+    relation: str
+    on_date: dt.date
+    forms: bool
+
+
+class _ResidentSheet:
+    """A residents' sheet, checked as a whole and written in bulk.
+
+    Row by row it is what `services.register_resident` and then `services.form_household` (the 户主 row) or
+    `services.move_in` (the others, into the house's latest household) would do — the same checks in the same
+    order, so each bad row gets the same first reason — and it writes the same rows: the people, the households,
+    their members, their history (formed, moved in) and the audit trail's rows in the same order. What it saves
+    is the queries: the sheet's buildings, their houses and grids, and the houses' open households are read once,
+    every identity number of the sheet is checked in one query per thousand through the blind index, and the
+    rows are inserted a thousand at a time. A new person has no household to leave and no care-list rows, so the
+    services' steps for those are nothing here.
+    """
+
+    def __init__(self, ctx: _Context):
+        self.ctx = ctx
+        self.formed = 0
+
+    def run(self, rows, outcome: Outcome, *, commit: bool, progress=None) -> None:
+        people = []
+        for done, (number, cells) in enumerate(rows):
+            if progress is not None and done % PROGRESS_EVERY == 0:
+                progress(done, len(rows))
+            try:
+                people.append((number, cells, *_person(self.ctx, cells)))
+            except _ROW_ERRORS as exc:
+                people.append((number, cells, exc, None))
+        taken = self._numbers_taken([p for _n, _c, p, _h in people if isinstance(p, Resident)])
+        households = self._open_households({h.pk for _n, _c, _p, h in people if h is not None})
+        joinings = []
+        for number, cells, person, house in people:
+            try:
+                if isinstance(person, Exception):
+                    raise person
+                joinings.append(self._joining(cells, person, house, taken, households))
+            except _ROW_ERRORS as exc:
+                outcome.errors.append(_row_error(number, exc))
+                continue
+            outcome.written += 1
+            if len(outcome.preview) < 20:
+                outcome.preview.append(_masked_row("residents", cells))
+        if outcome.errors or not commit:
+            outcome.written = 0 if outcome.errors else outcome.written
+            return
+        self._write(joinings)
+        outcome.committed = True
+
+    def _numbers_taken(self, people: list[Resident]) -> set[tuple[int, str]]:
+        """(tenant, blind index) of the sheet's identity numbers already in the registry: one query a thousand."""
+        wanted: dict[int, list[str]] = {}
+        for person in people:
+            if person.id_number_index:
+                wanted.setdefault(person.tenant_id, []).append(person.id_number_index)
+        taken = set()
+        for tenant_id, indexes in wanted.items():
+            for start in range(0, len(indexes), 1000):
+                found = Resident.objects.filter(tenant_id=tenant_id, id_number_index__in=indexes[start:start + 1000])
+                taken.update((tenant_id, index) for index in found.values_list("id_number_index", flat=True))
+        return taken
+
+    def _open_households(self, house_ids: set[int]) -> dict[int, list]:
+        """Each house's households not dissolved, locked as `services.move_in` locks the one it joins, keyed
+        for the choice of the latest (formed last; of one day, the last made)."""
+        households: dict[int, list] = {}
+        ids = sorted(house_ids)
+        for start in range(0, len(ids), 1000):
+            found = Household.objects.select_for_update().filter(
+                house_id__in=ids[start:start + 1000], dissolved_on__isnull=True
+            ).order_by("id")
+            for household in found:
+                households.setdefault(household.house_id, []).append(((household.formed_on, 0, household.pk),
+                                                                      household))
+        return households
+
+    def _joining(self, c: dict, person: Resident, house: House, taken: set, households: dict) -> _Joining:
+        actor = self.ctx.actor
+        number = (person.tenant_id, person.id_number_index)
+        if person.id_number_index and number in taken:
+            raise services.duplicate_id()
+        relation = _pick(RELATIONS, c.get("与户主关系", ""), "与户主关系", Relation.HEAD)
+        on_date = _date(c.get("入住日期", ""), "入住日期") or timezone.localdate()
+        forms = relation == Relation.HEAD
+        if forms:  # services.form_household: a new household, with no head yet
+            household = Household(house=house, node=house.node, number="", formed_on=on_date)
+            household.stamp_from(house.node)
+        else:  # services.move_in: the latest household of the house
+            candidates = households.get(house.pk)
+            if not candidates:
+                raise _RowProblem(_("The house has no household yet: list its head (户主) first."))
+            household = max(candidates, key=lambda pair: pair[0])[1]
+            household.house = house  # the same house: named by the audit row without reading it again
+        services.check_right(actor, registry_rights.EDIT, household)
+        services.check_joining(household, person, relation)
+        if forms:  # made after every existing one: the latest of its day
+            self.formed += 1
+            households.setdefault(house.pk, []).append(((on_date, 1, self.formed), household))
+        if person.id_number_index:
+            taken.add(number)
+        return _Joining(person, house, household, relation, on_date, forms)
+
+    def _write(self, joinings: list[_Joining]) -> None:
+        from audit import services as audit
+
+        actor = self.ctx.actor
+        created = [audit.snapshot(j.person) for j in joinings]  # as register_resident saved it: no house yet
+        for j in joinings:
+            j.person.house = j.house  # then its household settles it in the house
+        Resident.objects.bulk_create([j.person for j in joinings], batch_size=1000)
+        Household.objects.bulk_create([j.household for j in joinings if j.forms], batch_size=1000)
+        members, changes, entries = [], [], []
+        for j, after in zip(joinings, created, strict=True):
+            if j.forms:
+                changes.append(HouseholdChange(household=j.household, kind=HouseholdChangeKind.FORMED,
+                                               on_date=j.on_date, note="", actor=actor))
+            members.append(HouseholdMember(household=j.household, resident=j.person, relation=j.relation,
+                                           joined_on=j.on_date))
+            changes.append(HouseholdChange(household=j.household, resident=j.person,
+                                           kind=HouseholdChangeKind.MOVED_IN, on_date=j.on_date, note="", actor=actor))
+            entries.append(audit.build("registry.resident.create", j.person, actor=actor, before={}, after=after))
+            if j.forms:
+                entries.append(audit.build("registry.household.form", j.household, actor=actor, after={
+                    **audit.snapshot(j.household), "head": j.person.pk, "members": []}))
+            else:
+                entries.append(audit.build("registry.household.move_in", j.household, actor=actor, after={
+                    "resident": j.person.pk, "relation": j.relation, "on_date": j.on_date}))
+        HouseholdMember.objects.bulk_create(members, batch_size=1000)
+        HouseholdChange.objects.bulk_create(changes, batch_size=1000)
+        audit.record_many(entries)
+        placed = {(j.person.district_id, j.person.street_id, j.person.community_id, j.person.grid_id): j.person
+                  for j in joinings}
+        for person in placed.values():  # register_resident's word to the dashboards, once per grid
+            services.dashboards_changed(person)
 
 
 def _care(ctx: _Context, c: dict) -> None:
@@ -380,7 +551,8 @@ def _care(ctx: _Context, c: dict) -> None:
     )
 
 
-IMPORTERS = {"buildings": _buildings, "houses": _houses, "residents": _residents, "care": _care}
+# Row by row, each in a savepoint; the residents' sheet is checked and written as a whole (_ResidentSheet).
+IMPORTERS = {"buildings": _buildings, "houses": _houses, "residents": _ResidentSheet, "care": _care}
 
 
 # ---- the uploaded sheet between preview and import ---------------------------------------------------------------

@@ -232,8 +232,9 @@ class Resident(ScopedModel):
         ]
         indexes = [
             models.Index(fields=["tenant", "phone_index"], name="resident_phone_index"),
-            models.Index(fields=["community", "name"], name="resident_community_name"),
-            models.Index(fields=["grid", "name"], name="resident_grid_name"),
+            # A community's or a grid's list, by name: its page's ids read from the index alone (registry.views).
+            models.Index(fields=["tenant", "community", "name", "id"], name="resident_community_name_id"),
+            models.Index(fields=["tenant", "grid", "name", "id"], name="resident_grid_name_id"),
         ]
 
     def __str__(self):

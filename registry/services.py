@@ -266,10 +266,15 @@ def clean_identity(
     return number, born_sex, born
 
 
+def duplicate_id() -> ValidationError:
+    """Why a second person with the same identity number is refused (the import checks a sheet's at once)."""
+    return ValidationError({"id_number": _("This identity number is already in the registry.")})
+
+
 def _check_unique_id(tenant_id: int, number: str, exclude_pk=None) -> str:
     index = personal.index_of(number, ID_PURPOSE)
     if index and Resident.objects.filter(tenant_id=tenant_id, id_number_index=index).exclude(pk=exclude_pk).exists():
-        raise ValidationError({"id_number": _("This identity number is already in the registry.")})
+        raise duplicate_id()
     return index
 
 
@@ -375,12 +380,17 @@ def _settle(resident: Resident, house: House | None) -> None:
     CareListMember.objects.filter(resident=resident).update(**stamps)
 
 
-def _join(household, resident, relation, on_date, actor, note=""):
+def check_joining(household, resident, relation) -> None:
+    """A person may join this household in this relation (the head's place is checked by the caller)."""
     _choice(relation, Relation, "relation")
     if resident.tenant_id != household.tenant_id:
         raise ValidationError({"resident": _("Choose one of the offered values.")})
     if resident.status == ResidentStatus.DECEASED:
         raise ValidationError({"resident": _("The person is recorded as deceased.")})
+
+
+def _join(household, resident, relation, on_date, actor, note=""):
+    check_joining(household, resident, relation)
     if relation == Relation.HEAD and household.members.filter(left_on__isnull=True, relation=Relation.HEAD).exists():
         raise ValidationError({"relation": _("The household has a head already.")})
     _leave_current(resident, on_date, actor, note)
@@ -532,7 +542,8 @@ REVEALABLE = {
 }
 
 
-def _reason(reason: str) -> str:
+def reason_for_access(reason: str) -> str:
+    """Why someone asks to see personal data: said in at least two characters, kept to 200."""
     reason = (reason or "").strip()
     if len(reason) < 2:
         raise ValidationError({"reason": _("Say why you need to see it.")})
@@ -546,7 +557,7 @@ def reveal_resident_field(*, actor, resident: Resident, field: str, reason: str)
         raise ValidationError({"field": _("Choose one of the offered values.")})
     if actor is None or not scope_for(actor, registry_rights.REVEAL).covers(resident):
         raise PermissionDenied(_("You may not see personal data here."))
-    reason = _reason(reason)
+    reason = reason_for_access(reason)
     name, purpose = REVEALABLE[field]
     value = personal.read_field(resident, name, purpose)
     _record(actor, resident=resident, kind=AccessKind.REVEAL, field=field, reason=reason)
@@ -558,7 +569,7 @@ def reveal_contact_phone(*, actor, organisation: Organisation, reason: str) -> s
     """An organisation's contact phone in full, under the same right and record."""
     if actor is None or not scope_for(actor, registry_rights.REVEAL).covers(organisation):
         raise PermissionDenied(_("You may not see personal data here."))
-    reason = _reason(reason)
+    reason = reason_for_access(reason)
     value = personal.read_field(organisation, "contact_phone", CONTACT_PURPOSE)
     _record(actor, organisation=organisation, kind=AccessKind.REVEAL, field=PersonalField.CONTACT_PHONE, reason=reason)
     return value

@@ -12,7 +12,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -32,6 +34,15 @@ PAGE = 50
 
 def _page(request, rows):
     return Paginator(rows, PAGE).get_page(request.GET.get("page"))
+
+
+def _page_by_ids(request, rows):
+    """A page of a long list: the count and the page's ids come from the ordering index alone (a community's
+    tens of thousands of people, any page), then the page's 50 rows with what they show, in that order."""
+    page = _page(request, rows.values_list("id", flat=True))
+    found = rows.in_bulk(list(page.object_list))
+    page.object_list = [found[pk] for pk in page.object_list]
+    return page
 
 
 def _common(request) -> dict:
@@ -54,7 +65,7 @@ def residents(request):
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "registry/residents.html", {
-        **_common(request), "form": form, "page": _page(request, rows), "query": query.urlencode(),
+        **_common(request), "form": form, "page": _page_by_ids(request, rows), "query": query.urlencode(),
         "lookup_form": LookupForm(),
     })
 
@@ -254,25 +265,15 @@ def my_grid(request):
 # ---- sheets: export and import ---------------------------------------------------------------------------------
 
 
-def _filtered_residents(request, data):
-    care_lists = list(selectors.care_lists(actor=request.user))
-    form = ResidentFilterForm(data, care_lists=care_lists)
-    values = form.cleaned_data if form.is_valid() else {}
-    return selectors.residents(
-        actor=request.user, q=values.get("q") or "", status=values.get("status") or "",
-        care_list=values.get("care_list"),
-    )
-
-
 @login_required
 @never_cache
 @sensitive_post_parameters("reason")
 def export(request):
     """The residents' sheet of the list's filters: GET masked; POST with a reason in full for the people the user
-    may reveal (each recorded)."""
-    from yaohai.core.xlsx import xlsx_response
+    may reveal (each recorded). Through the exports app: at once when small, else a background job for 我的导出."""
+    from exports.responses import answer as export_answer
 
-    from .exports import residents_sheet
+    from .exports import RESIDENTS_KIND
     from .forms import ExportForm
 
     reason = ""
@@ -285,13 +286,9 @@ def export(request):
         reason = form.cleaned_data["reason"]
     elif request.GET.get("full"):
         return render(request, "registry/export.html", {**_common(request), "form": ExportForm()})
-    try:
-        content, _unmasked = residents_sheet(
-            actor=request.user, rows=_filtered_residents(request, request.GET or None), reason=reason
-        )
-    except ValueError as exc:
-        return render(request, "registry/export.html", {**_common(request), "error": str(exc)}, status=400)
-    return xlsx_response("实有人口台账.xlsx", content)
+    filters = {k: request.GET.get(k, "") for k in ("q", "status", "care_list")}
+    back_url = f"{reverse('registry:residents')}?{urlencode({k: v for k, v in filters.items() if v})}"
+    return export_answer(request, kind=RESIDENTS_KIND, parameters={**filters, "reason": reason}, back_url=back_url)
 
 
 @login_required
