@@ -168,15 +168,19 @@ class NoticeRefSerializer(serializers.Serializer):
     notice = serializers.IntegerField()
 
 
-class AttendeeSerializer(serializers.ModelSerializer):
-    name = serializers.SerializerMethodField()
+class PersonNamed(serializers.ModelSerializer):
+    """A row of a registry person or a staff user, shown by name only."""
 
-    class Meta:
-        model = Attendee
-        fields = ["id", "resident", "user", "seat", "name"]
+    name = serializers.SerializerMethodField()
 
     def get_name(self, obj) -> str:
         return str(obj.resident or obj.user)
+
+
+class AttendeeSerializer(PersonNamed):
+    class Meta:
+        model = Attendee
+        fields = ["id", "resident", "user", "seat", "name"]
 
 
 class VoteReadSerializer(serializers.ModelSerializer):
@@ -215,15 +219,10 @@ class ActivityCheckInSerializer(serializers.Serializer):
     sign_up = serializers.IntegerField()
 
 
-class SignUpReadSerializer(serializers.ModelSerializer):
-    name = serializers.SerializerMethodField()
-
+class SignUpReadSerializer(PersonNamed):
     class Meta:
         model = SignUp
         fields = ["id", "activity", "name", "signed_up_at", "checked_in_at"]
-
-    def get_name(self, obj) -> str:
-        return str(obj.resident or obj.user)
 
 
 class SummarySerializer(serializers.Serializer):
@@ -255,16 +254,12 @@ def _name(person) -> str:
     return str(person) if person is not None else ""
 
 
-class SeatSerializer(serializers.ModelSerializer):
-    name = serializers.SerializerMethodField()
+class SeatSerializer(PersonNamed):
     organisation_name = serializers.SerializerMethodField()
 
     class Meta:
         model = CommitteeSeat
         fields = ["id", "seat", "name", "organisation", "organisation_name", "term_start", "term_end"]
-
-    def get_name(self, obj) -> str:
-        return _name(obj.resident or obj.user)
 
     def get_organisation_name(self, obj) -> str:
         return _name(obj.organisation)

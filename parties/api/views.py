@@ -149,21 +149,26 @@ class TopicViewSet(mixins.CreateModelMixin, PartiesViewSet):
     def _answer(self, topic):
         return Response(s.TopicSerializer(Topic.objects.select_related("raised_by_resident").get(pk=topic.pk)).data)
 
+    def _take(self, request, service, body_class, *fields):
+        """The topic through the scope, then the body checked, then the service called with the body's fields."""
+        topic = self.get_object()
+        body = _body(body_class, request)
+        return _call(service, actor=request.user, topic=topic, **{f: body[f] for f in fields})
+
+    def _step(self, request, service, body_class, *fields):
+        """A step of the table, answered with the topic."""
+        return self._answer(self._take(request, service, body_class, *fields))
+
     @extend_schema(request=s.TopicNoteSerializer, responses=s.TopicSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
-        topic = self.get_object()
-        body = _body(s.TopicNoteSerializer, request)
-        return self._answer(_call(services.accept_topic, actor=request.user, topic=topic, note=body["note"]))
+        return self._step(request, services.accept_topic, s.TopicNoteSerializer, "note")
 
     @extend_schema(request=s.ScheduleSerializer, responses={201: s.MeetingSerializer})
     @action(detail=True, methods=["post"])
     def schedule(self, request, pk=None):
         """Call a meeting on the topic (time, place, agenda)."""
-        topic = self.get_object()
-        body = _body(s.ScheduleSerializer, request)
-        meeting = _call(services.schedule_meeting, actor=request.user, topic=topic, starts_at=body["starts_at"],
-                        place=body["place"], agenda=body["agenda"])
+        meeting = self._take(request, services.schedule_meeting, s.ScheduleSerializer, "starts_at", "place", "agenda")
         return Response(s.MeetingSerializer(meeting).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.RecordMeetingSerializer, responses=s.MeetingSerializer)
@@ -185,33 +190,23 @@ class TopicViewSet(mixins.CreateModelMixin, PartiesViewSet):
     @extend_schema(request=s.ResolveSerializer, responses=s.TopicSerializer)
     @action(detail=True, methods=["post"])
     def resolve(self, request, pk=None):
-        topic = self.get_object()
-        body = _body(s.ResolveSerializer, request)
-        return self._answer(_call(services.resolve_topic, actor=request.user, topic=topic,
-                                  resolution=body["resolution"], on_date=body["on_date"]))
+        return self._step(request, services.resolve_topic, s.ResolveSerializer, "resolution", "on_date")
 
     @extend_schema(request=s.TopicNoteSerializer, responses=s.TopicSerializer)
     @action(detail=True, methods=["post"])
     def implement(self, request, pk=None):
         """Mark the resolution carried out (refused while a follow-up task is open)."""
-        topic = self.get_object()
-        body = _body(s.TopicNoteSerializer, request)
-        return self._answer(_call(services.implement_topic, actor=request.user, topic=topic, note=body["note"]))
+        return self._step(request, services.implement_topic, s.TopicNoteSerializer, "note")
 
     @extend_schema(request=s.CloseSerializer, responses=s.TopicSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
-        topic = self.get_object()
-        body = _body(s.CloseSerializer, request)
-        return self._answer(_call(services.close_topic, actor=request.user, topic=topic, on_date=body["on_date"],
-                                  note=body["note"]))
+        return self._step(request, services.close_topic, s.CloseSerializer, "on_date", "note")
 
     @extend_schema(request=s.WithdrawSerializer, responses=s.TopicSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
-        topic = self.get_object()
-        body = _body(s.WithdrawSerializer, request)
-        return self._answer(_call(services.withdraw_topic, actor=request.user, topic=topic, note=body["note"]))
+        return self._step(request, services.withdraw_topic, s.WithdrawSerializer, "note")
 
     # --- beside the table: follow-up tasks and the public notice -------------------------------------------------
 
@@ -253,10 +248,7 @@ class TopicViewSet(mixins.CreateModelMixin, PartiesViewSet):
     @action(detail=True, methods=["post"])
     def notices(self, request, pk=None):
         """Draft the public notice (公示) of the resolution; nobody but its keepers sees a draft."""
-        topic = self.get_object()
-        body = _body(s.NoticeDraftSerializer, request)
-        notice = _call(services.draft_notice, actor=request.user, topic=topic, title=body["title"],
-                       body=body["body"], period_days=body["period_days"])
+        notice = self._take(request, services.draft_notice, s.NoticeDraftSerializer, "title", "body", "period_days")
         return Response(s.NoticeKeptSerializer(notice).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.NoticeRefSerializer, responses=s.NoticeKeptSerializer)
