@@ -14,6 +14,9 @@ urlpatterns = [
     path("activities/", views.activities, name="activities"),
     path("activities/<int:pk>/", views.activity, name="activity"),
     path("activities/<int:pk>/sign-up/", views.activity_sign_up, name="activity-sign-up"),
+    path("activities/<int:pk>/summary/", views.activity_summary, name="activity-summary"),
+    path("activities/<int:pk>/photos/", views.activity_photos, name="activity-photos"),
+    path("activity-photos/<int:pk>/", views.activity_photo, name="activity-photo"),
     path("sign-ups/<int:pk>/check-in/", views.check_in, name="check-in"),
     path("mine/", views.mine, name="mine"),
 ]

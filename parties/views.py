@@ -19,12 +19,13 @@ from django.views.decorators.http import require_POST
 from events.models import Category, Event
 from grids.models import GridNode
 from grids.scope import scope_for
+from registry.models import Resident
 from yaohai.core.errors import DomainError, Invalid, render_refusal
 from yaohai.core.shell import GRID_WORKER, role_of
 
 from . import selectors, services
 from .choices import TopicSource, TopicStatus, TopicStep
-from .models import Activity, FollowUp, Meeting, Notice, SignUp, Topic
+from .models import Activity, ActivityPhoto, FollowUp, Meeting, Notice, SignUp, Topic
 from .rights import MANAGE
 from .services.consultation import TOPIC_LEVELS, TOPICS
 
@@ -93,7 +94,7 @@ def _topics(request):
 
 
 def _topic_or_404(request, pk) -> Topic:
-    topic = _topics(request).select_related("node", "committee", "event").filter(pk=pk).first()
+    topic = _topics(request).select_related("node", "committee", "event", "raised_by_resident").filter(pk=pk).first()
     if topic is None:
         raise Http404
     return topic
@@ -126,7 +127,27 @@ def _event_or_404(request, pk) -> Event:
     return event
 
 
-RAISERS = (TopicSource.COMMITTEE_MEMBER, TopicSource.GRID_WORKER)  # a resident's topic: raise_topic(resident=…)
+RAISERS = (TopicSource.RESIDENT, TopicSource.COMMITTEE_MEMBER, TopicSource.GRID_WORKER)
+MAX_MATCHES = 20
+
+
+def _resident_or_404(request, pk) -> Resident:
+    """A resident the officer can see (out of her scope answers exactly like a missing one)."""
+    if not str(pk).isdigit():
+        raise Http404
+    found = Resident.objects.visible_to(request.user).filter(pk=int(pk)).only("id", "name", "grid__name") \
+        .select_related("grid").first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def _resident_matches(request, q: str) -> list:
+    """The residents of her scope whose name holds `q` (names and grids only: nothing else personal)."""
+    if not q:
+        return []
+    return list(Resident.objects.visible_to(request.user).filter(name__contains=q).only("id", "name", "grid__name")
+                .select_related("grid").order_by("name", "id")[:MAX_MATCHES])
 
 
 @login_required
@@ -142,14 +163,23 @@ def topic_new(request):
     places = list(_places(request))
     if not places:
         raise Http404
+    resident = None
+    if request.POST.get("resident") or request.GET.get("resident"):
+        resident = _resident_or_404(request, request.POST.get("resident") or request.GET.get("resident"))
+    q = (request.GET.get("q") or request.POST.get("q") or "").strip()[:50]
+    matches = _resident_matches(request, q)
+    if resident is not None and resident.pk not in {m.pk for m in matches}:
+        matches.insert(0, resident)
     today = timezone.localdate()
     context = {
-        "keeps_consultation": True, "places": places, "event": event,
+        "keeps_consultation": True, "places": places, "event": event, "q": q, "matches": matches,
+        "resident": resident,
         "sources": [c for c in TopicSource.choices if c[0] in RAISERS],
         "values": {
             "title": event.title if event else "", "description": event.description if event else "",
             "node": str(event.node_id) if event else "", "due_on": (today + dt.timedelta(days=30)).isoformat(),
-            "source": TopicSource.EVENT if event else TopicSource.GRID_WORKER,
+            "source": TopicSource.EVENT if event else (TopicSource.RESIDENT if q or resident
+                                                          else TopicSource.GRID_WORKER),
         },
     }
     if request.method != "POST":
@@ -164,7 +194,7 @@ def topic_new(request):
         topic = services.raise_topic(
             actor=request.user, node=node, title=data.get("title", ""), description=data.get("description", ""),
             due_on=_date(data.get("due_on"), "due_on"), source=source, event=event,
-            committee=_committee_of(node),
+            committee=_committee_of(node), resident=resident if source == TopicSource.RESIDENT else None,
         )
     except ValidationError as exc:
         return render(request, "parties/topic_new.html", {**context, "error": _refusal_text(exc)}, status=400)
@@ -441,6 +471,8 @@ def _activity_context(request, found, error=None):
         **_nav(request), "activity": found, "keeper": keeper, "error": error,
         "sign_ups": found.sign_ups.select_related("resident", "user").order_by("signed_up_at", "id") if keeper else [],
         "signed_up": SignUp.objects.filter(activity=found, user=request.user).first(),
+        "photos": list(found.photos.order_by("id")), "started": timezone.now() >= found.starts_at,
+        "ended": timezone.now() >= found.ends_at,
     }
 
 
@@ -471,6 +503,57 @@ def check_in(request, pk):
         return render_refusal(request, exc, "parties/activity.html", _activity_context(request, row.activity))
     messages.success(request, _("Checked in: %(name)s.") % {"name": row.resident or row.user})
     return redirect("parties:activity", pk=row.activity_id)
+
+
+@login_required
+@require_POST
+def activity_summary(request, pk):
+    """The summary after the activity (the organiser, or an officer keeping party building there)."""
+    found = _activity_or_404(request, pk)
+    if not _may_check_in(request.user, found):
+        raise Http404
+    try:
+        services.summarise_activity(activity=found.pk, summary=request.POST.get("summary", ""), actor=request.user)
+    except ValidationError as exc:
+        return render(request, "parties/activity.html", _activity_context(request, found, _refusal_text(exc)),
+                      status=400)
+    except DomainError as exc:
+        return render_refusal(request, exc, "parties/activity.html", _activity_context(request, found))
+    messages.success(request, _("The summary is saved."))
+    return redirect("parties:activity", pk=found.pk)
+
+
+@login_required
+@require_POST
+def activity_photos(request, pk):
+    """Photos of the activity, once it has started (the organiser, or an officer keeping party building there):
+    re-encoded by events.images, their EXIF (GPS, device) dropped."""
+    found = _activity_or_404(request, pk)
+    if not _may_check_in(request.user, found):
+        raise Http404
+    try:
+        saved = services.add_activity_photos(activity=found.pk, photos=request.FILES.getlist("photos"),
+                                             actor=request.user)
+    except ValidationError as exc:
+        return render(request, "parties/activity.html", _activity_context(request, found, _refusal_text(exc)),
+                      status=400)
+    except DomainError as exc:
+        return render_refusal(request, exc, "parties/activity.html", _activity_context(request, found))
+    messages.success(request, _("%(n)d photos added.") % {"n": len(saved)})
+    return redirect("parties:activity", pk=found.pk)
+
+
+@login_required
+def activity_photo(request, pk):
+    """An activity's photo, served only to those who may see the activity (uploads are never a public folder)."""
+    from django.http import FileResponse
+
+    picture = ActivityPhoto.objects.filter(pk=pk, activity__in=_activities(request)).first()
+    if picture is None:
+        raise Http404
+    response = FileResponse(picture.image.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 @login_required

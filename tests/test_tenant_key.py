@@ -77,7 +77,7 @@ EXCEPTIONS: dict[tuple[str, str, str], str] = {
         "registry.HouseholdMember", "registry.HouseholdChange", "registry.PatrolPoint", "registry.PatrolCheckIn",
         "registry.PatrolFinding",
         "parties.Transfer", "parties.CentreSection", "parties.TopicLog", "parties.Attendee", "parties.Vote",
-        "parties.TeamMember", "parties.PartnerOffer",
+        "parties.TeamMember", "parties.PartnerOffer", "parties.ActivityPhoto",
         "mediation.Mediator", "mediation.CaseParty", "mediation.CaseLog", "mediation.Transfer",
         "mediation.Session", "mediation.Evidence", "mediation.Agreement", "mediation.FollowUp",
         "mediation.CaseUserObjectPermission",

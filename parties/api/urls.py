@@ -11,6 +11,11 @@ for prefix, viewset, basename in (
     ("topics", views.TopicViewSet, "topic"),
     ("activities", views.ActivityViewSet, "activity"),
     ("notices", views.NoticeViewSet, "notice"),
+    ("committees", views.CommitteeViewSet, "committee"),
+    ("teams", views.TeamViewSet, "team"),
+    ("partners", views.PartnerViewSet, "partner"),
+    ("centres", views.CentreViewSet, "centre"),
+    ("central-households", views.CentralHouseholdViewSet, "central-household"),
 ):
     router.register(prefix, viewset, basename=f"parties-{basename}")
 

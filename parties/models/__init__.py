@@ -1,6 +1,6 @@
 """The parties' models, by part: the organisation tree (orgs), members and central households (members)."""
 
-from .centres import Activity, CentreSection, ServiceCentre, SignUp
+from .centres import Activity, ActivityPhoto, CentreSection, ServiceCentre, SignUp
 from .cogov import (
     Attendee,
     Committee,
@@ -25,6 +25,7 @@ from .volunteers import PartnerOffer, PartnerUnit, Team, TeamMember
 
 __all__ = [
     "Activity",
+    "ActivityPhoto",
     "CentreSection",
     "ServiceCentre",
     "SignUp",

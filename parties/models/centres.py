@@ -128,3 +128,27 @@ class SignUp(ScopedModel):
 
     def __str__(self):
         return f"{self.activity} · {self.resident or self.user}"
+
+
+def _photo_path(instance, filename):
+    return f"parties/activities/{instance.activity_id}/{filename}"
+
+
+class ActivityPhoto(models.Model):
+    """A photo of an activity, taken there and added after it (re-encoded by events.images: no EXIF, no GPS);
+    served only through the scoped view `parties:activity-photo`, never as a published folder."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="photos", verbose_name=_("activity"))
+    image = models.ImageField(_("image"), upload_to=_photo_path, width_field="width", height_field="height")
+    width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("activity photo")
+        verbose_name_plural = _("activity photos")
+        ordering = ["activity", "id"]
+
+    def __str__(self):
+        return f"{self.activity_id} #{self.pk}"

@@ -1,7 +1,15 @@
 """Every write of the parties app: keyword-only, atomic, scoped (parties.manage over the record's node).
 Views, the API, the admin and the commands call these."""
 
-from .centres import cancel_sign_up, check_in, open_centre, plan_activity, sign_up, summarise_activity  # noqa: F401
+from .centres import (  # noqa: F401
+    add_activity_photos,
+    cancel_sign_up,
+    check_in,
+    open_centre,
+    plan_activity,
+    sign_up,
+    summarise_activity,
+)
 from .consultation import (  # noqa: F401
     TOPICS,
     accept_topic,

@@ -18,7 +18,7 @@ from yaohai.core.errors import Conflict, NotFound
 from yaohai.core.workflow import after_commit
 
 from ..choices import CentreLevel, Section
-from ..models import Activity, CentreSection, ServiceCentre, SignUp
+from ..models import Activity, ActivityPhoto, CentreSection, ServiceCentre, SignUp
 from ..signals import attendance_recorded
 from .common import audit, check_manage, same_tenant
 
@@ -175,12 +175,25 @@ def check_in(*, sign_up: SignUp | int, actor=None, now: dt.datetime | None = Non
     return found
 
 
+def _kept_activity(actor, activity) -> Activity:
+    """The activity, locked, for its organiser or an officer keeping party building there (who else may see it
+    is refused; out of her sight it does not exist)."""
+    rows = Activity.objects.all() if actor is None else (
+        Activity.objects.visible_to(actor) | Activity.objects.filter(organiser=actor)
+    )
+    found = rows.select_for_update().filter(pk=getattr(activity, "pk", activity)).first()
+    if found is None:
+        raise NotFound()
+    if actor is None or actor.pk != found.organiser_id:  # the organiser keeps her own activity
+        check_manage(actor, found)
+    return found
+
+
 @transaction.atomic
 def summarise_activity(*, activity: Activity | int, summary: str, actor=None, now: dt.datetime | None = None):
-    """The activity's summary, once it has ended."""
+    """The activity's summary, once it has ended (its organiser, or an officer keeping party building there)."""
     now = now or timezone.now()
-    activity = _activity(actor, activity)
-    check_manage(actor, activity)
+    activity = _kept_activity(actor, activity)
     summary = (summary or "").strip()
     if not summary or len(summary) > 10000:
         raise ValidationError({"summary": [_("A summary of at most 10000 characters is required.")]})
@@ -192,3 +205,33 @@ def summarise_activity(*, activity: Activity | int, summary: str, actor=None, no
     audit.record("parties.activity.summary", activity, before={"summary": before}, after={"summary": summary},
                  actor=actor)
     return activity
+
+
+@transaction.atomic
+def add_activity_photos(*, activity: Activity | int, photos: Iterable, actor, now: dt.datetime | None = None):
+    """Photos of the activity, added once it has started (its organiser, or an officer keeping party building
+    there): re-encoded by events.images (EXIF and GPS dropped; at most MAX_PHOTOS per activity, within the
+    request's pixel budget), never stored as sent."""
+    from events.images import MAX_PHOTOS, clean_images
+
+    now = now or timezone.now()
+    activity = _kept_activity(actor, activity)
+    if now < activity.starts_at:
+        raise Conflict(_("Photos are added once the activity has started."))
+    uploads = [p for p in photos if p]
+    if not uploads:
+        raise ValidationError({"photos": [_("Add at least one photo.")]})
+    if activity.photos.count() + len(uploads) > MAX_PHOTOS * 2:
+        raise ValidationError({"photos": [_("At most %(n)d photos of an activity.") % {"n": MAX_PHOTOS * 2}]})
+    try:
+        cleaned = clean_images(uploads)
+    except ValidationError as exc:
+        raise ValidationError({"photos": exc.messages}) from exc
+    saved = []
+    for content in cleaned:
+        photo = ActivityPhoto(activity=activity, uploaded_by=actor)
+        photo.image.save(content.name, content, save=False)
+        photo.save()
+        saved.append(photo)
+    audit.record("parties.activity.photos", activity, summary={"photos": len(saved)}, actor=actor)
+    return saved
