@@ -6,7 +6,18 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 
-class ServiceForm(forms.Form):
+class StyledForm(forms.Form):
+    """A form drawn field by field on a phone: Bootstrap's classes on its visible widgets."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if not widget.is_hidden:
+                widget.attrs.setdefault("class", "form-select" if isinstance(widget, forms.Select) else "form-control")
+
+
+class ServiceForm(StyledForm):
     """The registrar's phone form: who, which service, when, how long, a photo; a hidden key drawn with the form
     makes a double submit register one service."""
 
@@ -30,7 +41,7 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=200)
 
 
-class EvaluationForm(forms.Form):
+class EvaluationForm(StyledForm):
     """A community's 文明户评选 of a year with its scoring items, as its co-governance committee adopted them."""
 
     community = forms.ModelChoiceField(label=_("Community"), queryset=None)
