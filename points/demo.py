@@ -111,7 +111,7 @@ def load_points(tenant: Tenant, *, seed: int = 2026, log: Callable[[str], None] 
             with transaction.atomic():
                 record = earning.register_service(
                     actor=registrar, person=person, service_type=kinds[code], started_at=started,
-                    minutes=rng.choice([60, 90, 120, 180]), occasions=1, description=kinds[code].name,
+                    key=f"demo:service:{person.pk}:{n}", minutes=rng.choice([60, 90, 120, 180]), occasions=1, description=kinds[code].name,
                 )
                 counts["services"] += 1
                 if rng.random() < 0.03:
@@ -164,6 +164,7 @@ def load_points(tenant: Tenant, *, seed: int = 2026, log: Callable[[str], None] 
                                            description="陪同独居老人到市二院复诊", points=25, key="demo:escort")
         record = earning.register_service(actor=registrar, person=volunteers[0], service_type=kinds["escort"],
                                           started_at=now - dt.timedelta(days=3), occasions=1, request=request,
+                                          key="demo:escort-service",
                                           description=request.description)
         earning.approve(actor=officer, record=record)
         earning.approve(actor=representative, record=record)

@@ -1,12 +1,27 @@
 """The points pages' forms (thin: the services check and refuse)."""
 
+import uuid
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 
-class ServiceForm(forms.Form):
-    """The registrar's phone form: who, which service, when, how long, a photo."""
+class StyledForm(forms.Form):
+    """A form drawn field by field on a phone: Bootstrap's classes on its visible widgets."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if not widget.is_hidden:
+                widget.attrs.setdefault("class", "form-select" if isinstance(widget, forms.Select) else "form-control")
+
+
+class ServiceForm(StyledForm):
+    """The registrar's phone form: who, which service, when, how long, a photo; a hidden key drawn with the form
+    makes a double submit register one service."""
+
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=100)
     person = forms.IntegerField(label=_("Volunteer (registry number)"), min_value=1)
     service_type = forms.ModelChoiceField(label=_("Service"), queryset=None)
     started_at = forms.DateTimeField(label=_("Started at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
@@ -18,13 +33,15 @@ class ServiceForm(forms.Form):
     def __init__(self, *args, service_types=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["service_type"].queryset = service_types
+        if not self.is_bound:
+            self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
 
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=200)
 
 
-class EvaluationForm(forms.Form):
+class EvaluationForm(StyledForm):
     """A community's 文明户评选 of a year with its scoring items, as its co-governance committee adopted them."""
 
     community = forms.ModelChoiceField(label=_("Community"), queryset=None)

@@ -321,6 +321,7 @@ class ServiceRecord(ScopedModel):
         "points.ServiceRequest", null=True, blank=True, on_delete=models.PROTECT, related_name="records",
         verbose_name=_("household's request"),
     )
+    key = models.CharField(_("idempotency key"), max_length=100, null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -332,6 +333,11 @@ class ServiceRecord(ScopedModel):
             models.UniqueConstraint(
                 fields=["tenant", "source_type", "source_id", "person"], condition=~Q(source_type=""),
                 name="points_service_once_per_source",
+            ),
+            # 登记 carries the registrar's key (the form's hidden one, the API's `key`): a double submit, even two at
+            # once, makes one record. Automatic credits (a source) and the rows registered before keys have none.
+            models.UniqueConstraint(
+                fields=["tenant", "key"], condition=Q(key__isnull=False), name="points_service_key_unique",
             ),
             models.CheckConstraint(
                 condition=Q(officer__isnull=True) | Q(representative__isnull=True)

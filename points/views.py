@@ -127,23 +127,33 @@ def redeem(request, pk: int):
 
 @login_required
 def register(request):
-    """The registrar's phone page: a service in a few taps."""
+    """The registrar's phone page: a service in a few taps. The form's hidden key makes a double submit (a double
+    tap, a resent page) answer the first record; the same key with other contents is refused on the page."""
     types = selectors.registrable(actor=request.user)
     form = ServiceForm(request.POST or None, request.FILES or None, service_types=types)
-    done = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            person = Resident.objects.get(pk=form.cleaned_data["person"])
-        except Resident.DoesNotExist:
-            raise NotFound() from None
-        done = earning.register_service(
-            actor=request.user, person=person, service_type=form.cleaned_data["service_type"],
-            started_at=form.cleaned_data["started_at"], minutes=form.cleaned_data["minutes"] or 0,
-            occasions=form.cleaned_data["occasions"] or 1, description=form.cleaned_data["description"],
-            photo=form.cleaned_data["photo"],
-        )
-        form = ServiceForm(service_types=types)
-    return render(request, "points/register.html", {"form": form, "done": done})
+    done, error, status = None, "", 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                person = Resident.objects.get(pk=form.cleaned_data["person"])
+            except Resident.DoesNotExist:
+                raise NotFound() from None
+            try:
+                done = earning.register_service(
+                    actor=request.user, person=person, service_type=form.cleaned_data["service_type"],
+                    started_at=form.cleaned_data["started_at"], key=form.cleaned_data["idempotency_key"],
+                    minutes=form.cleaned_data["minutes"] or 0, occasions=form.cleaned_data["occasions"] or 1,
+                    description=form.cleaned_data["description"], photo=form.cleaned_data["photo"],
+                )
+            except NotFound:
+                raise
+            except DomainError as refused:
+                error, status = refused.message, refused.status
+            else:
+                form = ServiceForm(service_types=types)
+        else:
+            status = 400
+    return render(request, "points/register.html", {"form": form, "done": done, "error": error}, status=status)
 
 
 @login_required

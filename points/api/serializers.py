@@ -39,6 +39,15 @@ class ServiceRecordSerializer(serializers.ModelSerializer):
                   "representative_at", "points", "cap_note"]
 
 
+class RegisteredServiceSerializer(ServiceRecordSerializer):
+    """The answer to 登记: the record, its key, and whether a retried key answered the first record (`replayed`)."""
+
+    replayed = serializers.BooleanField(read_only=True)
+
+    class Meta(ServiceRecordSerializer.Meta):
+        fields = [*ServiceRecordSerializer.Meta.fields, "key", "replayed"]
+
+
 class RedeemSerializer(serializers.Serializer):
     reward = serializers.IntegerField(min_value=1)
     key = serializers.CharField(max_length=100)
@@ -50,8 +59,10 @@ class ReasonSerializer(serializers.Serializer):
 
 
 class RegisterServiceSerializer(serializers.Serializer):
-    """A registrar's record of one service (登记): who (a registry person), which service, when, how long."""
+    """A registrar's record of one service (登记): who (a registry person), which service, when, how long, and the
+    submission's idempotency key (a retry with the same key answers the first record)."""
 
+    key = serializers.CharField(max_length=100)
     person = serializers.IntegerField(min_value=1)
     service_type = serializers.IntegerField(min_value=1)
     started_at = serializers.DateTimeField()

@@ -104,9 +104,11 @@ class ServiceRecordViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
     def _record(self) -> ServiceRecord:
         return self.get_object()
 
-    @extend_schema(request=s.RegisterServiceSerializer, responses=s.ServiceRecordSerializer)
+    @extend_schema(request=s.RegisterServiceSerializer, responses={201: s.RegisteredServiceSerializer,
+                                                                   200: s.RegisteredServiceSerializer})
     def create(self, request, *args, **kwargs):
-        """登记: a registrar records one service of a volunteer in reach; it waits for both approvals."""
+        """登记: a registrar records one service of a volunteer in reach; it waits for both approvals. A retried `key`
+        answers the first record with 200 (`replayed`); the same key with other contents is a 409."""
         body = s.RegisterServiceSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
@@ -118,10 +120,10 @@ class ServiceRecordViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
             raise ValidationError({"service_type": [_("Choose one of the district's services.")]})
         record = earning.register_service(
             actor=request.user, person=person, service_type=kind, started_at=data["started_at"],
-            minutes=data["minutes"], occasions=data["occasions"], description=data["description"],
+            key=data["key"], minutes=data["minutes"], occasions=data["occasions"], description=data["description"],
             photo=data.get("photo"),
         )
-        return Response(s.ServiceRecordSerializer(record).data, status=201)
+        return Response(s.RegisteredServiceSerializer(record).data, status=200 if record.replayed else 201)
 
     @extend_schema(request=None, responses=s.ServiceRecordSerializer)
     @action(detail=True, methods=["post"])

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,6 +34,7 @@ from . import ledger
 
 MAX_MINUTES = 24 * 60
 MAX_OCCASIONS = 20
+KEY_LENGTH = 100
 
 
 def _rows(actor):
@@ -150,12 +151,25 @@ def _amounts(rule: RuleVersion, *, minutes: int, occasions: int) -> int:
 
 @transaction.atomic
 def register_service(
-    *, actor, person, service_type: ServiceType, started_at: dt.datetime, minutes=0, occasions=1,
+    *, actor, person, service_type: ServiceType, started_at: dt.datetime, key: str, minutes=0, occasions=1,
     description: str = "", photo=None, request=None,
 ) -> ServiceRecord:
-    """登记: a registrar records one service of a volunteer; it waits for both approvals before any points move."""
+    """登记: a registrar records one service of a volunteer; it waits for both approvals before any points move.
+
+    `key` is the submission's idempotency key (the form's hidden one, the API's `key`): a retried key returns the
+    first record with `replayed` set and changes nothing; the same key with other contents is refused. Two
+    submissions of one key at once: the unique (tenant, key) lets one insert through, the other answers its record.
+    """
     if actor is not None and not scope_for(actor, REGISTER).covers(person):
         raise NotFound()
+    key = (key or "").strip()
+    if not key or len(key) > KEY_LENGTH:
+        raise Invalid(_("A registration needs a request key of at most %(max)d characters.") % {"max": KEY_LENGTH})
+    submitted = {"person": person, "service_type": service_type, "started_at": started_at, "minutes": minutes,
+                 "occasions": occasions, "description": description, "actor": actor}
+    earlier = _registered_with(person.tenant_id, key)
+    if earlier is not None:  # a retry answers the first record, even if the rules changed since
+        return _same_registration(earlier, **submitted)
     if service_type.tenant_id != person.tenant_id or not service_type.is_active:
         raise NotFound()
     if started_at is None or timezone.is_naive(started_at):
@@ -177,11 +191,20 @@ def register_service(
         started_at=started_at, minutes=minutes if rule.basis == Basis.PER_HOUR else 0,
         occasions=occasions if rule.basis == Basis.PER_OCCASION else 1, description=(description or "")[:300],
         registered_by=actor if getattr(actor, "pk", None) else None, node_id=account.node_id, request=request,
+        key=key,
     )
     record.stamp_from(account)
     if photo:
         record.photo = photo
-    record.save()
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError:  # a twin submission of the key committed first: the unique key decided
+        earlier = _registered_with(person.tenant_id, key)
+        if earlier is None:
+            raise
+        return _same_registration(earlier, **submitted)
+    record.replayed = False
     ServiceLog.objects.create(record=record, actor=record.registered_by, action="register", to_status=record.status)
     audit.record(
         "points.register_service", record,
@@ -189,6 +212,31 @@ def register_service(
         actor=actor,
     )
     return record
+
+
+def _registered_with(tenant_id: int, key: str) -> ServiceRecord | None:
+    return ServiceRecord.objects.filter(tenant_id=tenant_id, key=key).select_related("rule", "person").first()
+
+
+def _same_registration(
+    earlier: ServiceRecord, *, person, service_type, started_at, minutes, occasions, description, actor
+) -> ServiceRecord:
+    """The first record of a retried key, when the retry says the same; a key reused with other contents is a 409."""
+    basis = earlier.rule.basis
+    try:
+        same = (
+            (earlier.person_id, earlier.service_type_id, earlier.started_at) == (person.pk, service_type.pk, started_at)
+            and earlier.description == (description or "")[:300]
+            and (earlier.minutes == _count(minutes, _("Minutes")) if basis == Basis.PER_HOUR
+                 else earlier.occasions == _count(occasions, _("Occasions")))
+            and earlier.registered_by_id == (actor.pk if getattr(actor, "pk", None) else None)
+        )
+    except Invalid:
+        same = False
+    if not same:
+        raise Conflict(_("This registration was already made with different contents."))
+    earlier.replayed = True
+    return earlier
 
 
 @transaction.atomic

@@ -26,7 +26,8 @@ def points_world(w):
         ledger.move(debit=ledger.issuing_account(node=community), credit=account, amount=100,
                     key=f"seed:{account.pk}", kind="grant")
         record = earning.register_service(actor=None, person=person, service_type=kind,
-                                          started_at=timezone.now() - dt.timedelta(hours=3), minutes=60)
+                                          started_at=timezone.now() - dt.timedelta(hours=3), minutes=60,
+                                          key=f"scope:{account.pk}")
         reward = spending.save_reward(actor=None, node=community, name=f"奖品{which}", price=10, stock=5,
                                       valid_from=dt.date(2024, 1, 1), valid_until=dt.date(2099, 12, 31))
         redemption = spending.redeem(actor=None, account=account, reward=reward, key=f"scope:{account.pk}")

@@ -39,7 +39,7 @@ def test_approve_twice_through_the_api_is_a_conflict(world, client_for):
     kind = service_type(world)
     record = earning.register_service(actor=staff(world, "registrar"), person=person(world), service_type=kind,
                                       started_at=timezone.now().replace(year=2025, month=3, day=1),
-                                      minutes=60)
+                                      minutes=60, key="approve-twice")
     client = client_for(HEAD)
     url = reverse("points-service-record-approve", args=[record.pk])
     assert client.post(url).status_code == 200

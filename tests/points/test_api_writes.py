@@ -51,7 +51,8 @@ def test_a_registrar_registers_through_the_api_and_both_approvals_credit(world, 
     client = client_for(HEAD)
     client.force_login(registrar)
     url = reverse("points-service-record-list")
-    good = {"person": steward.pk, "service_type": kind.pk, "started_at": "2025-04-01T09:00:00+08:00", "minutes": 90}
+    good = {"person": steward.pk, "service_type": kind.pk, "started_at": "2025-04-01T09:00:00+08:00", "minutes": 90,
+            "key": "reg-1"}
     later = (timezone.now() + dt.timedelta(days=2)).isoformat()
     for bad in ({**good, "minutes": -30}, {**good, "minutes": 1.5}, {**good, "minutes": "x"},
                 {**good, "started_at": later}, {**good, "service_type": 999999}, {"person": steward.pk}):
@@ -79,6 +80,38 @@ def test_a_registrar_registers_through_the_api_and_both_approvals_credit(world, 
     assert post(representative, approve).json()["status"] == "credited"
     assert post(representative, approve).status_code == 409
     assert Movement.objects.filter(kind="grant").count() == 1 and differences() == []
+
+
+def test_a_double_submit_of_a_registration_answers_the_first_record_and_changes_nothing(world, client_for):
+    kind = service_type(world, points=10)
+    steward = person(world, name="张玉梅")
+    client = client_for(HEAD)
+    client.force_login(staff(world, "registrar"))
+    url = reverse("points-service-record-list")
+    good = {"person": steward.pk, "service_type": kind.pk, "started_at": "2025-04-01T09:00:00+08:00", "minutes": 90,
+            "description": "清理楼道杂物", "key": "tap-1"}
+    for bad in ({k: v for k, v in good.items() if k != "key"}, {**good, "key": ""}, {**good, "key": "x" * 101}):
+        assert post(client, url, bad).status_code == 400, bad
+    assert not ServiceRecord.objects.exists()
+    first = post(client, url, good)
+    assert first.status_code == 201 and first.json()["replayed"] is False and first.json()["key"] == "tap-1"
+    again = post(client, url, good)
+    assert again.status_code == 200 and again.json()["replayed"] is True and again.json()["id"] == first.json()["id"]
+    # The same instant written another way is the same contents.
+    assert post(client, url, {**good, "started_at": "2025-04-01T01:00:00Z"}).status_code == 200
+    for other in ({"minutes": 60}, {"description": "别的"}, {"started_at": "2025-04-02T09:00:00+08:00"},
+                  {"service_type": service_type(world, code="escort", points=5).pk},
+                  {"person": person(world, name="李").pk}):
+        refused = post(client, url, {**good, **other})
+        assert refused.status_code == 409, other
+        assert has_chinese(refused.json()["detail"])
+    # Another registrar's submission with the key is not hers to replay.
+    client.force_login(staff(world, "registrar", name="registrar_two"))
+    assert post(client, url, good).status_code == 409
+    assert ServiceRecord.objects.count() == 1
+    client.force_login(ServiceRecord.objects.get().registered_by)
+    assert post(client, url, {**good, "key": "tap-2"}).status_code == 201  # a new key is a new service
+    assert ServiceRecord.objects.count() == 2
 
 
 def test_rewards_are_listed_in_reach_and_saved_by_those_who_keep_the_ledger(world, client_for):

@@ -91,3 +91,39 @@ def test_the_bench_s_concurrency_run_holds_at_test_size(world, capsys):
     assert concurrency(80, 8) is True
     printed = capsys.readouterr().out
     assert "oversold: 0" in printed and "keys paid twice: 0" in printed and "8 in stock" in printed
+
+
+def test_a_registration_submitted_eight_times_at_once_makes_one_record(world):
+    """A double tap or a retried request racing the first: the unique (tenant, key) decides, every submission
+    answers the one record, and nothing else is written twice (its log row, its audit row)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from audit.models import Entry as AuditEntry
+    from points.models import ServiceLog, ServiceRecord, ServiceType
+    from points.services import earning
+    from registry.models import Resident
+
+    from .factories import person, service_type, staff
+
+    kind = service_type(world)
+    steward = person(world, name="张玉梅")  # her passbook is opened by the first submission, under the race too
+    registrar = staff(world, "registrar")
+    started = timezone.make_aware(dt.datetime(2025, 4, 1, 9))
+
+    def submit():
+        record = earning.register_service(
+            actor=registrar, person=Resident.objects.get(pk=steward.pk),
+            service_type=ServiceType.objects.get(pk=kind.pk), started_at=started, minutes=90, key="double-tap",
+        )
+        return record.pk, record.replayed
+
+    results = run_threads([submit for _ in range(8)])
+    records = ServiceRecord.objects.filter(person=steward)
+    assert records.count() == 1
+    assert {pk for pk, _replayed in results} == {records.get().pk}
+    assert sorted(replayed for _pk, replayed in results) == [False] + [True] * 7
+    assert ServiceLog.objects.filter(record=records.get()).count() == 1
+    assert AuditEntry.objects.filter(action="points.register_service").count() == 1
+    assert Account.objects.filter(person=steward).count() == 1

@@ -1,6 +1,7 @@
 """Earning: registered services credited only after both approvals, under versioned rules and their caps."""
 
 import datetime as dt
+import uuid
 
 import pytest
 from django.utils import timezone
@@ -34,7 +35,7 @@ def setup(world):
 def register(s, minutes=120, when=None):
     return earning.register_service(
         actor=s["registrar"], person=s["steward"], service_type=s["kind"], started_at=when or at(2025, 4, 1, 9),
-        minutes=minutes, description="清理楼道杂物",
+        key=uuid.uuid4().hex, minutes=minutes, description="清理楼道杂物",
     )
 
 
@@ -99,7 +100,8 @@ def test_a_registrar_registers_only_in_reach_and_only_sensible_values(world, set
     s = setup
     with pytest.raises(NotFound):
         earning.register_service(actor=staff(world, "registrar", "A/S1/C2"), person=s["steward"],
-                                 service_type=s["kind"], started_at=at(2025, 4, 1, 9), minutes=60)
+                                 service_type=s["kind"], started_at=at(2025, 4, 1, 9), minutes=60,
+                                 key="out-of-reach")
     for minutes in (0, -30, 1.5, "abc", 25 * 60):
         with pytest.raises(Invalid):
             register(s, minutes=minutes)
@@ -145,7 +147,8 @@ def test_a_new_rule_version_applies_from_its_date_and_old_records_keep_theirs(se
     earning.publish_rule(actor=s["officer"], service_type=s["kind"], basis="per_occasion", points=5,
                          effective_from=dt.date(2025, 6, 1))
     new = register(s, minutes=0, when=at(2025, 6, 2, 9)) if False else earning.register_service(
-        actor=s["registrar"], person=s["steward"], service_type=s["kind"], started_at=at(2025, 6, 2, 9), occasions=2
+        actor=s["registrar"], person=s["steward"], service_type=s["kind"], started_at=at(2025, 6, 2, 9), occasions=2,
+        key="per-occasion",
     )
     assert (old.rule.version, new.rule.version) == (1, 2)
     earning.approve(actor=s["officer"], record=new)
@@ -208,3 +211,61 @@ def test_the_service_record_table(setup):
         logs=lambda r: list(ServiceLog.objects.filter(record=r).exclude(action="register")
                             .values_list("from_status", "to_status")),
     )
+
+
+def test_a_retried_key_answers_the_first_record_and_other_contents_are_refused(world, setup):
+    s = setup
+    for key in ("", "   ", "x" * 101, None):
+        with pytest.raises(Invalid):
+            earning.register_service(actor=s["registrar"], person=s["steward"], service_type=s["kind"],
+                                     started_at=at(2025, 4, 1, 9), minutes=60, key=key)
+    first = earning.register_service(actor=s["registrar"], person=s["steward"], service_type=s["kind"],
+                                     started_at=at(2025, 4, 1, 9), minutes=60, key=" tap ", description="清理")
+    assert first.key == "tap" and first.replayed is False
+    again = earning.register_service(actor=s["registrar"], person=s["steward"], service_type=s["kind"],
+                                     started_at=at(2025, 4, 1, 9), minutes=60, key="tap", description="清理")
+    assert again.pk == first.pk and again.replayed is True
+    # After the first approval, and after the type was retired, a retry still answers the first record.
+    earning.approve(actor=s["officer"], record=first)
+    s["kind"].__class__.objects.filter(pk=s["kind"].pk).update(is_active=False)
+    assert earning.register_service(actor=s["registrar"], person=s["steward"], service_type=s["kind"],
+                                    started_at=at(2025, 4, 1, 9), minutes=60, key="tap",
+                                    description="清理").pk == first.pk
+    for other in ({"minutes": 90}, {"description": "别的"}, {"started_at": at(2025, 4, 1, 10)}):
+        with pytest.raises(Conflict):
+            earning.register_service(**{"actor": s["registrar"], "person": s["steward"], "service_type": s["kind"],
+                                        "started_at": at(2025, 4, 1, 9), "minutes": 60, "key": "tap",
+                                        "description": "清理", **other})
+    with pytest.raises(Conflict):  # the same key from another registrar
+        earning.register_service(actor=staff(world, "registrar", name="registrar_two"), person=s["steward"],
+                                 service_type=s["kind"], started_at=at(2025, 4, 1, 9), minutes=60, key="tap",
+                                 description="清理")
+    assert ServiceLog.objects.filter(record=first, action="register").count() == 1
+    assert first.__class__.objects.filter(person=s["steward"]).count() == 1
+
+
+def test_the_unique_key_decides_when_a_twin_committed_between_the_look_up_and_the_insert(setup, monkeypatch):
+    """The race on PostgreSQL without threads: the look-up before the insert misses the twin (not committed yet
+    when it looked), the insert hits the unique (tenant, key), and the twin's record is the answer."""
+    s = setup
+    first = register(s)
+    looked = []
+    real = earning._registered_with
+
+    def missed_once(tenant_id, key):
+        looked.append(key)
+        return None if len(looked) == 1 else real(tenant_id, key)
+
+    monkeypatch.setattr(earning, "_registered_with", missed_once)
+    again = earning.register_service(
+        actor=s["registrar"], person=s["steward"], service_type=s["kind"], started_at=at(2025, 4, 1, 9),
+        key=first.key, minutes=120, description="清理楼道杂物",
+    )
+    assert len(looked) == 2 and again.pk == first.pk and again.replayed is True
+    with pytest.raises(Conflict):
+        looked.clear()
+        earning.register_service(
+            actor=s["registrar"], person=s["steward"], service_type=s["kind"], started_at=at(2025, 4, 1, 9),
+            key=first.key, minutes=60, description="清理楼道杂物",
+        )
+    assert first.__class__.objects.count() == 1 and ServiceLog.objects.count() == 1

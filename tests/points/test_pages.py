@@ -85,11 +85,25 @@ def test_register_then_approve_twice_from_the_queue(world, client_for):
     registrar = staff(world, "registrar")
     client = client_for(HEAD)
     client.force_login(registrar)
-    response = client.post(reverse("points:register"), {
-        "person": steward.pk, "service_type": kind.pk, "started_at": "2025-04-01T09:00", "minutes": 90,
-    })
+    drawn = client.get(reverse("points:register")).content.decode()
+    key = re.search(r'name="idempotency_key" value="([0-9a-f]{32})"', drawn).group(1)
+    data = {"idempotency_key": key, "person": steward.pk, "service_type": kind.pk, "started_at": "2025-04-01T09:00",
+            "minutes": 90}
+    response = client.post(reverse("points:register"), data)
     assert response.status_code == 200, response.content.decode()[:500]
+    assert key not in response.content.decode()  # the next service gets a fresh form and key
     record = ServiceRecord.objects.get()
+    # A double tap: the same form again answers the first record and changes nothing.
+    again = client.post(reverse("points:register"), data, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert again.status_code == 200 and "已登记过" in again.content.decode()
+    # The same form sent back with other contents: refused on the page, in the user's language.
+    other = client.post(reverse("points:register"), {**data, "minutes": 30}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert other.status_code == 409 and "不同" in other.content.decode()
+    # A form without its key (drawn elsewhere, or stale): refused, nothing registered.
+    stale = client.post(reverse("points:register"), {k: v for k, v in data.items() if k != "idempotency_key"},
+                        HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert stale.status_code == 400 and "重新" in stale.content.decode()
+    assert ServiceRecord.objects.get() == record
     head = client_for(HEAD)
     assert f'id="service-{record.pk}"' in head.get(reverse("points:queue")).content.decode()
     assert head.post(reverse("points:approve", args=[record.pk])).status_code == 302

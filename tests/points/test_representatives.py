@@ -2,6 +2,7 @@
 for the volunteers of their committee's grid, while their term runs — as the 居民代表 post does for its subtree."""
 
 import datetime as dt
+import uuid
 
 import pytest
 from django.utils import timezone
@@ -34,7 +35,7 @@ def setup(world):
 
 def _record(s):
     return earning.register_service(actor=s["registrar"], person=s["steward"], service_type=s["kind"],
-                                    started_at=SERVED, minutes=60)
+                                    started_at=SERVED, minutes=60, key=uuid.uuid4().hex)
 
 
 def _seat(committee, seat, *, user=None, resident=None, start=None, end=None):

@@ -123,7 +123,7 @@ def test_two_way_exchange_a_household_pays_and_the_volunteer_earns(world):
     volunteer = person(world, name="志愿者小刘")
     record = earning.register_service(actor=staff(world, "registrar"), person=volunteer, service_type=kind,
                                       started_at=request.created_at - dt.timedelta(minutes=1), occasions=1,
-                                      request=request)
+                                      request=request, key="exchange")
     earning.approve(actor=world.user("A/S1/C1:grid_head"), record=record)
     earning.approve(actor=staff(world, "resident_representative"), record=record)
     request.refresh_from_db()
