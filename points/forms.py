@@ -4,6 +4,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 
+def _styled(form: forms.Form) -> None:
+    """Bootstrap's classes on the widgets, so the forms look like the platform's others (mediation/forms.py)."""
+    for field in form.fields.values():
+        widget = field.widget
+        kind = "form-select" if isinstance(widget, forms.Select) else "form-control"
+        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {kind}".strip()
+
+
 class ServiceForm(forms.Form):
     """The registrar's phone form: who, which service, when, how long, a photo."""
 
@@ -18,6 +26,7 @@ class ServiceForm(forms.Form):
     def __init__(self, *args, service_types=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["service_type"].queryset = service_types
+        _styled(self)
 
 
 class ReasonForm(forms.Form):
@@ -44,6 +53,7 @@ class EvaluationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["community"].queryset = communities
         self.fields["committee"].queryset = committees
+        _styled(self)
 
     def clean_items(self):
         rows = []
