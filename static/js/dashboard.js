@@ -107,7 +107,7 @@
       series: [Object.assign({ type: "map", map: "children", roam: false, data: values, aspectScale: 0.85,
         label: { show: true, color: dark ? "#fff" : "#222", fontSize: dark ? 14 : 11 },
         itemStyle: { borderColor: dark ? "#7fd3ff" : "#fff", borderWidth: 1 },
-        emphasis: { label: { show: true }, itemStyle: { areaColor: "#f28e2b" } } }, narrow ? { top: 10, bottom: 70 } : {})]
+        emphasis: { label: { show: true }, itemStyle: { areaColor: "#f28e2b" } } }, narrow ? { top: 10, bottom: 70, left: 10, right: 10 } : {})]
     }), true);
   }
   if (map) {
