@@ -11,3 +11,6 @@ class AuditConfig(AppConfig):
 
     def ready(self):
         from . import receivers  # noqa: F401  (the admin's log → the trail)
+        from .shell import register
+
+        register()  # 审计日志 in the menu of the audit administrator (yaohai.core.shell)

@@ -88,7 +88,7 @@ def evaluations(*, actor):
 
 
 def evaluation_scores(evaluation, *, nominated_only: bool = False):
-    rows = evaluation.scores.select_related("household__house__building")
+    rows = evaluation.scores.select_related("household__house__building__compound", "household__grid")
     return rows.filter(nominated=True) if nominated_only else rows
 
 

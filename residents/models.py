@@ -121,18 +121,25 @@ class ReopenRequest(ScopedModel):
     """A dissatisfied resident asks for her closed report to be handled again: the community checks, then
     reopens it (through events' reopen step, as its reporter of record) or declines with a reason."""
 
-    event = models.ForeignKey("events.Event", on_delete=models.PROTECT, related_name="+")
-    account = models.ForeignKey(ResidentAccount, on_delete=models.PROTECT, related_name="reopen_requests")
-    reason = models.CharField(max_length=500)
-    status = models.CharField(max_length=10, choices=ReopenStatus.choices, default=ReopenStatus.PENDING)
-    answer = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField()
-    decided_at = models.DateTimeField(null=True, blank=True)
+    event = models.ForeignKey("events.Event", on_delete=models.PROTECT, related_name="+", verbose_name=_("event"))
+    account = models.ForeignKey(
+        ResidentAccount, on_delete=models.PROTECT, related_name="reopen_requests", verbose_name=_("resident account")
+    )
+    reason = models.CharField(_("reason"), max_length=500)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReopenStatus.choices, default=ReopenStatus.PENDING
+    )
+    answer = models.CharField(_("answer"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("asked at"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("decided by"),
     )
 
     class Meta:
+        verbose_name = _("reopen request")
+        verbose_name_plural = _("reopen requests")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["tenant", "event"], condition=Q(status="pending"), name="one_pending_reopen"),

@@ -86,6 +86,7 @@
   }
   function drawMap(key) {
     var meta = kpiMeta(key);
+    var narrow = map.getWidth() < 500;
     var values = data.children.map(function (c) { return { name: c.name, value: c[meta.key] }; });
     var numbers = values.map(function (v) { return v.value; }).filter(function (v) { return v !== null; });
     var max = numbers.length ? Math.max.apply(null, numbers) : 1;
@@ -98,13 +99,15 @@
         else if (meta.measure === "percent") { v = v + "%"; } else if (meta.measure === "hours") { v = v + " h"; }
         return p.name + "<br>" + meta.label + ": " + v;
       } },
-      visualMap: { min: min, max: max, left: 10, bottom: 10, calculable: true, text: [meta.label, ""],
+      // On a phone the scale lies under the map, across, instead of over the map's left edge.
+      visualMap: Object.assign({ min: min, max: max, left: 10, bottom: 10, calculable: true, text: [meta.label, ""],
         textStyle: { color: textColor },
         inRange: { color: dark ? ["#16325c", "#2f7fd3", "#7fd3ff"] : ["#e8f1fb", "#6baed6", "#08519c"] } },
-      series: [{ type: "map", map: "children", roam: false, data: values, aspectScale: 0.85,
+        narrow ? { orient: "horizontal", left: "center", bottom: 0, itemHeight: 120 } : {}),
+      series: [Object.assign({ type: "map", map: "children", roam: false, data: values, aspectScale: 0.85,
         label: { show: true, color: dark ? "#fff" : "#222", fontSize: dark ? 14 : 11 },
         itemStyle: { borderColor: dark ? "#7fd3ff" : "#fff", borderWidth: 1 },
-        emphasis: { label: { show: true }, itemStyle: { areaColor: "#f28e2b" } } }]
+        emphasis: { label: { show: true }, itemStyle: { areaColor: "#f28e2b" } } }, narrow ? { top: 10, bottom: 70, left: 10, right: 10 } : {})]
     }), true);
   }
   if (map) {

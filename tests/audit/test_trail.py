@@ -145,6 +145,14 @@ def test_the_auditor_reads_and_exports_their_tenants_trail(world, client_for):
     assert Entry.objects.filter(action__in=["audit.view", "audit.export"], actor_name="a_auditor").count() == 3
 
 
+def test_the_auditors_menu_leads_to_the_trail_and_no_one_elses_does(world, client_for):
+    """The auditor holds no post: her home said only that, and no link led to /audit/."""
+    link = f'href="{reverse("audit:list")}" data-testid="menu-audit"'
+    assert link in client_for("A:auditor").get(reverse("home")).content.decode()
+    for who in ("A:admin", "A/S1/C1:grid_head"):
+        assert link not in client_for(who).get(reverse("home")).content.decode()
+
+
 @pytest.mark.parametrize("who", ["A:admin", "A/S1/C1:grid_head", "A/S1/C1/G1:grid_worker", "B:auditor"])
 def test_no_one_else_reads_it(world, client_for, who):
     write(world, n=1, tenant="A")

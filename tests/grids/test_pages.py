@@ -28,6 +28,19 @@ def test_every_page_a_grid_worker_uses_has_the_phone_shell(world, client_for):
         assert 'data-testid="desktop-bar"' not in body, url
 
 
+def test_a_grid_workers_me_tab_lists_her_menu_entries_that_are_not_tabs(client_for):
+    """The phone shell shows only the four tabs: the other entries of her menu (回访 among them) are reached from
+    我的, or nowhere."""
+    client = client_for("A/S1/C1/G1:grid_worker")
+    response = client.get(reverse("home") + "?tab=me")
+    others = [item for item in response.context["shell"].links if not item.phone_tab]
+    assert reverse("residents:callbacks") in [item.href for item in others]
+    body = response.content.decode()
+    for item in others:
+        assert f'href="{item.href}" data-testid="me-menu-{item.key}"' in body
+    assert 'data-testid="me-menu-report"' not in body  # a tab stays a tab
+
+
 def test_officer_home_shows_node_children_and_gaps(world, client_for):
     # Leave one grid of the community without a police officer: that is a gap.
     from grids.models import Assignment

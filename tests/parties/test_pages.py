@@ -58,6 +58,12 @@ def test_an_officers_page_and_the_dashboard_panel(world, client_for):
     assert data["activities"] == 1 and data["orgs"][0]["name"] == tree.branch.name
     assert build_overview(PanelRequest(actor=world.user("A/S2:grid_head"), node=world.node("A/S2"), filters=None,
                                        now=timezone.now())) is None
+    # The panel as drawn on the street's dashboard: its figures, not blanks (the template read names the panel's
+    # include does not give it, and the sum of the members raised a 500 on every dashboard that showed the panel).
+    body = client_for("A/S1:grid_head").get(f"/dashboards/{world.node('A/S1').pk}/").content.decode()
+    panel = body.split('data-testid="parties-overview"', 1)[1].split("</section>", 1)[0]
+    assert '<div class="fs-4">1</div>' in panel and "100.0%" in panel and "（1/1）" in panel
+    assert tree.branch.name in panel
 
 
 def test_the_indicator_counts_topics_resolved_by_their_date(world):

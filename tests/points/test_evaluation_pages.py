@@ -89,6 +89,9 @@ def test_an_officer_carries_the_evaluation_through_its_pages(world, client_for):
     page = client.get(reverse("points:evaluation", args=[evaluation.pk]), **ZH).content.decode()
     certificate = reverse("points:certificate", args=[evaluation.pk, home.pk])
     assert certificate in page and client.get(certificate).status_code == 200
+    # Households are named by building and room, which repeat from grid to grid: the row says the grid too.
+    row = page.split(f'id="score-{home.pk}"', 1)[1].split("</tr>", 1)[0]
+    assert home.grid.name in row
     assert Objection.objects.count() == 1
 
 

@@ -113,3 +113,18 @@ def test_register_then_approve_twice_from_the_queue(world, client_for):
     assert rep.post(reverse("points:approve", args=[record.pk])).status_code == 302
     record.refresh_from_db()
     assert record.status == "credited" and Entry.objects.filter(account=record.account).get().amount == 15
+
+
+def test_the_menus_points_pages_lead_to_the_civilised_household_evaluations(world, client_for):
+    """文明户评选 had no link anywhere: an officer reached it only by typing its address."""
+    head = client_for(HEAD)
+    link = f'href="{reverse("points:evaluations")}" data-testid="open-evaluations"'
+    assert link in head.get(reverse("points:queue")).content.decode()
+    registrar = client_for(HEAD)
+    registrar.force_login(staff(world, "registrar"))
+    form = registrar.get(reverse("points:register")).content.decode()
+    assert link in form
+    assert '<label class="form-label" for="id_person">' in form
+    assert 'name="person" min="1" class="form-control" required id="id_person"' in form
+    assert '<select name="service_type" class="form-select"' in form
+    assert head.get(reverse("points:evaluations")).status_code == 200

@@ -48,6 +48,9 @@ def test_the_panel_counts_the_viewers_community_only(world, ledgered, client_for
     response = client_for(VIEWER).get(reverse("dashboards:node", args=[community.pk]), _range())
     body = response.content.decode()
     assert 'data-testid="points-overview"' in body
+    drawn = body.split('data-testid="points-overview"', 1)[1].split("</section>", 1)[0]
+    assert '<div class="fs-4">440</div>' in drawn and '<div class="fs-4">10</div>' in drawn  # issued, spent
+    assert "王桂芳" in drawn
     request = PanelRequest(actor=world.user(VIEWER), node=community, filters=DashboardFilters.from_query(_range()),
                            now=timezone.now())
     data = panels.build_overview(request)

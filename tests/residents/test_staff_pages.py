@@ -76,3 +76,25 @@ def test_the_grid_worker_records_the_follow_up_call(ev, world, client_for):
     assert worker.post("/residents/callbacks/", {"event": foreign.pk, "level": "satisfied"}).status_code == 404
     assert worker.post("/residents/callbacks/", {"event": "x", "level": "satisfied"}).status_code == 404
     assert Event.objects.get(pk=foreign.pk).satisfaction == ""
+
+
+def test_a_call_waiting_without_the_residents_name_or_phone_leaves_no_empty_separator(ev, world, client_for):
+    """The demo's year of history, inserted in bulk, has hotline events with neither (filing asks for one)."""
+    event = _closed_hotline_event(ev)
+    Event.objects.filter(pk=event.pk).update(resident_name="", resident_phone_encrypted="", resident_phone_index="",
+                                                resident_phone_masked="")
+    page = client_for("A/S1/C1/G1:grid_worker").get("/residents/callbacks/").content.decode()
+    assert f'value="{event.pk}"' in page
+    assert "热线 · 结案时间" in page and "热线 ·  ·" not in page
+
+
+def test_the_admin_names_the_reopen_requests_in_chinese():
+    """The admin's index and the request's page showed 'Reopen requests', 'Event', 'Reason' on a zh-hans page."""
+    from django.utils import translation
+
+    from residents.models import ReopenRequest
+
+    with translation.override("zh-hans"):
+        assert str(ReopenRequest._meta.verbose_name_plural) == "重新办理申请"
+        labels = [str(ReopenRequest._meta.get_field(name).verbose_name) for name in ("event", "reason", "answer")]
+        assert labels == ["事件", "原因", "答复"]
