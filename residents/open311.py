@@ -18,6 +18,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -86,9 +87,14 @@ def _when(value: str, name: str) -> dt.datetime | None:
     if parsed is None:
         raise Invalid(_("%(name)s is not a date and time (W3C format, e.g. 2026-11-25T09:00:00+08:00).")
                       % {"name": name})
-    if timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed)
-    return parsed
+    try:
+        if timezone.is_naive(parsed):
+            parsed = timezone.make_aware(parsed)
+        # In UTC, as the databases compare it: a moment that lies outside the years 1–9999 there (the last hours of
+        # 9999 west of Greenwich) is taken as the end of time (the first as its start).
+        return parsed.astimezone(dt.UTC)
+    except OverflowError:
+        return (dt.datetime.max if parsed.year > 1 else dt.datetime.min).replace(tzinfo=dt.UTC)
 
 
 # -- services --------------------------------------------------------------------------------------------------
@@ -270,13 +276,12 @@ class _Step:
 
 
 def _last_steps(events: list[Event]) -> dict[int, _Step]:
-    """The latest public step of each event (one query)."""
-    found: dict[int, _Step] = {}
-    rows = (EventLog.objects.filter(event_id__in=[e.pk for e in events], action__in=list(PUBLIC_STEPS))
-            .order_by("event_id", "-created_at", "-id").distinct("event_id").values_list("event_id", "action"))
-    for event_id, action in rows:
-        found[event_id] = _Step(str(PUBLIC_STEPS[action]), action)
-    return found
+    """The latest public step of each event (one query, a correlated subquery: DISTINCT ON is PostgreSQL's only)."""
+    latest = (EventLog.objects.filter(event_id=OuterRef("pk"), action__in=list(PUBLIC_STEPS))
+              .order_by("-created_at", "-id").values("action")[:1])
+    rows = (Event.objects.filter(pk__in=[e.pk for e in events]).order_by()
+            .annotate(last_step=Subquery(latest)).values_list("pk", "last_step"))
+    return {event_id: _Step(str(PUBLIC_STEPS[action]), action) for event_id, action in rows if action}
 
 
 def _iso(value: dt.datetime | None) -> str | None:

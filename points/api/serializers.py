@@ -101,7 +101,7 @@ class RedemptionSerializer(serializers.ModelSerializer):
                   "fulfilled_at", "cancel_reason"]
 
 
-class NoteSerializer(serializers.Serializer):
+class StepNoteSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 

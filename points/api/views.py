@@ -204,17 +204,17 @@ class RedemptionViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.redemptions(actor=self.request.user).order_by("id")
 
     def _note(self, request) -> str:
-        body = s.NoteSerializer(data=request.data)
+        body = s.StepNoteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         return body.validated_data["note"]
 
-    @extend_schema(request=s.NoteSerializer, responses=s.RedemptionSerializer)
+    @extend_schema(request=s.StepNoteSerializer, responses=s.RedemptionSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         found = spending.approve(actor=request.user, redemption=self.get_object(), note=self._note(request))
         return Response(s.RedemptionSerializer(found).data)
 
-    @extend_schema(request=s.NoteSerializer, responses=s.RedemptionSerializer)
+    @extend_schema(request=s.StepNoteSerializer, responses=s.RedemptionSerializer)
     @action(detail=True, methods=["post"])
     def fulfil(self, request, pk=None):
         found = spending.fulfil(actor=request.user, redemption=self.get_object(), note=self._note(request))
@@ -277,20 +277,20 @@ class EvaluationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         """One workflow step through the service (with the body's `note` where the step takes one)."""
         extra = {}
         if with_note:
-            body = s.NoteSerializer(data=request.data)
+            body = s.StepNoteSerializer(data=request.data)
             body.is_valid(raise_exception=True)
             extra["note"] = body.validated_data["note"]
         found = fn(actor=request.user, evaluation=self.get_object(), **extra)
         found.refresh_from_db()
         return Response(s.EvaluationSerializer(found).data)
 
-    @extend_schema(request=s.NoteSerializer, responses=s.EvaluationSerializer)
+    @extend_schema(request=s.StepNoteSerializer, responses=s.EvaluationSerializer)
     @action(detail=True, methods=["post"])
     def open(self, request, pk=None):
         """Open the inspections (from the draft)."""
         return self._step(request, ev.open_inspections)
 
-    @extend_schema(request=s.NoteSerializer, responses=s.EvaluationSerializer)
+    @extend_schema(request=s.StepNoteSerializer, responses=s.EvaluationSerializer)
     @action(detail=True, methods=["post"])
     def score(self, request, pk=None):
         """Score and rank every household (again, while scored); the first `nominees` are nominated."""
@@ -302,7 +302,7 @@ class EvaluationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         """公示: publish the nominees; the objection period runs from today."""
         return self._step(request, ev.publish, with_note=False)
 
-    @extend_schema(request=s.NoteSerializer, responses=s.EvaluationSerializer)
+    @extend_schema(request=s.StepNoteSerializer, responses=s.EvaluationSerializer)
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
         """Back to the inspections, saying why (`note` is required)."""
