@@ -40,7 +40,24 @@ def posts(w):
 
 
 def by_id(obj):
-    return f'"id":{obj.pk},'
+    """A JSON list's rows by their own "id" (tests/test_scope.py reads the top-level rows, so a nested object —
+    an evaluation's item, a committee's seat — with the same number does not count)."""
+    return obj.pk
+
+
+by_id.top_level_id = True
+
+
+def listed(marker, response):
+    """What a list answered, for `marker(obj) in listed(...)`: the ids of a JSON list's own rows for `by_id`
+    (none when it answered no list), else the body as text."""
+    if getattr(marker, "top_level_id", False):
+        if response.status_code != 200 or not response.get("Content-Type", "").startswith("application/json"):
+            return set()
+        data = response.json()
+        rows = data["results"] if isinstance(data, dict) else data
+        return {row["id"] for row in rows}
+    return response.content.decode()
 
 
 SCOPE_CASES = {

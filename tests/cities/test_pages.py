@@ -18,6 +18,7 @@ from events import rollups
 from grids import services as grid_services
 from tests.cities.world import city_world
 from tests.dashboards.test_pages import _card, _data
+from tests.scope_cases import listed
 from tests.test_scope import CASES, _kwargs, _request
 
 pytestmark = pytest.mark.django_db
@@ -84,7 +85,7 @@ def test_every_record_of_a_district_is_404_to_a_city_officer(name, world, hefei,
         return
     response = client.get(reverse(name, kwargs=case.get("kwargs", lambda w: {})(world)), case.get("query", {}))
     assert response.status_code < 500
-    body = response.content.decode()
+    body = listed(case["marker"], response)
     for which in ("inside", "sibling", "foreign"):
         if objects.get(which) is not None:
             assert case["marker"](objects[which]) not in body, f"{name}: the {which} record is listed"

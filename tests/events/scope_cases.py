@@ -3,6 +3,7 @@
 from events import services
 from events.catalogue import install_event_catalogue
 from events.models import Category, Event
+from tests.scope_cases import by_id
 
 
 def events(w):
@@ -36,10 +37,6 @@ def photos(w):
 def by_title(event: Event) -> str:
     # Not the reference: references are numbered per tenant, so two tenants share YH…-0001.
     return event.title
-
-
-def by_id(obj):
-    return f'"id":{obj.pk},'
 
 
 SCOPE_CASES = {

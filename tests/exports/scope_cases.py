@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from exports.models import ExportJob
+from tests.scope_cases import by_id
 
 OWNERS = {"inside": "A/S1/C1:grid_head", "sibling": "A/S1/C2:grid_head", "foreign": "B/S1/C1:grid_head"}
 
@@ -33,10 +34,6 @@ def jobs(w):
 
 def by_title(job):
     return job.title
-
-
-def by_id(job):
-    return f'"id":{job.pk},'
 
 
 SCOPE_CASES = {

@@ -2,6 +2,7 @@
 
 from mediation import services
 from mediation.models import DisputeType
+from tests.scope_cases import by_id
 
 PATHS = {"inside": "A/S1/C1/G1", "sibling": "A/S1/C2/G1", "foreign": "B/S1/C1/G1"}
 
@@ -22,10 +23,6 @@ def cases(w):
 
 def by_number(case):
     return case.number
-
-
-def by_id(case):
-    return f'"id":{case.pk},'
 
 
 SCOPE_CASES = {

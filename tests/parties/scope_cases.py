@@ -8,6 +8,7 @@ from parties import services
 from parties.models import ActivityPhoto
 from tests.registry import factories as registry
 from tests.registry.factories import make_id
+from tests.scope_cases import by_id
 
 
 def jpeg(size=(8, 8), **save) -> bytes:
@@ -82,10 +83,6 @@ def parties(w):
 
 def of(kind):
     return lambda w: parties(w)[kind]
-
-
-def by_id(obj):
-    return f'"id":{obj.pk},'
 
 
 def row_id(obj):

@@ -5,6 +5,7 @@ import datetime as dt
 from django.utils import timezone
 
 from points.services import earning, ledger, spending
+from tests.scope_cases import by_id
 
 PATHS = {"inside": "A/S1/C1/G1", "sibling": "A/S1/C2/G1", "foreign": "B/S1/C1/G1"}
 
@@ -77,10 +78,6 @@ def inspecting(w):
 
 def of(kind):
     return lambda w: points_world(w)[kind]
-
-
-def by_id(obj):
-    return f'"id":{obj.pk},'
 
 
 SCOPE_CASES = {

@@ -6,6 +6,7 @@ from registry import services
 from registry.catalogue import install_registry_catalogue
 from registry.models import AccessRecord, CareList, ThingType
 from tests.registry.factories import make_id
+from tests.scope_cases import by_id
 
 PATHS = {"inside": "A/S1/C1/G1", "sibling": "A/S1/C2/G1", "foreign": "B/S1/C1/G1"}
 DAY = dt.date(2026, 1, 5)
@@ -80,10 +81,6 @@ def catalogue(model, code):
         }
 
     return objects
-
-
-def by_id(obj):
-    return f'"id":{obj.pk},'
 
 
 def by_name(obj):
